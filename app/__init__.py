@@ -1,0 +1,119 @@
+"""Sinergi: plan government meetings and follow up what was decided there."""
+
+import os
+
+from flask import Flask, jsonify, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import load_config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations"
+)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    _init_login(app)
+
+    from app.audit.views import bp as audit_bp
+    from app.auth.views import bp as auth_bp
+    from app.core.errors import register_error_handlers
+    from app.core.views import bp as core_bp
+    from app.opds.views import bp as opds_bp
+
+    for blueprint in (core_bp, auth_bp, opds_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    _init_templates(app)
+    _init_cli(app)
+    return app
+
+
+def _select_locale():
+    languages = ["id", "en"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return "id"  # Bahasa Indonesia unless the user chose otherwise
+
+
+def _init_login(app: Flask) -> None:
+    from app.auth.models import User
+    from app.auth.services import user_for_token
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        return db.session.get(User, int(user_id))
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            return user_for_token(header.removeprefix("Bearer ").strip())
+        return None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            return jsonify(error={"code": 401, "message": _("Perlu autentikasi.")}), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _init_templates(app: Flask) -> None:
+    from app.audit.services import ACTION_LABELS, OBJECT_LABELS
+    from app.auth.permissions import can
+    from app.core.home import nav_items
+    from app.formatting import FILTERS
+    from app.forms import ActionForm
+
+    app.jinja_env.filters.update(FILTERS)
+
+    @app.context_processor
+    def globals_():
+        return {
+            "can": lambda action, obj=None: can(current_user, action, obj),
+            "csrf_only_form": ActionForm,
+            "organisation_name": app.config["ORGANISATION_NAME"],
+            "nav_items": nav_items,
+            "get_locale": get_locale,
+            "audit_actions": ACTION_LABELS,
+            "audit_objects": OBJECT_LABELS,
+        }
+
+
+def _init_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.cli import seed_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record):
+    # SQLite ignores foreign keys unless asked, per connection.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,64 @@
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+MESSAGES = {
+    400: (
+        _l("Permintaan tidak valid"),
+        _l("Permintaan tidak dapat diproses. Muat ulang halaman dan coba lagi."),
+    ),
+    401: (_l("Perlu masuk"), _l("Silakan masuk terlebih dahulu.")),
+    403: (_l("Akses ditolak"), _l("Anda tidak memiliki izin untuk membuka halaman ini.")),
+    404: (
+        _l("Halaman tidak ditemukan"),
+        _l("Alamat yang Anda buka tidak ada atau sudah dipindahkan."),
+    ),
+    413: (_l("Berkas terlalu besar"), _l("Ukuran berkas melebihi batas yang diizinkan.")),
+    422: (_l("Data tidak valid"), _l("Data yang dikirim tidak dapat diproses.")),
+    429: (
+        _l("Terlalu banyak percobaan"),
+        _l("Terlalu banyak permintaan dalam waktu singkat. Tunggu beberapa menit lalu coba lagi."),
+    ),
+    500: (
+        _l("Terjadi kesalahan"),
+        _l("Terjadi kesalahan pada server. Tim kami telah dicatat; coba lagi sebentar lagi."),
+    ),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if _wants_json():
+        return jsonify(error={"code": code, "message": str(detail or message)}), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=detail or message
+    ), code
+
+
+def register_error_handlers(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            str(
+                _l("Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi.")
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code in MESSAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()  # the failed request's changes must not leak into the next
+        return render_error(500)

@@ -1,0 +1,82 @@
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, text
+
+from app.audit.models import AuditEntry
+from app.auth.models import ADMIN, OPD, OPERATOR, ORGANISER, VIEWER, User
+from app.core.home import home_panel, panels_for
+from app.extensions import db
+from app.forms import ActionForm
+from app.opds.forms import KIND_LABELS
+from app.opds.models import Opd
+from app.timeutil import to_zone, utcnow
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    today = to_zone(utcnow()).date()
+    return render_template("core/home.html", panels=panels_for(current_user), today=today)
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")
+
+
+@bp.post("/language/<lang>")
+def set_language(lang):
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.home")
+    return redirect(target)
+
+
+@home_panel(ADMIN, ORGANISER, VIEWER, order=80)
+def _opd_summary(user):
+    counts = db.session.execute(
+        select(Opd.kind, func.count()).where(Opd.active.is_(True)).group_by(Opd.kind)
+    ).all()
+    return render_template("core/panel_opds.html", counts=dict(counts), kinds=KIND_LABELS)
+
+
+@home_panel(ADMIN, order=90)
+def _admin_summary(user):
+    users = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)).all()
+    return render_template("core/panel_admin.html", users=users, recent=recent)
+
+
+@home_panel(OPD, order=90)
+def _own_opd(user):
+    colleagues = db.session.scalars(
+        select(User).where(User.opd_id == user.opd_id, User.active.is_(True)).order_by(User.name)
+    ).all()
+    return render_template(
+        "core/panel_own_opd.html", opd=user.opd, colleagues=colleagues, kinds=KIND_LABELS
+    )
+
+
+@home_panel(OPERATOR, order=90)
+def _operator(user):
+    return render_template("core/panel_operator.html")

@@ -1,0 +1,79 @@
+"""Indonesian formatting for templates, from Babel's CLDR data (locale of the request)."""
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_currency, format_decimal, format_percent
+from flask_babel import get_locale
+
+from app.timeutil import DEFAULT_ZONE, to_zone, zone_abbreviation
+
+
+def _locale():
+    return str(get_locale() or "id")
+
+
+def long_date(value: date | datetime | None, zone: str = DEFAULT_ZONE) -> str:
+    """'Senin, 4 Agustus 2025'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_zone(value, zone).date()
+    return format_date(value, "EEEE, d MMMM y", locale=_locale())
+
+
+def short_date(value: date | datetime | None, zone: str = DEFAULT_ZONE) -> str:
+    """'4 Agu 2025'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_zone(value, zone).date()
+    return format_date(value, "d MMM y", locale=_locale())
+
+
+def time_in_zone(value: datetime | None, zone: str = DEFAULT_ZONE) -> str:
+    """'09.30 WIB' — the time in ``zone`` with Indonesia's short zone name."""
+    if value is None:
+        return ""
+    local = to_zone(value, zone)
+    return f"{format_time(local, 'short', locale=_locale())} {zone_abbreviation(zone)}"
+
+
+def datetime_in_zone(value: datetime | None, zone: str = DEFAULT_ZONE) -> str:
+    """'4 Agu 2025 09.30 WIB'."""
+    if value is None:
+        return ""
+    return f"{short_date(value, zone)} {time_in_zone(value, zone)}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A percentage given as 0–100: 56.6 → '56,6%'."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(float(value) / 100, pattern, locale=_locale())
+
+
+def rupiah(value) -> str:
+    """1234567 → 'Rp1.234.567'."""
+    if value is None:
+        return "–"
+    return format_currency(value, "IDR", format="¤#,##0", currency_digits=False, locale=_locale())
+
+
+def number(value) -> str:
+    """1234567 → '1.234.567'."""
+    if value is None:
+        return "–"
+    return format_decimal(value, locale=_locale())
+
+
+FILTERS = {
+    "long_date": long_date,
+    "short_date": short_date,
+    "time_in_zone": time_in_zone,
+    "datetime_in_zone": datetime_in_zone,
+    "percent": percent,
+    "rupiah": rupiah,
+    "number": number,
+}

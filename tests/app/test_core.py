@@ -1,0 +1,61 @@
+import pytest
+
+from app import create_app
+from app.config import ConfigError
+from app.extensions import db
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_not_found_page_in_both_languages(login_as):
+    client = login_as("viewer")
+    response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+    client.submit("/language/en", {"next": "/"})
+    response = client.get("/tidak-ada")
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_api_paths_get_json_errors(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == 404
+
+
+def test_language_choice_is_remembered_per_user(app, login_as):
+    client = login_as("organiser")
+    response = client.submit("/language/en", {"next": "/opd/"})
+    assert response.headers["Location"] == "/opd/"
+    db.session.refresh(client.user)
+    assert client.user.locale == "en"
+
+    fresh = app.test_client()  # a new browser: the account remembers English
+    fresh.login(client.user.email)
+    assert "Welcome, " in fresh.get("/").get_data(as_text=True)
+
+
+def test_language_switch_refuses_unknown_language_and_foreign_next(login_as):
+    client = login_as("viewer")
+    assert client.submit("/language/fr").status_code == 404
+    response = client.submit("/language/en", {"next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_production_requires_a_secret_key(monkeypatch):
+    monkeypatch.setenv("SINERGI_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app()
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.setenv("SINERGI_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"]

@@ -1,0 +1,37 @@
+from datetime import date, datetime
+
+from flask_babel import force_locale
+
+from app.formatting import datetime_in_zone, long_date, number, percent, rupiah, time_in_zone
+
+
+def test_indonesian_formats(app):
+    with app.test_request_context():
+        assert long_date(date(2025, 8, 4)) == "Senin, 4 Agustus 2025"
+        # Stored UTC 02:30 is 09.30 in Jakarta, 10.30 in Makassar, 11.30 in Jayapura.
+        stored = datetime(2025, 8, 4, 2, 30)
+        assert time_in_zone(stored) == "09.30 WIB"
+        assert time_in_zone(stored, "Asia/Makassar") == "10.30 WITA"
+        assert time_in_zone(stored, "Asia/Jayapura") == "11.30 WIT"
+        assert percent(56.6) == "56,6%"
+        assert percent(100, digits=0) == "100%"
+        assert rupiah(1234567) == "Rp1.234.567"
+        assert number(1234567) == "1.234.567"
+        assert datetime_in_zone(stored) == "4 Agu 2025 09.30 WIB"
+
+
+def test_date_is_taken_in_the_event_zone_not_utc(app):
+    with app.test_request_context():
+        # 18:00 UTC on 3 August is already Monday 4 August in Jakarta.
+        assert long_date(datetime(2025, 8, 3, 18, 0)) == "Senin, 4 Agustus 2025"
+
+
+def test_english_formats_follow_the_chosen_language(app):
+    with app.test_request_context(), force_locale("en"):
+        assert long_date(date(2025, 8, 4)) == "Monday, 4 August 2025"
+        assert percent(56.6) == "56.6%"
+
+
+def test_missing_values_show_a_dash(app):
+    with app.test_request_context():
+        assert percent(None) == "–" and rupiah(None) == "–" and long_date(None) == ""

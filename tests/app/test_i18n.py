@@ -1,0 +1,48 @@
+"""Bahasa Indonesia is the source language; the English catalogue must be complete."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+METHODS = [
+    ("app/**.py", "python"),
+    ("agenda/**.py", "python"),
+    ("participants/**.py", "python"),
+    ("followup/**.py", "python"),
+    ("**/templates/**.html", "jinja2"),
+    ("**/templates/**.txt", "jinja2"),
+    ("**/templates/**.ics", "jinja2"),
+]
+
+
+def _source_messages():
+    found = {}
+    for package in ("app", "agenda", "participants", "followup"):
+        directory = ROOT / package
+        if not directory.exists():
+            continue
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(directory),
+            method_map=[(p.split("/", 1)[1], m) for p, m in METHODS],
+            keywords=KEYWORDS,
+        ):
+            key = message[0] if isinstance(message, tuple) else message
+            found.setdefault(key, f"{package}/{filename}:{lineno}")
+    return found
+
+
+def test_every_user_visible_string_has_an_english_translation():
+    with open(ROOT / "app/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    missing = []
+    for msgid, where in _source_messages().items():
+        message = catalog.get(msgid)
+        text = message.string if message else None
+        if isinstance(text, tuple):
+            text = text[0]
+        if not text or (message and message.fuzzy):
+            missing.append(f"{where}: {msgid!r}")
+    assert not missing, "untranslated:\n" + "\n".join(missing)
