@@ -1,8 +1,9 @@
 """Sinergi: plan government meetings and follow up what was decided there."""
 
+import importlib
 import os
 
-from flask import Flask, jsonify, redirect, request, session, url_for
+from flask import Flask, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Engine
 from app.config import load_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+FEATURE_BLUEPRINTS = ("agenda.blueprints", "participants.blueprints")
 MIGRATIONS_DIR = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations"
 )
@@ -38,6 +40,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     for blueprint in (core_bp, auth_bp, opds_bp, audit_bp):
         app.register_blueprint(blueprint)
+    # Feature packages (the composition root is the one place that knows them all).
+    for module in FEATURE_BLUEPRINTS:
+        for blueprint in importlib.import_module(module).blueprints:
+            app.register_blueprint(blueprint)
     register_error_handlers(app)
     _init_templates(app)
     _init_cli(app)
@@ -46,6 +52,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _select_locale():
     languages = ["id", "en"]
+    if not has_request_context():  # CLI, imports, mail: Bahasa Indonesia
+        return "id"
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:

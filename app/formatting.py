@@ -13,25 +13,29 @@ def _locale():
     return str(get_locale() or "id")
 
 
-def long_date(value: date | datetime | None, zone: str = DEFAULT_ZONE) -> str:
-    """'Senin, 4 Agustus 2025'."""
+def _local_date(value: date | datetime | str, zone: str) -> date:
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return to_zone(value, zone).date()
+    return value
+
+
+def long_date(value: date | datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
+    """'Senin, 4 Agustus 2025' (a stored datetime is taken in ``zone``)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = to_zone(value, zone).date()
-    return format_date(value, "EEEE, d MMMM y", locale=_locale())
+    return format_date(_local_date(value, zone), "EEEE, d MMMM y", locale=_locale())
 
 
-def short_date(value: date | datetime | None, zone: str = DEFAULT_ZONE) -> str:
+def short_date(value: date | datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     """'4 Agu 2025'."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = to_zone(value, zone).date()
-    return format_date(value, "d MMM y", locale=_locale())
+    return format_date(_local_date(value, zone), "d MMM y", locale=_locale())
 
 
-def time_in_zone(value: datetime | None, zone: str = DEFAULT_ZONE) -> str:
+def time_in_zone(value: datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     """'09.30 WIB' — the time in ``zone`` with Indonesia's short zone name."""
     if value is None:
         return ""
@@ -39,7 +43,7 @@ def time_in_zone(value: datetime | None, zone: str = DEFAULT_ZONE) -> str:
     return f"{format_time(local, 'short', locale=_locale())} {zone_abbreviation(zone)}"
 
 
-def datetime_in_zone(value: datetime | None, zone: str = DEFAULT_ZONE) -> str:
+def datetime_in_zone(value: datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     """'4 Agu 2025 09.30 WIB'."""
     if value is None:
         return ""

@@ -13,8 +13,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def to_zone(value: datetime, zone: str = DEFAULT_ZONE) -> datetime:
-    """A stored (naive UTC) or aware datetime expressed in ``zone``."""
+def to_zone(value: datetime | str, zone: str = DEFAULT_ZONE) -> datetime:
+    """A stored (naive UTC, or its ISO text in snapshots) or aware datetime expressed in ``zone``."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(ZoneInfo(zone))

@@ -1,0 +1,61 @@
+"""JSON API for events and sessions (contract in DESIGN.md)."""
+
+from flask import Blueprint, abort, jsonify
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from agenda import services
+from agenda.models import AgendaVersion, Event
+from agenda.permissions import event_visible
+from app.auth.permissions import can
+from app.extensions import db
+
+bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
+
+
+def _visible_event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or not event_visible(current_user, event):
+        abort(404)
+    return event
+
+
+@bp.get("/events")
+@login_required
+def events():
+    query = select(Event).order_by(Event.start_date.desc(), Event.id.desc())
+    if not can(current_user, "agenda.manage"):
+        query = query.where(Event.status != "draft")
+    rows = db.session.scalars(query).all()
+    latest = dict(
+        db.session.execute(
+            select(AgendaVersion.event_id, db.func.max(AgendaVersion.number)).group_by(
+                AgendaVersion.event_id
+            )
+        ).all()
+    )
+    return jsonify(
+        events=[
+            {**services.event_dict(event), "status": event.status, "version": latest.get(event.id)}
+            for event in rows
+        ]
+    )
+
+
+@bp.get("/events/<slug>/sessions")
+@login_required
+def sessions(slug):
+    """The published agenda; organisers get the live draft of an unpublished event."""
+    event = _visible_event(slug)
+    version = services.latest_version(event)
+    if version is not None:
+        snapshot, number = version.snapshot, version.number
+    elif can(current_user, "agenda.manage"):
+        snapshot, number = services.build_snapshot(event, None), None
+    else:  # visible but never published: nothing official to show yet
+        snapshot, number = {"event": services.event_dict(event), "sessions": []}, None
+    return jsonify(
+        event={**snapshot["event"], "status": event.status},
+        version=number,
+        sessions=snapshot["sessions"],
+    )

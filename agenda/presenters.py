@@ -1,0 +1,636 @@
+"""What the public agenda pages, print view, PDF and feeds show.
+
+Everything here reads a published snapshot (``AgendaVersion.snapshot``, see
+``services.build_snapshot``) — or, for organisers looking at a draft, the same shape built
+from the live sessions — so a page costs a constant number of queries however long the agenda.
+Times in a snapshot are naive UTC ISO strings; they are shown in the event's zone.
+"""
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from threading import Lock
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import defer, joinedload, load_only
+
+from agenda import services
+from agenda.forms import (  # the labels the organiser pages use too
+    EVENT_KIND_LABELS,
+    SESSION_KIND_LABELS,
+    SPEAKER_ROLE_LABELS,
+)
+from agenda.ical import build_calendar
+from agenda.models import AgendaVersion, Event, Speaker
+from app.auth.permissions import can
+from app.extensions import db
+from app.formatting import long_date
+from app.timeutil import zone_abbreviation
+
+PUBLIC_STATUSES = ("published", "closed")
+
+ROLE_LABELS = SPEAKER_ROLE_LABELS
+
+
+def _locale() -> str:
+    return str(get_locale() or "id")
+
+
+def _local(value: str, zone: str) -> datetime:
+    """A snapshot time (naive UTC ISO string) as an aware datetime in ``zone``."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+
+
+@lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, locale: str) -> str:
+    # A long agenda repeats the same few dozen times of day: format each once per locale.
+    return format_time(time(hour, minute), "short", locale=locale)
+
+
+def _hm(value: datetime, locale: str | None = None) -> str:
+    """'09.30' (a local datetime's wall-clock time)."""
+    return _clock(value.hour, value.minute, locale or _locale())
+
+
+def time_range(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
+    """'09.30–10.30 WIB' (local aware datetimes)."""
+    locale = locale or _locale()
+    return f"{_hm(start, locale)}–{_hm(end, locale)} {zone_abbreviation(zone)}"
+
+
+def date_range(start: date, end: date) -> str:
+    """'Senin, 4 Agustus 2025 – Rabu, 6 Agustus 2025' (one date when it is a one-day event)."""
+    if start == end:
+        return long_date(start)
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def manages_agendas(user) -> bool:
+    return can(user, "agenda.manage")
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def visible_events(user, today: date):
+    """Events ``user`` may see: upcoming (and running) first by start date, then past ones,
+    most recent first. Drafts only for those who manage agendas."""
+    upcoming = Event.end_date >= today
+    query = select(Event).order_by(
+        case((upcoming, 0), else_=1),
+        case((upcoming, Event.start_date), else_=None),
+        Event.start_date.desc(),
+        Event.id.desc(),
+    )
+    if not manages_agendas(user):
+        query = query.where(Event.status.in_(PUBLIC_STATUSES))
+    return query
+
+
+def event_by_slug(slug: str) -> Event | None:
+    return db.session.scalar(select(Event).where(Event.slug == slug))
+
+
+@dataclass(frozen=True)
+class EventHeader:
+    title: str
+    slug: str
+    kind_label: str
+    start_date: date
+    end_date: date
+    timezone: str
+    venue: str
+    description: str
+
+    @property
+    def zone_label(self) -> str:
+        return zone_abbreviation(self.timezone)
+
+    @property
+    def dates(self) -> str:
+        return date_range(self.start_date, self.end_date)
+
+    @property
+    def days(self) -> list[date]:
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=i) for i in range(max(count, 1))]
+
+
+def header_from_snapshot(event: dict) -> EventHeader:
+    return EventHeader(
+        title=event["title"],
+        slug=event["slug"],
+        kind_label=str(EVENT_KIND_LABELS.get(event["kind"], event["kind"])),
+        start_date=date.fromisoformat(event["start_date"]),
+        end_date=date.fromisoformat(event["end_date"]),
+        timezone=event["timezone"],
+        venue=event["venue"],
+        description=event["description"],
+    )
+
+
+def header_from_event(event: Event) -> EventHeader:
+    return EventHeader(
+        title=event.title,
+        slug=event.slug,
+        kind_label=str(EVENT_KIND_LABELS.get(event.kind, event.kind)),
+        start_date=event.start_date,
+        end_date=event.end_date,
+        timezone=event.timezone,
+        venue=event.venue,
+        description=event.description,
+    )
+
+
+# --- which agenda is shown --------------------------------------------------------------------
+
+
+def latest_published(event: Event, *, with_snapshot: bool = True) -> AgendaVersion | None:
+    """The latest version, never with its calendar text; without its snapshot on request
+    (it then loads on first access)."""
+    deferred = [defer(AgendaVersion.ics)]
+    if not with_snapshot:
+        deferred.append(defer(AgendaVersion.snapshot))
+    return db.session.scalar(
+        select(AgendaVersion)
+        .where(AgendaVersion.event_id == event.id)
+        .options(*deferred)
+        .order_by(AgendaVersion.number.desc())
+        .limit(1)
+    )
+
+
+def latest_calendar(event: Event) -> AgendaVersion | None:
+    """The latest version with only what agenda.ics needs (not the snapshot)."""
+    return db.session.scalar(
+        select(AgendaVersion)
+        .where(AgendaVersion.event_id == event.id)
+        .options(
+            load_only(
+                AgendaVersion.id,
+                AgendaVersion.number,
+                AgendaVersion.published_at,
+                AgendaVersion.ics,
+            )
+        )
+        .order_by(AgendaVersion.number.desc())
+        .limit(1)
+    )
+
+
+@dataclass
+class AgendaSource:
+    """The agenda to show: the latest published version, a draft preview, or nothing yet."""
+
+    event: Event
+    version: AgendaVersion | None
+    layout: "AgendaLayout"
+    preview: bool = False
+
+    @property
+    def header(self) -> EventHeader:
+        return self.layout.header
+
+    @property
+    def has_agenda(self) -> bool:
+        return self.preview or self.version is not None
+
+
+def agenda_source(event: Event, user) -> AgendaSource:
+    """Drafts (seen only by organisers) preview the live sessions; otherwise the latest
+    published snapshot is shown."""
+    if event.status == "draft":
+        sessions = [services.session_dict(s) for s in services.live_sessions(event)]
+        header = header_from_snapshot(services.event_dict(event))
+        return AgendaSource(event, None, build_layout(header, sessions), preview=True)
+    version = latest_published(event, with_snapshot=False)
+    if version is None:
+        return AgendaSource(event, None, build_layout(header_from_event(event), []))
+    return AgendaSource(event, version, published_layout(version))
+
+
+# --- the agenda, day by day -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SpeakerRef:
+    id: int
+    name: str
+    position: str
+    institution: str
+    role: str
+    role_label: str
+
+
+@dataclass(slots=True)
+class SessionView:
+    id: int
+    uid: str
+    title: str
+    kind: str
+    kind_label: str
+    start: datetime  # local, aware
+    end: datetime
+    times: str  # '09.30–10.30 WIB'
+    room: str
+    track: str
+    description: str
+    cancelled: bool
+    speakers: list[SpeakerRef]
+    day_label: str = ""  # 'Sen, 4 Agu'
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+    @property
+    def ends_next_day(self) -> bool:
+        return self.end.date() > self.start.date() and self.end.time() != datetime.min.time()
+
+
+@dataclass
+class DayView:
+    day: date
+    label: str  # 'Senin, 4 Agustus 2025'
+    tab_label: str  # 'Sen, 4 Agu'
+    sessions: list[SessionView] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"hari-{self.day.isoformat()}"
+
+
+@dataclass
+class SpeakerEntry:
+    id: int
+    name: str
+    position: str
+    institution: str
+    sessions: list[SessionView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """Labels and locale resolved once per page rather than once per session."""
+
+    locale: str
+    kinds: dict[str, str]
+    roles: dict[str, str]
+
+    @classmethod
+    def current(cls) -> "_Vocabulary":
+        return cls(
+            _locale(),
+            {key: str(label) for key, label in SESSION_KIND_LABELS.items()},
+            {key: str(label) for key, label in ROLE_LABELS.items()},
+        )
+
+
+def session_view(item: dict, zone: str, words: _Vocabulary | None = None) -> SessionView:
+    words = words or _Vocabulary.current()
+    start, end = _local(item["starts_at"], zone), _local(item["ends_at"], zone)
+    return SessionView(
+        id=item["id"],
+        uid=item["uid"],
+        title=item["title"],
+        kind=item["kind"],
+        kind_label=words.kinds.get(item["kind"], item["kind"]),
+        start=start,
+        end=end,
+        times=time_range(start, end, zone, words.locale),
+        room=item["room"],
+        track=item["track"],
+        description=item["description"],
+        cancelled=item["cancelled"],
+        speakers=[
+            SpeakerRef(
+                id=s["id"],
+                name=s["name"],
+                position=s["position"],
+                institution=s["institution"],
+                role=s["role"],
+                role_label=words.roles.get(s["role"], s["role"]),
+            )
+            for s in item["speakers"]
+        ],
+    )
+
+
+def agenda_days(header: EventHeader, sessions: Iterable[dict]) -> list[DayView]:
+    """One entry per event day (plus any day a session falls on outside the event's dates),
+    sessions in time order."""
+    zone = header.timezone
+    words = _Vocabulary.current()
+    views = [session_view(item, zone, words) for item in sessions]
+    views.sort(key=lambda s: (s.start, s.id))
+
+    def day_view(day: date) -> DayView:
+        return DayView(day, long_date(day), format_date(day, "EEE, d MMM", locale=words.locale))
+
+    days = {day: day_view(day) for day in header.days}
+    for view in views:
+        if view.day not in days:
+            days[view.day] = day_view(view.day)
+        day = days[view.day]
+        view.day_label = day.tab_label
+        day.sessions.append(view)
+    return [days[day] for day in sorted(days)]
+
+
+@dataclass(frozen=True)
+class AgendaLayout:
+    """An agenda laid out for reading. Built from an immutable snapshot, so it is shared by
+    every request for the same version and language (see ``published_layout``)."""
+
+    header: EventHeader
+    days: list[DayView]
+    speakers: list["SpeakerEntry"]
+
+    def running(self, now: datetime) -> set[int]:
+        """Ids of the sessions taking place at ``now`` (naive UTC)."""
+        moment = now.replace(tzinfo=UTC)
+        return {
+            s.id
+            for day in self.days
+            for s in day.sessions
+            if not s.cancelled and s.start <= moment < s.end
+        }
+
+
+def build_layout(header: EventHeader, sessions: Iterable[dict]) -> AgendaLayout:
+    days = agenda_days(header, sessions)
+    return AgendaLayout(header, days, speaker_entries(days))
+
+
+_LAYOUTS: OrderedDict[tuple, AgendaLayout] = OrderedDict()
+_LAYOUTS_LOCK = Lock()
+LAYOUT_CACHE_SIZE = 32
+
+
+def published_layout(version: AgendaVersion) -> AgendaLayout:
+    """The layout of a published version in the reader's language, built once per process.
+
+    A version never changes once published; the key also holds the event, number and time of
+    publication so that a reused row id (after a deletion) can never hit an old entry.
+    """
+    key = (version.id, version.event_id, version.number, version.published_at, _locale())
+    with _LAYOUTS_LOCK:
+        layout = _LAYOUTS.get(key)
+        if layout is not None:
+            _LAYOUTS.move_to_end(key)
+            return layout
+    snapshot = version.snapshot  # loaded only now, on a miss
+    layout = build_layout(header_from_snapshot(snapshot["event"]), snapshot["sessions"])
+    with _LAYOUTS_LOCK:
+        _LAYOUTS[key] = layout
+        while len(_LAYOUTS) > LAYOUT_CACHE_SIZE:
+            _LAYOUTS.popitem(last=False)
+    return layout
+
+
+def selected_day(days: list[DayView], requested: str | None, today: date) -> date | None:
+    """The tab open first: the one asked for, else today during the event, else the first."""
+    available = [d.day for d in days]
+    if not available:
+        return None
+    if requested:
+        try:
+            wanted = date.fromisoformat(requested)
+        except ValueError:
+            wanted = None
+        if wanted in available:
+            return wanted
+    return today if today in available else available[0]
+
+
+def speaker_entries(days: list[DayView]) -> list[SpeakerEntry]:
+    """Speakers of the sessions that take place, in order of first appearance."""
+    entries: dict[int, SpeakerEntry] = {}
+    for day in days:
+        for session in day.sessions:
+            if session.cancelled:
+                continue
+            for ref in session.speakers:
+                entry = entries.get(ref.id)
+                if entry is None:
+                    entry = entries[ref.id] = SpeakerEntry(
+                        ref.id, ref.name, ref.position, ref.institution
+                    )
+                entry.sessions.append(session)
+    return list(entries.values())
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+def _when(value: str, zone: str, with_day: bool) -> str:
+    local = _local(value, zone)
+    if with_day:
+        return f"{format_date(local.date(), 'EEE, d MMM', locale=_locale())} {_hm(local)}"
+    return _hm(local)
+
+
+def describe_change(change: dict, zone: str) -> str:
+    """One change of a published agenda as a sentence in the reader's language."""
+    kind, title = change["type"], change["title"]
+    if kind == "added":
+        return _(
+            "Sesi %(title)s ditambahkan (%(when)s)",
+            title=title,
+            when=_when(change["starts_at"], zone, True),
+        )
+    if kind == "cancelled":
+        return _("Sesi %(title)s dibatalkan", title=title)
+    if kind == "restored":
+        return _("Sesi %(title)s diadakan kembali", title=title)
+    if kind == "moved":
+        old_start, new_start = _local(change["old_start"], zone), _local(change["new_start"], zone)
+        if old_start == new_start:
+            return _(
+                "Sesi %(title)s kini berakhir %(new)s (sebelumnya %(old)s)",
+                title=title,
+                new=_when(change["new_end"], zone, False),
+                old=_when(change["old_end"], zone, False),
+            )
+        other_day = old_start.date() != new_start.date()
+        return _(
+            "Sesi %(title)s dipindah %(old)s → %(new)s",
+            title=title,
+            old=_when(change["old_start"], zone, other_day),
+            new=_when(change["new_start"], zone, other_day),
+        )
+    if kind == "room":
+        return _(
+            "Sesi %(title)s pindah ruang: %(old)s → %(new)s",
+            title=title,
+            old=change["old"] or "–",
+            new=change["new"] or "–",
+        )
+    if kind == "renamed":
+        return _(
+            "Sesi %(old)s berganti judul menjadi %(new)s", old=change["old"], new=change["new"]
+        )
+    if kind == "speakers":
+        return _(
+            "Narasumber sesi %(title)s: %(old)s → %(new)s",
+            title=title,
+            old=change["old"] or "–",
+            new=change["new"] or "–",
+        )
+    return _("Sesi %(title)s diubah", title=title)
+
+
+def describe_changes(changes: list[dict], zone: str) -> list[str]:
+    return [describe_change(change, zone) for change in changes]
+
+
+SEEN_COOKIE = "seen_{}"
+
+
+def seen_number(cookies, event: Event) -> int | None:
+    value = cookies.get(SEEN_COOKIE.format(event.id), "")
+    return int(value) if value.isdigit() else None
+
+
+def unseen_changes(event: Event, seen: int | None, current: AgendaVersion | None) -> list[str]:
+    """What changed since the version this visitor last saw (nothing on a first visit)."""
+    if current is None or seen is None or seen >= current.number:
+        return []
+    return describe_changes(
+        services.changes_since(event, seen, current), current.snapshot["event"]["timezone"]
+    )
+
+
+def version_history(event: Event):
+    """Query for every published version, newest first, without snapshots or calendars."""
+    return (
+        select(AgendaVersion)
+        .where(AgendaVersion.event_id == event.id)
+        .options(
+            defer(AgendaVersion.snapshot),
+            defer(AgendaVersion.ics),
+            joinedload(AgendaVersion.published_by),
+        )
+        .order_by(AgendaVersion.number.desc())
+    )
+
+
+# --- print / PDF --------------------------------------------------------------------------------
+
+
+@dataclass
+class PrintRow:
+    times: str
+    title: str
+    track: str
+    notes: list[str]
+    place: str
+    next_day: bool = False
+
+
+@dataclass
+class PrintDay:
+    label: str
+    rows: list[PrintRow]
+
+
+def speaker_line(ref: SpeakerRef) -> str:
+    """'Narasumber: Name, Position (Institution)'."""
+    line = f"{ref.role_label}: {ref.name}"
+    if ref.position:
+        line += f", {ref.position}"
+    if ref.institution:
+        line += f" ({ref.institution})"
+    return line
+
+
+def print_days(days: list[DayView]) -> list[PrintDay]:
+    """The susunan acara as printed: sessions that take place, day by day."""
+    printed = []
+    for day in days:
+        rows = [
+            PrintRow(
+                times=session.times,
+                title=session.title,
+                track=session.track,
+                notes=[speaker_line(ref) for ref in session.speakers]
+                + ([session.description] if session.description else []),
+                place=session.room,
+                next_day=session.ends_next_day,
+            )
+            for session in day.sessions
+            if not session.cancelled
+        ]
+        if rows:
+            printed.append(PrintDay(day.label, rows))
+    return printed
+
+
+# --- speakers' feeds ----------------------------------------------------------------------------
+
+
+def speaker_by_token(token: str) -> Speaker | None:
+    return db.session.scalar(select(Speaker).where(Speaker.feed_token == token))
+
+
+@dataclass
+class SpeakerFeed:
+    etag: str
+    items: list[tuple[dict, dict]]  # (session, event) from the latest published snapshots
+    stamp: datetime | None
+
+
+def speaker_feed(speaker: Speaker) -> SpeakerFeed:
+    """The speaker's sessions in the latest published version of every public event (one query).
+
+    Sessions cancelled (or deleted) after publication stay in, cancelled, so calendars drop them.
+    """
+    latest = (
+        select(AgendaVersion.event_id, func.max(AgendaVersion.number).label("number"))
+        .group_by(AgendaVersion.event_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            AgendaVersion.event_id,
+            AgendaVersion.number,
+            AgendaVersion.published_at,
+            AgendaVersion.snapshot,
+        )
+        .join(
+            latest,
+            and_(
+                AgendaVersion.event_id == latest.c.event_id,
+                AgendaVersion.number == latest.c.number,
+            ),
+        )
+        .join(Event, Event.id == AgendaVersion.event_id)
+        .where(Event.status.in_(PUBLIC_STATUSES))
+        .order_by(AgendaVersion.event_id)
+    ).all()
+    items = []
+    stamps = []
+    for row in rows:
+        mine = [
+            session
+            for session in row.snapshot["sessions"]
+            if any(s["id"] == speaker.id for s in session["speakers"])
+        ]
+        if mine:
+            stamps.append(row.published_at)
+            items.extend((session, row.snapshot["event"]) for session in mine)
+    items.sort(key=lambda pair: (pair[0]["starts_at"], pair[0]["id"]))
+    versions = ",".join(f"{row.event_id}:{row.number}" for row in rows)
+    etag = hashlib.sha256(f"{speaker.id}|{speaker.name}|{versions}".encode()).hexdigest()[:32]
+    return SpeakerFeed(etag, items, max(stamps) if stamps else None)
+
+
+def speaker_calendar(speaker: Speaker, feed: SpeakerFeed, now: datetime) -> str:
+    return build_calendar(_("Jadwal %(name)s", name=speaker.name), feed.items, feed.stamp or now)

@@ -1,0 +1,242 @@
+"""Public agenda: event list, agenda page, change log, print view, PDF and calendar feeds.
+
+Published and closed events are open to everyone (no login); drafts only to organisers,
+who see a preview of the live sessions. Pages read the latest published snapshot.
+"""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from agenda import presenters
+from agenda.ical import build_calendar
+from agenda.pdf import agenda_pdf
+from agenda.permissions import event_visible
+from app.extensions import db
+from app.timeutil import to_zone, utcnow
+
+bp = Blueprint("public", __name__, template_folder="templates")
+
+SEEN_MAX_AGE = 400 * 24 * 3600  # browsers cap cookies at 400 days
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _event_or_404(slug: str):
+    event = presenters.event_by_slug(slug)
+    if event is None or not event_visible(current_user, event):
+        abort(404)
+    return event
+
+
+def _webcal(url: str) -> str:
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def _calendar_response(text: str, *, etag: str, filename: str, last_modified=None, private=False):
+    response = Response(text, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.cache_control.no_cache = True
+    if private:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    return response.make_conditional(request)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@bp.get("/events/")
+def events():
+    today = to_zone(utcnow()).date()
+    page = db.paginate(
+        presenters.visible_events(current_user, today),
+        per_page=20,
+        error_out=False,
+    )
+    return render_template(
+        "agenda/public/events.html",
+        page=page,
+        today=today,
+        kinds=presenters.EVENT_KIND_LABELS,
+        date_range=presenters.date_range,
+    )
+
+
+@bp.get("/events/<slug>/")
+def agenda(slug):
+    event = _event_or_404(slug)
+    source = presenters.agenda_source(event, current_user)
+    layout = source.layout
+    now = utcnow()
+    version = source.version
+    seen = presenters.seen_number(request.cookies, event)
+    changes = presenters.unseen_changes(event, seen, version)
+    response = Response(
+        render_template(
+            "agenda/public/agenda.html",
+            event=event,
+            header=layout.header,
+            source=source,
+            version=version,
+            days=layout.days,
+            selected=presenters.selected_day(
+                layout.days, request.args.get("hari"), to_zone(now, layout.header.timezone).date()
+            ),
+            running=layout.running(now),
+            speakers=layout.speakers,
+            changes=changes,
+            seen=seen,
+            calendar=_calendar_links(event) if version else None,
+            session_ics=_session_calendar_links(event),
+        )
+    )
+    if version is not None and seen != version.number:
+        response.set_cookie(
+            presenters.SEEN_COOKIE.format(event.id),
+            str(version.number),
+            max_age=SEEN_MAX_AGE,
+            path=url_for("public.agenda", slug=event.slug),
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
+
+
+def _calendar_links(event) -> dict:
+    feed = url_for("public.agenda_ics", slug=event.slug, _external=True)
+    return {"webcal": _webcal(feed), "download": url_for("public.agenda_ics", slug=event.slug)}
+
+
+def _session_calendar_links(event):
+    """Per-session calendar links from one ``url_for`` each (a long agenda has hundreds)."""
+    marker = "987654321"
+    download = url_for("public.session_ics", slug=event.slug, session_id=int(marker))
+    webcal = _webcal(
+        url_for("public.session_ics", slug=event.slug, session_id=int(marker), _external=True)
+    )
+
+    def fill(url: str, session_id: int) -> str:
+        head, tail = url.rsplit(marker, 1)  # the id comes last, after the slug
+        return f"{head}{session_id}{tail}"
+
+    return lambda session_id: {
+        "download": fill(download, session_id),
+        "webcal": fill(webcal, session_id),
+    }
+
+
+@bp.get("/events/<slug>/changes")
+def changes(slug):
+    event = _event_or_404(slug)
+    page = db.paginate(presenters.version_history(event), per_page=20, error_out=False)
+    return render_template(
+        "agenda/public/changes.html",
+        event=event,
+        header=presenters.header_from_event(event),
+        page=page,
+        describe=presenters.describe_changes,
+    )
+
+
+@bp.get("/events/<slug>/print")
+def print_view(slug):
+    event = _event_or_404(slug)
+    source = presenters.agenda_source(event, current_user)
+    return render_template(
+        "agenda/public/print.html",
+        event=event,
+        header=source.header,
+        source=source,
+        days=presenters.print_days(source.layout.days),
+    )
+
+
+@bp.get("/events/<slug>/agenda.pdf")
+def agenda_pdf_view(slug):
+    event = _event_or_404(slug)
+    source = presenters.agenda_source(event, current_user)
+    if source.preview:
+        footer = _("Pratinjau draf – belum diterbitkan")
+    elif source.version is not None:
+        footer = _("Versi %(number)s", number=source.version.number)
+    else:
+        footer = ""
+    body = agenda_pdf(
+        source.header,
+        presenters.print_days(source.layout.days),
+        organisation=current_app.config["ORGANISATION_NAME"],
+        footer=footer,
+    )
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="susunan-acara-{event.slug}.pdf"'
+    return response
+
+
+# --- calendars (RFC 5545; see DESIGN.md "Contracts") -----------------------------------------
+
+
+@bp.get("/events/<slug>/agenda.ics")
+def agenda_ics(slug):
+    event = _event_or_404(slug)
+    version = presenters.latest_calendar(event)
+    if version is None:
+        abort(404)
+    return _calendar_response(
+        version.ics,
+        etag=f"{event.id}-{version.number}",
+        filename=f"{event.slug}.ics",
+        last_modified=version.published_at,
+        private=event.status == "draft",
+    )
+
+
+@bp.get("/events/<slug>/sessions/<int:session_id>.ics")
+def session_ics(slug, session_id):
+    event = _event_or_404(slug)
+    version = presenters.latest_published(event, with_snapshot=True)
+    if version is None:
+        abort(404)
+    snapshot = version.snapshot
+    item = next((s for s in snapshot["sessions"] if s["id"] == session_id), None)
+    if item is None:
+        abort(404)
+    url = url_for("public.agenda", slug=event.slug, _external=True) + f"#sesi-{session_id}"
+    text = build_calendar(item["title"], [(item, snapshot["event"])], version.published_at, url)
+    return _calendar_response(
+        text,
+        etag=f"{event.id}-{version.number}-{session_id}",
+        filename=f"{event.slug}-sesi-{session_id}.ics",
+        last_modified=version.published_at,
+        private=event.status == "draft",
+    )
+
+
+@bp.get("/speakers/<feed_token>/agenda.ics")
+def speaker_calendar(feed_token):
+    speaker = presenters.speaker_by_token(feed_token)
+    if speaker is None:
+        abort(404)
+    feed = presenters.speaker_feed(speaker)
+    if feed.etag in request.if_none_match:
+        return _calendar_response("", etag=feed.etag, filename="agenda.ics", private=True)
+    return _calendar_response(
+        presenters.speaker_calendar(speaker, feed, utcnow()),
+        etag=feed.etag,
+        filename="agenda.ics",
+        private=True,
+    )

@@ -1,0 +1,202 @@
+"""Time the public agenda page and agenda.ics of a large event (server time, Flask test client).
+
+Builds a 3-day event with 200 sessions and 60 speakers in a throw-away database, publishes it
+twice (so it has a change list and bumped sequences), then requests each URL N times and prints
+the median and 95th percentile. See bench/README.md.
+
+    .venv/bin/python bench/agenda_bench.py
+    .venv/bin/python bench/agenda_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+"""
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ["SINERGI_ENV"] = "testing"  # no SECRET_KEY needed, nothing sent anywhere
+
+import flask_migrate  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from app import create_app  # noqa: E402
+
+RESERVED = {"postgres", "template0", "template1", "test"}
+
+
+@contextmanager
+def bench_database(url: str | None, name: str):
+    """A database that exists only for the run: a temporary SQLite file, or ``name`` created
+    (and dropped afterwards) on the PostgreSQL server that ``url`` points at."""
+    if not url:
+        with tempfile.TemporaryDirectory(prefix="sinergi-bench-") as folder:
+            yield f"sqlite:///{folder}/bench.db"
+        return
+    server = make_url(url)
+    if name in RESERVED or name == server.database:
+        raise SystemExit(f"refusing to use database {name!r}: choose a throw-away name")
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    quoted = admin.dialect.identifier_preparer.quote(name)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
+        conn.execute(text(f"CREATE DATABASE {quoted}"))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+        admin.dispose()
+
+
+def build_event(sessions: int, speakers: int) -> str:
+    """A published 3-day retreat; returns its slug."""
+    from agenda import services
+    from agenda.models import Event, Room, Session, Speaker
+    from app.extensions import db
+
+    event = services.save_event(
+        Event(),
+        slug="retret-bench",
+        title="Retret Kepala Perangkat Daerah 2025",
+        kind="retret",
+        start_date=date(2025, 8, 4),
+        end_date=date(2025, 8, 6),
+        timezone="Asia/Jakarta",
+        venue="Akademi Militer Magelang",
+        status="draft",
+    )
+    rooms = [Room(event=event, name=f"Ruang {n}", position=n) for n in range(1, 7)]
+    people = [
+        Speaker(
+            name=f"Dr. Narasumber {n}, M.Si.",
+            position="Kepala Dinas",
+            institution=f"Perangkat Daerah {n}",
+        )
+        for n in range(1, speakers + 1)
+    ]
+    db.session.add_all(rooms + people)
+    db.session.flush()
+    per_day = -(-sessions // len(event.days))
+    created = []
+    for n in range(sessions):
+        day = event.days[n // per_day]
+        slot, room = divmod(n % per_day, len(rooms))
+        start = datetime.combine(day, datetime.min.time()) + timedelta(hours=7, minutes=45 * slot)
+        created.append(
+            services.save_session(
+                Session(),
+                event=event,
+                title=f"Sesi {n + 1}: Paparan Program Prioritas",
+                kind="breakout" if room else "plenary",
+                starts_at=services.to_utc(start, event.timezone),
+                ends_at=services.to_utc(start + timedelta(minutes=45), event.timezone),
+                room_id=rooms[room].id,
+                track=f"Kelompok {room}" if room else "",
+                description="Penyampaian capaian dan kendala triwulan berjalan.",
+                speakers=[
+                    (people[(n + k) % len(people)], "narasumber" if k else "moderator")
+                    for k in range(1 + n % 3)
+                ],
+            )
+        )
+    services.publish(event)
+    db.session.commit()
+    for session in created[::10]:  # a second version with some moves and a cancellation
+        services.move_session(
+            session, starts_at=session.starts_at + timedelta(minutes=15), room_id=session.room_id
+        )
+    services.set_cancelled(created[1], True)
+    services.publish(event)
+    db.session.commit()
+    return event.slug
+
+
+def measure(client, engine, url: str, count: int, headers=None) -> tuple[list[float], int, int]:
+    """Each request runs in its own app context and database session, as in production."""
+    statements = 0
+
+    def counted(*_args):
+        nonlocal statements
+        statements += 1
+
+    for _ in range(max(5, count // 10)):  # warm-up: caches, connection pool
+        client.get(url, headers=headers)
+    timings = []
+    status = 0
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        for _ in range(count):
+            started = time.perf_counter()
+            response = client.get(url, headers=headers)
+            timings.append((time.perf_counter() - started) * 1000)
+            status = response.status_code
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    return timings, status, statements // count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server URL (postgresql+psycopg://user@host:port/any); "
+        "default: a temporary SQLite file",
+    )
+    parser.add_argument(
+        "--bench-database",
+        default="sinergi_bench_agenda",
+        help="name of the throw-away PostgreSQL database (created and dropped)",
+    )
+    parser.add_argument("-n", "--requests", type=int, default=300)
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--speakers", type=int, default=60)
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="call gc.freeze() once the app is loaded, as a tuned server process would "
+        "(full garbage collections then skip the app's own objects)",
+    )
+    args = parser.parse_args()
+
+    with bench_database(args.database_url, args.bench_database) as url:
+        from app.extensions import db
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        with app.app_context():
+            flask_migrate.upgrade()
+            slug = build_event(args.sessions, args.speakers)
+            engine = db.engine
+        client = app.test_client()
+        etag = client.get(f"/events/{slug}/agenda.ics").headers["ETag"]
+        if args.gc_freeze:
+            gc.collect()
+            gc.freeze()
+        targets = [
+            ("agenda page", f"/events/{slug}/", None),
+            ("agenda.ics", f"/events/{slug}/agenda.ics", None),
+            ("agenda.ics 304", f"/events/{slug}/agenda.ics", {"If-None-Match": etag}),
+        ]
+        backend = make_url(url).get_backend_name()
+        print(
+            f"{backend}: {args.sessions} sessions, {args.speakers} speakers, "
+            f"{args.requests} requests each" + (", gc.freeze()" if args.gc_freeze else "")
+        )
+        for label, path, headers in targets:
+            timings, status, queries = measure(client, engine, path, args.requests, headers)
+            p95 = statistics.quantiles(timings, n=20)[18]
+            print(
+                f"  {label:<15} median {statistics.median(timings):6.1f} ms   "
+                f"p95 {p95:6.1f} ms   (HTTP {status}, {queries} queries/request)"
+            )
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

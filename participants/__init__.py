@@ -1,0 +1,1 @@
+"""Participants: the people directory (officials and guests); later registrations and passes."""

@@ -1,0 +1,162 @@
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from agenda.models import Event
+from app.extensions import db
+from app.opds.models import Opd
+from app.timeutil import utcnow
+from participants.nip import format_nip
+
+# Position levels (jenjang jabatan); the value is stored, the label shown (LEVEL_LABELS in forms).
+PERSON_LEVELS = ("jpt_pratama", "administrator", "pengawas", "fungsional", "non_asn")
+# Golongan ruang of PNS, lowest to highest.
+GOLONGAN = (
+    *(f"I/{g}" for g in "abcd"),
+    *(f"II/{g}" for g in "abcd"),
+    *(f"III/{g}" for g in "abcd"),
+    *(f"IV/{g}" for g in "abcde"),
+)
+
+
+class Person(db.Model):
+    """Someone who can be invited: an official of an OPD or an outside guest (speaker, partner).
+
+    ``nip`` is 18 bare digits (validated in ``participants.nip``) or None for people without
+    one; ``email`` is lower-case or None. Both identify a person on import.
+    """
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))  # with academic titles
+    position: Mapped[str] = mapped_column(String(200), default="")  # jabatan
+    level: Mapped[str] = mapped_column(String(20), index=True)
+    golongan: Mapped[str] = mapped_column(String(8), default="")
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    institution: Mapped[str] = mapped_column(String(200), default="")  # for guests
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    opd: Mapped[Opd | None] = relationship()
+
+    @property
+    def nip_display(self) -> str:
+        return format_nip(self.nip)
+
+    @property
+    def affiliation(self) -> str:
+        """Where the person works: the OPD's short name, else the institution."""
+        return str(self.opd) if self.opd is not None else self.institution
+
+    def __str__(self) -> str:
+        return self.name
+
+
+REGISTRATION_ROLES = ("peserta", "narasumber", "panitia", "undangan")
+REGISTRATION_STATUSES = ("invited", "confirmed", "declined", "delegated", "cancelled")
+TOKEN_KINDS = ("pass", "link")
+
+
+def new_token() -> str:
+    """An opaque random token (160 bits) for a pass QR or a personal link."""
+    return secrets.token_urlsafe(20)
+
+
+class Registration(db.Model):
+    """A person invited to an event. A delegate (diwakilkan) has its own registration that
+    points to the head's registration with ``delegate_of_id``; the head's status is then
+    ``delegated``."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("event_id", "person_id", name="uq_registration_event_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="peserta")
+    status: Mapped[str] = mapped_column(String(20), default="invited", index=True)
+    delegate_of_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    group: Mapped[str] = mapped_column(String(60), default="")  # matches Session.track
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Current tokens; revoked ones move to RevokedToken so old passes scan as "revoked".
+    pass_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    link_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    responded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    person: Mapped[Person] = relationship()
+    delegate_of: Mapped["Registration | None"] = relationship(remote_side=[id], back_populates="delegates")
+    delegates: Mapped[list["Registration"]] = relationship(back_populates="delegate_of")
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.event.title}" if self.person and self.event else f"Registration {self.id}"
+
+
+class RevokedToken(db.Model):
+    """A pass or personal-link token that was replaced; it must never identify anyone again."""
+
+    __tablename__ = "revoked_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # pass or link
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+MESSAGE_KINDS = ("invitation", "reminder", "agenda_update")
+MESSAGE_STATUSES = ("queued", "sent", "failed")
+
+
+class OutboundMessage(db.Model):
+    """An e-mail in the outbox: what was (or will be) sent to whom, and what happened."""
+
+    __tablename__ = "outbound_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    ics: Mapped[str] = mapped_column(Text, default="")  # calendar attachment (METHOD:REQUEST)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    registration: Mapped[Registration | None] = relationship()
+
+
+class InvitationLetter(db.Model):
+    """The official invitation letter (surat undangan) of an event, as the organiser set it."""
+
+    __tablename__ = "invitation_letter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    number: Mapped[str] = mapped_column(String(100), default="")  # nomor surat
+    nature: Mapped[str] = mapped_column(String(50), default="Penting")  # sifat
+    attachment: Mapped[str] = mapped_column(String(100), default="1 (satu) berkas")  # lampiran
+    subject: Mapped[str] = mapped_column(String(200), default="Undangan")  # perihal
+    place: Mapped[str] = mapped_column(String(100), default="Batu")
+    letter_date: Mapped[date | None]
+    opening: Mapped[str] = mapped_column(Text, default="")
+    closing: Mapped[str] = mapped_column(Text, default="")
+    dress_code: Mapped[str] = mapped_column(String(200), default="")
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_position: Mapped[str] = mapped_column(String(200), default="")
+    signatory_rank: Mapped[str] = mapped_column(String(200), default="")  # pangkat
+    signatory_nip: Mapped[str] = mapped_column(String(18), default="")
+
+    event: Mapped[Event] = relationship()

@@ -1,0 +1,300 @@
+"""People directory pages: list, edit, deactivate, import (upload → preview → confirm), export."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.auth.permissions import permission_required
+from app.core.home import nav_item
+from app.extensions import db
+from app.formatting import number
+from app.forms import ActionForm
+from app.opds.forms import opd_choices
+from app.opds.services import active_opds
+from app.tabular import TableError, read_table, table_response
+from participants import services
+from participants.forms import LEVEL_LABELS, ImportForm, PersonForm
+from participants.models import Person
+from participants.nip import format_nip
+
+bp = Blueprint("people", __name__, url_prefix="/people", template_folder="templates")
+nav_item(30, _l("Pejabat"), "people.index", "people.view")
+
+PER_PAGE = 50
+PREVIEW_LIMIT = 200  # rows of each kind listed on the preview page (errors: all)
+STATUS_LABELS = {"active": _l("Aktif"), "inactive": _l("Nonaktif"), "all": _l("Semua status")}
+_SESSION_KEY = "people_import"
+FIELD_LABELS = {
+    "nip": _l("NIP"),
+    "name": _l("Nama"),
+    "position": _l("Jabatan"),
+    "level": _l("Jenjang"),
+    "golongan": _l("Golongan"),
+    "opd_id": _l("OPD"),
+    "email": _l("Email"),
+    "phone": _l("Telepon"),
+    "institution": _l("Instansi"),
+}
+
+
+@bp.app_template_filter("nip")
+def nip_filter(value) -> str:
+    """'198609262015051001' → '19860926 201505 1 001' in templates."""
+    return format_nip(value)
+
+
+def _filters():
+    """The list filters from the query string: (search, opd id, level, status)."""
+    search = request.args.get("q", "").strip()
+    opd_id = request.args.get("opd", type=int)
+    level = request.args.get("level", "")
+    level = level if level in LEVEL_LABELS else ""
+    status = request.args.get("status", "active")
+    status = status if status in STATUS_LABELS else "active"
+    return search, opd_id, level, status
+
+
+@bp.get("/")
+@permission_required("people.view")
+def index():
+    search, opd_id, level, status = _filters()
+    page = db.paginate(
+        services.people_query(search, opd_id, level, status), per_page=PER_PAGE, max_per_page=100
+    )
+    return render_template(
+        "participants/people/index.html",
+        page=page,
+        search=search,
+        opd_id=opd_id,
+        level=level,
+        status=status,
+        opds=active_opds(),
+        levels=LEVEL_LABELS,
+        statuses=STATUS_LABELS,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@permission_required("people.manage")
+def edit(person_id=None):
+    person = db.get_or_404(Person, person_id) if person_id else None
+    form = PersonForm(obj=person)
+    form.opd_id.choices = opd_choices()
+    if request.method == "GET" and person is not None:
+        form.opd_id.data = person.opd_id or 0
+        form.nip.data = format_nip(person.nip)
+        form.golongan.data = person.golongan
+    if form.validate_on_submit():
+        nip = form.nip.data or None
+        email = (form.email.data or "").strip().lower() or None
+        same_nip = services.get_by_nip(nip) if nip else None
+        same_email = services.get_by_email(email) if email else None
+        if same_nip is not None and same_nip is not person:
+            form.nip.errors.append(
+                _(
+                    "NIP %(nip)s sudah terdaftar atas nama %(name)s.",
+                    nip=format_nip(nip),
+                    name=same_nip.name,
+                )
+            )
+        elif same_email is not None and same_email is not person:
+            form.email.errors.append(
+                _("Email %(email)s sudah dipakai %(name)s.", email=email, name=same_email.name)
+            )
+        else:
+            person = services.save_person(
+                person or Person(),
+                nip=nip,
+                name=form.name.data.strip(),
+                position=(form.position.data or "").strip(),
+                level=form.level.data,
+                golongan=form.golongan.data or "",
+                opd_id=form.opd_id.data or None,
+                institution=(form.institution.data or "").strip(),
+                email=email,
+                phone=(form.phone.data or "").strip(),
+                active=form.active.data,
+            )
+            db.session.commit()
+            flash(_("Data %(name)s disimpan.", name=person.name), "success")
+            return redirect(url_for("people.index", q=person.nip or person.name))
+    return render_template("participants/people/edit.html", form=form, person=person)
+
+
+@bp.post("/<int:person_id>/active")
+@permission_required("people.manage")
+def toggle_active(person_id):
+    person = db.get_or_404(Person, person_id)
+    if ActionForm().validate_on_submit():
+        services.set_active(person, not person.active)
+        db.session.commit()
+        if person.active:
+            flash(_("%(name)s diaktifkan kembali.", name=person.name), "success")
+        else:
+            flash(_("%(name)s dinonaktifkan.", name=person.name), "success")
+    return redirect(request.referrer or url_for("people.index"))
+
+
+# --- import: upload → preview → confirm ----------------------------------------------------------
+
+
+def _staged():
+    """(token, filename) of this user's uploaded file waiting for confirmation, or None."""
+    staged = session.get(_SESSION_KEY)
+    if not isinstance(staged, dict) or not staged.get("token"):
+        return None
+    return staged["token"], staged.get("name", "")
+
+
+def _read_staged_rows():
+    """Rows of the staged upload, or None (with the session cleared) when it is gone."""
+    staged = _staged()
+    if staged is None:
+        return None, None
+    token, filename = staged
+    try:
+        data = services.read_staged(token)
+        return filename, read_table(filename, data, services.REQUIRED_COLUMNS)
+    except (FileNotFoundError, TableError):
+        session.pop(_SESSION_KEY, None)
+        return None, None
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required("people.manage")
+def import_people():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename = (upload.filename or "")[-200:]  # only shown and used for its type
+        data = upload.read()
+        try:
+            rows = read_table(filename, data, services.REQUIRED_COLUMNS)
+        except TableError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            if not rows:
+                form.file.errors.append(_("Berkas tidak berisi baris data."))
+            elif len(rows) > services.MAX_IMPORT_ROWS:
+                form.file.errors.append(
+                    _(
+                        "Berkas berisi %(count)s baris; paling banyak %(limit)s baris per impor. "
+                        "Bagi berkas menjadi beberapa bagian.",
+                        count=number(len(rows)),
+                        limit=number(services.MAX_IMPORT_ROWS),
+                    )
+                )
+            else:
+                previous = _staged()
+                if previous:
+                    services.discard_staged(previous[0])
+                token = services.stage_upload(data)
+                session[_SESSION_KEY] = {"token": token, "name": filename}
+                return redirect(url_for("people.import_preview"))
+    return render_template(
+        "participants/people/import.html",
+        form=form,
+        columns=services.IMPORT_COLUMNS,
+        levels=LEVEL_LABELS,
+    )
+
+
+def _render_preview(filename, plan, warning=None):
+    return render_template(
+        "participants/people/preview.html",
+        filename=filename,
+        plan=plan,
+        token=_staged()[0],
+        expected=_expected(plan),
+        warning=warning,
+        limit=PREVIEW_LIMIT,
+        levels=LEVEL_LABELS,
+        field_labels=FIELD_LABELS,
+    )
+
+
+def _expected(plan) -> str:
+    """What the preview promised, sent back on confirm: '<creates>-<updates>'."""
+    return f"{len(plan.creates)}-{len(plan.updates)}"
+
+
+@bp.get("/import/preview")
+@permission_required("people.manage")
+def import_preview():
+    filename, rows = _read_staged_rows()
+    if rows is None:
+        flash(_("Tidak ada berkas impor yang menunggu. Unggah berkas terlebih dahulu."), "warning")
+        return redirect(url_for("people.import_people"))
+    return _render_preview(filename, services.plan_import(rows))
+
+
+@bp.post("/import/confirm")
+@permission_required("people.manage")
+def import_confirm():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    filename, rows = _read_staged_rows()
+    if rows is None:
+        flash(_("Tidak ada berkas impor yang menunggu. Unggah berkas terlebih dahulu."), "warning")
+        return redirect(url_for("people.import_people"))
+    if request.form.get("token") != _staged()[0]:
+        # Another tab uploaded a different file since this preview was shown.
+        flash(_("Berkas impor telah diganti. Periksa pratinjau ini sebelum menyimpan."), "warning")
+        return redirect(url_for("people.import_preview"))
+    plan = services.plan_import(rows)  # again: the directory may have changed since preview
+    if not plan.ok:
+        db.session.rollback()
+        return _render_preview(filename, plan), 422
+    if request.form.get("expected") != _expected(plan):
+        db.session.rollback()
+        warning = _("Direktori berubah sejak pratinjau ditampilkan. Periksa lagi lalu simpan.")
+        return _render_preview(filename, plan, warning), 409
+    created, updated = services.apply_import(plan, filename)
+    db.session.commit()
+    services.discard_staged(session.pop(_SESSION_KEY)["token"])
+    flash(
+        _(
+            "Impor selesai: %(created)s orang baru, %(updated)s diperbarui, "
+            "%(unchanged)s tidak berubah.",
+            created=created,
+            updated=updated,
+            unchanged=plan.unchanged,
+        ),
+        "success",
+    )
+    return redirect(url_for("people.index"))
+
+
+@bp.post("/import/cancel")
+@permission_required("people.manage")
+def import_cancel():
+    if ActionForm().validate_on_submit():
+        staged = session.pop(_SESSION_KEY, None)
+        if isinstance(staged, dict):
+            services.discard_staged(staged.get("token"))
+        flash(_("Impor dibatalkan; tidak ada data yang diubah."), "info")
+    return redirect(url_for("people.import_people"))
+
+
+@bp.get("/template.<any(xlsx, csv):fmt>")
+@permission_required("people.manage")
+def template(fmt):
+    return table_response("templat-pejabat", fmt, services.IMPORT_COLUMNS, services.TEMPLATE_ROWS)
+
+
+@bp.get("/export.<any(xlsx, csv):fmt>")
+@permission_required("people.view")
+def export(fmt):
+    search, opd_id, level, status = _filters()
+    header, rows = services.export_rows(services.people_query(search, opd_id, level, status))
+    return table_response("pejabat", fmt, header, rows)

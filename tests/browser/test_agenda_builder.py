@@ -1,0 +1,56 @@
+import re
+from datetime import date
+
+from playwright.sync_api import expect
+
+
+def test_organiser_adds_a_session_in_the_builder_and_sees_it_on_the_public_agenda(
+    live_server, page, make_user, make_event, make_room, make_speaker, make_session
+):
+    organiser = make_user("organiser")
+    event = make_event(
+        slug="retret-asn",
+        title="Retret Kepemimpinan ASN",
+        start=date(2025, 5, 16),
+        end=date(2025, 5, 18),
+        status="draft",
+    )
+    make_room(event, "Aula Utama")
+    make_speaker("Prof. Dr. Zudan Arif Fakrulloh", position="Kepala BKN")
+    make_session(event, "08:00", "08:45", title="Apel pembukaan")
+
+    page.goto(f"{live_server}/login?next=/manage/events/retret-asn/")
+    page.get_by_label("Email").fill(organiser.email)
+    page.get_by_label("Kata sandi").fill("correct horse battery")
+    page.get_by_role("main").get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name="Retret Kepemimpinan ASN")).to_be_visible()
+
+    page.get_by_role("link", name="Hari 2").click()
+    page.get_by_role("link", name="Tambah sesi").click()
+    page.get_by_label("Judul sesi").fill("Manajemen ASN dan sistem merit")
+    expect(page.get_by_label("Hari")).to_have_value("2025-05-17")
+    page.get_by_label("Mulai").fill("10:45")
+    page.get_by_label("Selesai").fill("12:15")
+    page.get_by_label("Ruang").select_option(label="Aula Utama")
+    page.get_by_label("Narasumber 1").select_option(
+        label="Prof. Dr. Zudan Arif Fakrulloh · Kepala BKN"
+    )
+    page.get_by_role("button", name="Simpan").click()
+
+    expect(page.get_by_text("Sesi Manajemen ASN dan sistem merit disimpan.")).to_be_visible()
+    block = page.locator(".agenda-block", has_text="Manajemen ASN dan sistem merit")
+    expect(block).to_contain_text("10.45 WIB–12.15 WIB")
+
+    page.get_by_role("link", name="Terbitkan").click()
+    page.get_by_role("main").get_by_role("button", name="Terbitkan").click()
+    expect(page.get_by_text("Susunan acara versi 1 diterbitkan.")).to_be_visible()
+
+    # Anyone (no login) now sees it on the public agenda.
+    public = page.context.browser.new_context(locale="id-ID").new_page()
+    public.goto(f"{live_server}/events/retret-asn/")
+    public.get_by_role("tab", name=re.compile(r"^Hari 2")).click()
+    day_two = public.get_by_role("tabpanel", name=re.compile(r"^Hari 2"))
+    expect(day_two.get_by_text("Manajemen ASN dan sistem merit")).to_be_visible()
+    expect(day_two.get_by_text("Prof. Dr. Zudan Arif Fakrulloh")).to_be_visible()
+    expect(day_two).to_contain_text("10.45–12.15 WIB")
+    public.context.close()
