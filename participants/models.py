@@ -74,14 +74,18 @@ class Registration(db.Model):
     ``delegated``."""
 
     __tablename__ = "registration"
-    __table_args__ = (UniqueConstraint("event_id", "person_id", name="uq_registration_event_person"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "person_id", name="uq_registration_event_person"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="peserta")
     status: Mapped[str] = mapped_column(String(20), default="invited", index=True)
-    delegate_of_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    delegate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
     group: Mapped[str] = mapped_column(String(60), default="")  # matches Session.track
     note: Mapped[str] = mapped_column(Text, default="")
     # Current tokens; revoked ones move to RevokedToken so old passes scan as "revoked".
@@ -93,11 +97,17 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship()
     person: Mapped[Person] = relationship()
-    delegate_of: Mapped["Registration | None"] = relationship(remote_side=[id], back_populates="delegates")
+    delegate_of: Mapped["Registration | None"] = relationship(
+        remote_side=[id], back_populates="delegates"
+    )
     delegates: Mapped[list["Registration"]] = relationship(back_populates="delegate_of")
 
     def __str__(self) -> str:
-        return f"{self.person.name} · {self.event.title}" if self.person and self.event else f"Registration {self.id}"
+        return (
+            f"{self.person.name} · {self.event.title}"
+            if self.person and self.event
+            else f"Registration {self.id}"
+        )
 
 
 class RevokedToken(db.Model):
@@ -108,7 +118,9 @@ class RevokedToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(10))  # pass or link
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
     revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -122,8 +134,12 @@ class OutboundMessage(db.Model):
     __tablename__ = "outbound_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))

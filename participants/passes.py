@@ -36,9 +36,15 @@ def lookup(token: str, kind: str = "pass") -> TokenLookup:
     )
     if registration is not None:
         return TokenLookup(registration, "active")
-    revoked = db.session.scalar(select(RevokedToken).where(RevokedToken.token == token, RevokedToken.kind == kind))
+    revoked = db.session.scalar(
+        select(RevokedToken).where(RevokedToken.token == token, RevokedToken.kind == kind)
+    )
     if revoked is not None:
-        registration = db.session.get(Registration, revoked.registration_id) if revoked.registration_id else None
+        registration = (
+            db.session.get(Registration, revoked.registration_id)
+            if revoked.registration_id
+            else None
+        )
         return TokenLookup(registration, "revoked")
     return TokenLookup(None, "unknown")
 
