@@ -105,7 +105,7 @@ class SessionForm(FlaskForm):
     day = SelectField(_l("Hari"), validators=[DataRequired()])
     start_time = TimeField(_l("Mulai"), validators=[DataRequired()])
     end_time = TimeField(
-        _l("Selesai"),
+        _l("Jam selesai"),
         validators=[DataRequired()],
         description=_l("Jika lebih awal dari jam mulai, sesi berakhir keesokan harinya."),
     )

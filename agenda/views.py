@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from agenda import services
+from agenda import presenters, services
 from agenda.forms import (
     EVENT_KIND_LABELS,
     SESSION_KIND_LABELS,
@@ -503,7 +503,9 @@ def publish(slug):
         form=form,
         conflicts=conflicts,
         previous=previous,
-        changes=preview,
+        changes=presenters.describe_changes(preview, event.timezone)
+        if preview is not None
+        else None,
     )
 
 

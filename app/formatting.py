@@ -43,6 +43,13 @@ def time_in_zone(value: datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     return f"{format_time(local, 'short', locale=_locale())} {zone_abbreviation(zone)}"
 
 
+def time_range(start: datetime | str, end: datetime | str, zone: str = DEFAULT_ZONE) -> str:
+    """'09.30–10.30 WIB'."""
+    first, last = to_zone(start, zone), to_zone(end, zone)
+    locale = _locale()
+    return f"{format_time(first, 'short', locale=locale)}–{format_time(last, 'short', locale=locale)} {zone_abbreviation(zone)}"
+
+
 def datetime_in_zone(value: datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     """'4 Agu 2025 09.30 WIB'."""
     if value is None:
@@ -76,6 +83,7 @@ FILTERS = {
     "long_date": long_date,
     "short_date": short_date,
     "time_in_zone": time_in_zone,
+    "time_range": time_range,
     "datetime_in_zone": datetime_in_zone,
     "percent": percent,
     "rupiah": rupiah,

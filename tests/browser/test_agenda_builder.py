@@ -30,7 +30,7 @@ def test_organiser_adds_a_session_in_the_builder_and_sees_it_on_the_public_agend
     page.get_by_label("Judul sesi").fill("Manajemen ASN dan sistem merit")
     expect(page.get_by_label("Hari")).to_have_value("2025-05-17")
     page.get_by_label("Mulai").fill("10:45")
-    page.get_by_label("Selesai").fill("12:15")
+    page.get_by_label("Jam selesai").fill("12:15")
     page.get_by_label("Ruang").select_option(label="Aula Utama")
     page.get_by_label("Narasumber 1").select_option(
         label="Prof. Dr. Zudan Arif Fakrulloh · Kepala BKN"
@@ -39,7 +39,7 @@ def test_organiser_adds_a_session_in_the_builder_and_sees_it_on_the_public_agend
 
     expect(page.get_by_text("Sesi Manajemen ASN dan sistem merit disimpan.")).to_be_visible()
     block = page.locator(".agenda-block", has_text="Manajemen ASN dan sistem merit")
-    expect(block).to_contain_text("10.45 WIB–12.15 WIB")
+    expect(block).to_contain_text("10.45–12.15 WIB")
 
     page.get_by_role("link", name="Terbitkan").click()
     page.get_by_role("main").get_by_role("button", name="Terbitkan").click()
