@@ -13,7 +13,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda.models import AgendaVersion, Event, Room, Session, SessionSpeaker, Speaker
-from app.audit.services import record
+from app.audit.services import record, save_audited
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
 
@@ -447,13 +447,7 @@ def changes_since(event: Event, seen_number: int, current: AgendaVersion) -> lis
 
 
 def save_event(event: Event, **fields) -> Event:
-    creating = event.id is None
-    for key, value in fields.items():
-        setattr(event, key, value)
-    if creating:
-        db.session.add(event)
-    record(event, "create" if creating else "update")
-    return event
+    return save_audited(event, **fields)
 
 
 def set_status(event: Event, status: str) -> None:
@@ -547,13 +541,7 @@ def sessions_on_day(event: Event, sessions: list[Session], day: date) -> list[Se
 
 
 def save_room(room: Room, **fields) -> Room:
-    creating = room.id is None
-    for key, value in fields.items():
-        setattr(room, key, value)
-    if creating:
-        db.session.add(room)
-    record(room, "create" if creating else "update")
-    return room
+    return save_audited(room, **fields)
 
 
 def delete_room(room: Room) -> None:
@@ -563,10 +551,4 @@ def delete_room(room: Room) -> None:
 
 
 def save_speaker(speaker: Speaker, **fields) -> Speaker:
-    creating = speaker.id is None
-    for key, value in fields.items():
-        setattr(speaker, key, value)
-    if creating:
-        db.session.add(speaker)
-    record(speaker, "create" if creating else "update")
-    return speaker
+    return save_audited(speaker, **fields)

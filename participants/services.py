@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import contains_eager
 
-from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record
+from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, save_audited
 from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import Row
@@ -108,15 +108,9 @@ def save_person(person: Person, **fields) -> Person:
 
     ``nip`` must already be validated (bare digits) or empty; empty NIP/e-mail become NULL.
     """
-    creating = person.id is None
     fields["nip"] = fields.get("nip") or None
     fields["email"] = (fields.get("email") or "").strip().lower() or None
-    for key, value in fields.items():
-        setattr(person, key, value)
-    if creating:
-        db.session.add(person)
-    record(person, "create" if creating else "update")
-    return person
+    return save_audited(person, **fields)
 
 
 def set_active(person: Person, active: bool) -> None:

@@ -95,3 +95,14 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def save_audited(obj, **fields):
+    """Set ``fields`` on ``obj``, add it to the session if new, and audit the write."""
+    creating = inspect(obj).transient
+    for key, value in fields.items():
+        setattr(obj, key, value)
+    if creating:
+        db.session.add(obj)
+    record(obj, "create" if creating else "update")
+    return obj
