@@ -430,21 +430,36 @@ def speaker_entries(days: list[DayView]) -> list[SpeakerEntry]:
 # --- changes ----------------------------------------------------------------------------------
 
 
-def _when(value: str, zone: str, with_day: bool) -> str:
+def _when(value: str, zone: str, with_day: bool, detailed: bool = False) -> str:
     local = _local(value, zone)
+    if detailed:  # read out of context (e-mail): full day name and the zone
+        clock = f"{_hm(local)} {zone_abbreviation(zone)}"
+        return (
+            f"{format_date(local.date(), 'EEEE d MMMM', locale=_locale())} {clock}"
+            if with_day
+            else clock
+        )
     if with_day:
         return f"{format_date(local.date(), 'EEE, d MMM', locale=_locale())} {_hm(local)}"
     return _hm(local)
 
 
-def describe_change(change: dict, zone: str) -> str:
-    """One change of a published agenda as a sentence in the reader's language."""
+def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
+    """One change of a published agenda as a sentence in the reader's language.
+
+    ``detailed`` is for texts read away from the agenda (e-mail): the old time always carries
+    its day, and times carry the zone.
+    """
     kind, title = change["type"], change["title"]
+
+    def when(value, with_day):
+        return _when(value, zone, with_day, detailed)
+
     if kind == "added":
         return _(
             "Sesi %(title)s ditambahkan (%(when)s)",
             title=title,
-            when=_when(change["starts_at"], zone, True),
+            when=when(change["starts_at"], True),
         )
     if kind == "cancelled":
         return _("Sesi %(title)s dibatalkan", title=title)
@@ -456,15 +471,15 @@ def describe_change(change: dict, zone: str) -> str:
             return _(
                 "Sesi %(title)s kini berakhir %(new)s (sebelumnya %(old)s)",
                 title=title,
-                new=_when(change["new_end"], zone, False),
-                old=_when(change["old_end"], zone, False),
+                new=when(change["new_end"], False),
+                old=when(change["old_end"], False),
             )
         other_day = old_start.date() != new_start.date()
         return _(
             "Sesi %(title)s dipindah %(old)s → %(new)s",
             title=title,
-            old=_when(change["old_start"], zone, other_day),
-            new=_when(change["new_start"], zone, other_day),
+            old=when(change["old_start"], other_day or detailed),
+            new=when(change["new_start"], other_day),
         )
     if kind == "room":
         return _(

@@ -23,6 +23,7 @@ from agenda.forms import (
     SpeakerForm,
 )
 from agenda.models import Event, Room, Session, Speaker
+from agenda.signals import agenda_published
 from app.auth.models import ADMIN, OPERATOR, ORGANISER, VIEWER
 from app.auth.permissions import permission_required
 from app.core.home import home_panel, nav_item
@@ -493,6 +494,9 @@ def publish(slug):
         else:
             version = services.publish(event, current_user, note=form.note.data or "")
             db.session.commit()
+            for _receiver, message in agenda_published.send(event, version=version):
+                if message:
+                    flash(message, "info")
             flash(
                 _("Susunan acara versi %(number)s diterbitkan.", number=version.number), "success"
             )

@@ -41,9 +41,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in (core_bp, auth_bp, opds_bp, audit_bp):
         app.register_blueprint(blueprint)
     # Feature packages (the composition root is the one place that knows them all).
-    for module in FEATURE_BLUEPRINTS:
-        for blueprint in importlib.import_module(module).blueprints:
+    for name in FEATURE_BLUEPRINTS:
+        module = importlib.import_module(name)
+        for blueprint in module.blueprints:
             app.register_blueprint(blueprint)
+        for command in getattr(module, "commands", ()):
+            app.cli.add_command(command)
     register_error_handlers(app)
     _init_templates(app)
     _init_cli(app)

@@ -64,6 +64,12 @@ def load_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "sinergi@localhost"),
+        "MAIL_BATCH_SIZE": int(os.environ.get("MAIL_BATCH_SIZE", "30")),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "15")),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Pemerintah Kota Batu"),
+        # Lines of the letterhead (kop surat) on invitation letters, separated by "|".
+        "LETTERHEAD": os.environ.get("LETTERHEAD", ""),
+        # Public address used in links sent by e-mail or WhatsApp (e.g. https://sinergi.batukota.go.id).
+        "BASE_URL": os.environ.get("BASE_URL", ""),
         "TESTING": env == "testing",
     }

@@ -1,22 +1,27 @@
-"""Demo people (extends ``seed demo``): ~300 officials of the demo OPDs and a few guests.
+"""Demo people (extends ``seed demo``): ~300 officials of the demo OPDs and a few guests,
+then registrations for the demo events.
 
 Everything is generated from a fixed seed, so every run produces the same people with the
 same valid NIPs; people already in the directory (by NIP, e-mail or, for guests without
-either, name) are left alone, which makes the step idempotent.
+either, name) are left alone, which makes the step idempotent. Registrations are made only
+for demo events that have none yet.
 """
 
 import random
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 
+from agenda.models import Event, SessionSpeaker, Speaker
+from agenda.models import Session as AgendaSession
 from app.cli import demo_step
 from app.demo import DEMO_OPDS
 from app.extensions import db
 from app.opds.models import Opd
-from participants.models import Person
+from participants import registrations
+from participants.models import Person, Registration
 
 SEED = 20250804  # the day of the first Strategic Meeting in the news (seeds/)
 EMAIL_DOMAIN = "demo.test"  # never a real domain: invitations may be sent from the demo
@@ -422,3 +427,186 @@ def seed_people(echo):
     if new:
         db.session.execute(insert(Person), new)
     echo(f"People: {len(people)} in the demo directory ({len(new)} new)")
+
+
+# --- registrations -----------------------------------------------------------------------------
+
+# Delegates who are not in the directory (e.g. an acting official from outside the OPD's
+# structure): (name, position).
+OUTSIDE_DELEGATES = [
+    ("Yudi Permana, S.T., M.T.", "Plh. Kepala Dinas"),
+    ("Hesti Kusumawati, S.E.", "Pelaksana Harian Sekretaris"),
+    ("Fajar Nugroho, S.STP.", "Staf Ahli Kepala Dinas"),
+]
+
+
+def _speaker_people(event: Event) -> list[int]:
+    """Directory people who speak at ``event`` (matched by the speaker's name)."""
+    names = set(
+        db.session.scalars(
+            select(Speaker.name)
+            .join(SessionSpeaker, SessionSpeaker.speaker_id == Speaker.id)
+            .join(AgendaSession, AgendaSession.id == SessionSpeaker.session_id)
+            .where(AgendaSession.event_id == event.id, SessionSpeaker.role != "mc")
+        )
+    )
+    if not names:
+        return []
+    return list(
+        db.session.scalars(select(Person.id).where(Person.name.in_(names), Person.active.is_(True)))
+    )
+
+
+def _organisers() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Person.id)
+            .join(Opd, Person.opd_id == Opd.id)
+            .where(Opd.code == "BAG-ORG", Person.active.is_(True))
+            .order_by(Person.id)
+        )
+    )
+
+
+def _secretaries() -> list[int]:
+    """Sekretaris of the dinas and badan (the retreat's Kelompok C)."""
+    return list(
+        db.session.scalars(
+            select(Person.id)
+            .join(Opd, Person.opd_id == Opd.id)
+            .where(
+                Person.active.is_(True),
+                Opd.kind.in_(("dinas", "badan")),
+                Person.position.like("Sekretaris %"),
+            )
+            .order_by(Person.id)
+        )
+    )
+
+
+def _delegate_for(head: Registration, taken: set[int], outside: list) -> Person:
+    """A colleague of the head's OPD who is not registered yet, else an outside delegate."""
+    if outside:
+        name, position = outside.pop(0)
+        existing = db.session.scalar(
+            select(Person).where(Person.name == name, Person.nip.is_(None))
+        )
+        return existing or registrations.delegate_person(head, {"name": name, "position": position})
+    colleague = db.session.scalar(
+        select(Person)
+        .where(
+            Person.opd_id == head.person.opd_id,
+            Person.active.is_(True),
+            Person.id != head.person_id,
+            Person.id.not_in(taken or {0}),
+            Person.level.in_(("administrator", "pengawas")),
+        )
+        .order_by(Person.level, Person.id)
+        .limit(1)
+    )
+    return colleague or registrations.delegate_person(
+        head, {"name": "Staf Pendamping", "position": "Pelaksana"}
+    )
+
+
+def _answer(event: Event, rng: random.Random, weights: dict, outside: list) -> dict:
+    """Give the event's invited peserta answers drawn with ``weights`` (status → weight)."""
+    heads = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.role == "peserta")
+        .order_by(Registration.id)
+    ).all()
+    statuses, chances = list(weights), list(weights.values())
+    chosen: dict[str, list[Registration]] = {status: [] for status in statuses}
+    for registration in heads:
+        chosen[rng.choices(statuses, chances)[0]].append(registration)
+    for status in ("confirmed", "declined", "cancelled"):
+        if chosen.get(status):
+            registrations.bulk_update(event, [r.id for r in chosen[status]], status=status)
+    taken = set(
+        db.session.scalars(select(Registration.person_id).where(Registration.event_id == event.id))
+    )
+    for head in chosen.get("delegated", []):
+        # Outside delegates stand in for heads of OPD only.
+        delegate = registrations.set_delegate(
+            head,
+            _delegate_for(head, taken, outside if head.person.level == "jpt_pratama" else []),
+            note="Demo",
+        )
+        taken.add(delegate.person_id)
+    return {status: len(items) for status, items in chosen.items()}
+
+
+def _invite_staff(event: Event) -> None:
+    speakers = _speaker_people(event)
+    if speakers:
+        registrations.invite(event, speakers, role="narasumber", source="Demo: narasumber")
+    registrations.invite(event, _organisers(), role="panitia", source="Demo: panitia")
+    staff = db.session.scalars(
+        select(Registration.id).where(
+            Registration.event_id == event.id, Registration.role.in_(("narasumber", "panitia"))
+        )
+    ).all()
+    if staff:
+        registrations.bulk_update(event, staff, status="confirmed")
+
+
+def _register_strategic_meeting(event: Event, rng: random.Random) -> None:
+    registrations.invite(event, registrations.heads_of_opd(), source="Demo: kepala OPD")
+    _invite_staff(event)
+    _answer(event, rng, {"confirmed": 80, "declined": 8, "delegated": 12}, OUTSIDE_DELEGATES[:1])
+    # Invitations went out two weeks before the meeting.
+    invited = datetime.combine(event.start_date - timedelta(days=14), datetime.min.time())
+    db.session.execute(
+        update(Registration)
+        .where(Registration.event_id == event.id)
+        .values(invited_at=invited, created_at=invited)
+    )
+
+
+def _register_rakor(event: Event, rng: random.Random) -> None:
+    registrations.invite(event, registrations.heads_of_opd(), source="Demo: kepala OPD")
+    _invite_staff(event)
+    _answer(event, rng, {"invited": 45, "confirmed": 40, "declined": 8, "delegated": 7}, [])
+
+
+def _register_retreat(event: Event, rng: random.Random) -> None:
+    registrations.invite(
+        event, registrations.heads_of_opd(), group="Kelompok A", source="Demo: kepala OPD"
+    )
+    registrations.invite(
+        event, registrations.camat_and_lurah(), group="Kelompok B", source="Demo: camat dan lurah"
+    )
+    registrations.invite(
+        event, _secretaries(), group="Kelompok C", source="Demo: sekretaris dinas dan badan"
+    )
+    _invite_staff(event)
+    _answer(
+        event,
+        rng,
+        {"invited": 30, "confirmed": 42, "declined": 8, "delegated": 12, "cancelled": 8},
+        OUTSIDE_DELEGATES[1:],
+    )
+
+
+DEMO_REGISTRATIONS = {
+    "strategic-meeting-iii": _register_strategic_meeting,
+    "rakor-program-prioritas": _register_rakor,
+    "retret-kepemimpinan-asn": _register_retreat,
+}
+
+
+@demo_step(50)
+def seed_registrations(echo):
+    events = db.session.scalars(select(Event).where(Event.slug.in_(DEMO_REGISTRATIONS))).all()
+    made = []
+    for event in sorted(events, key=lambda e: e.start_date):
+        if db.session.scalar(
+            select(func.count()).select_from(Registration).where(Registration.event_id == event.id)
+        ):
+            continue  # already has registrations: leave them as the organisers made them
+        DEMO_REGISTRATIONS[event.slug](event, random.Random(f"{SEED}-{event.slug}"))
+        db.session.flush()
+        made.append(event.slug)
+    total = db.session.scalar(select(func.count()).select_from(Registration))
+    echo(f"Registrations: {total} ({', '.join(made) or 'no new events'})")

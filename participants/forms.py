@@ -1,12 +1,26 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.auth.forms import EMAIL_PATTERN
 from app.forms import choices
-from participants.models import GOLONGAN, PERSON_LEVELS
+from participants.models import (
+    GOLONGAN,
+    PERSON_LEVELS,
+    REGISTRATION_ROLES,
+    REGISTRATION_STATUSES,
+)
 from participants.nip import NipError
 from participants.nip import validate_nip as check_nip
 
@@ -65,3 +79,152 @@ class PersonForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Berkas (.xlsx atau .csv)"), validators=[FileRequired()])
+
+
+# --- registrations ------------------------------------------------------------------------------
+
+ROLE_LABELS = {
+    "peserta": _l("Peserta"),
+    "narasumber": _l("Narasumber"),
+    "panitia": _l("Panitia"),
+    "undangan": _l("Undangan"),
+}
+assert set(ROLE_LABELS) == set(REGISTRATION_ROLES)
+REGISTRATION_STATUS_LABELS = {
+    "invited": _l("Diundang"),
+    "confirmed": _l("Akan hadir"),
+    "declined": _l("Tidak hadir"),
+    "delegated": _l("Diwakilkan"),
+    "cancelled": _l("Dibatalkan"),
+}
+assert set(REGISTRATION_STATUS_LABELS) == set(REGISTRATION_STATUSES)
+SETTABLE_STATUS_LABELS = {
+    key: label for key, label in REGISTRATION_STATUS_LABELS.items() if key != "delegated"
+}
+INVITE_RULE_LABELS = {
+    "heads": _l("Semua kepala OPD (JPT Pratama)"),
+    "camat_lurah": _l("Semua camat dan lurah"),
+    "level": _l("Semua pejabat pada jenjang tertentu"),
+}
+ANSWER_LABELS = {
+    "confirmed": _l("Hadir"),
+    "declined": _l("Tidak hadir"),
+    "delegated": _l("Diwakilkan"),
+}
+
+
+def _group_field():
+    return StringField(
+        _l("Kelompok"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("Kelompok diskusi (sama dengan kelompok sesi). Kosongkan untuk semua."),
+    )
+
+
+class InviteForm(FlaskForm):
+    role = SelectField(_l("Peran"), choices=choices(ROLE_LABELS.items()), default="peserta")
+    group = _group_field()
+
+
+class InvitePeopleForm(InviteForm):
+    person_ids = SelectMultipleField(
+        _l("Orang"),
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih minimal satu orang."))],
+    )
+
+
+class InviteOpdsForm(InviteForm):
+    opd_ids = SelectMultipleField(
+        _l("OPD"), coerce=int, validators=[DataRequired(message=_l("Pilih minimal satu OPD."))]
+    )
+    include_children = BooleanField(
+        _l("Termasuk unit di bawahnya (mis. kelurahan di bawah kecamatan)"), default=True
+    )
+
+
+class InviteRuleForm(InviteForm):
+    rule = RadioField(_l("Aturan"), choices=choices(INVITE_RULE_LABELS.items()), default="heads")
+    level = SelectField(_l("Jenjang"), choices=choices(LEVEL_LABELS.items()), default="jpt_pratama")
+
+
+class RegistrationForm(FlaskForm):
+    role = SelectField(_l("Peran"), choices=choices(ROLE_LABELS.items()))
+    group = _group_field()
+    status = SelectField(_l("Status"), choices=choices(SETTABLE_STATUS_LABELS.items()))
+    note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=2000)])
+
+
+class DelegateForm(FlaskForm):
+    """The delegate: a directory person (``person_id``) or a new person named here."""
+
+    person_id = IntegerField(validators=[Optional()])
+    name = StringField(_l("Nama wakil"), validators=[Length(max=200)])
+    position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)])
+    opd_id = SelectField(_l("OPD"), coerce=int, validators=[Optional()])
+    institution = StringField(_l("Instansi"), validators=[Optional(), Length(max=200)])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            Optional(),
+            Regexp(EMAIL_PATTERN, message=_l("Alamat email tidak valid.")),
+            Length(max=254),
+        ],
+    )
+    phone = StringField(_l("Telepon"), validators=[Optional(), Length(max=40)])
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)])
+
+    def validate_name(self, field):
+        if not self.person_id.data and not (field.data or "").strip():
+            raise ValidationError(_l("Isi nama wakil atau pilih dari direktori."))
+
+
+BULK_ACTIONS = {
+    **{f"status:{key}": label for key, label in SETTABLE_STATUS_LABELS.items()},
+    **{f"role:{key}": label for key, label in ROLE_LABELS.items()},
+    "group": _l("Tetapkan kelompok"),
+}
+
+
+class BulkForm(FlaskForm):
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = SelectField(_l("Tindakan"), choices=choices(BULK_ACTIONS.items()))
+    group = StringField(_l("Kelompok"), validators=[Optional(), Length(max=60)])
+
+    def validate_ids(self, field):
+        if not field.data:
+            raise ValidationError(_l("Pilih minimal satu registrasi."))
+
+
+class RsvpForm(FlaskForm):
+    answer = RadioField(
+        _l("Jawaban Anda"),
+        choices=choices(ANSWER_LABELS.items()),
+        validators=[DataRequired(message=_l("Pilih jawaban."))],
+    )
+    delegate_name = StringField(_l("Nama wakil"), validators=[Optional(), Length(max=200)])
+    delegate_position = StringField(_l("Jabatan wakil"), validators=[Optional(), Length(max=200)])
+    delegate_phone = StringField(_l("Telepon/WhatsApp"), validators=[Optional(), Length(max=40)])
+    delegate_email = EmailField(
+        _l("Email wakil"),
+        validators=[
+            Optional(),
+            Regexp(EMAIL_PATTERN, message=_l("Alamat email tidak valid.")),
+            Length(max=254),
+        ],
+    )
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.answer.data == "delegated":
+            if not (self.delegate_name.data or "").strip():
+                self.delegate_name.errors.append(_l("Nama wakil wajib diisi."))
+                ok = False
+            if (
+                not (self.delegate_phone.data or "").strip()
+                and not (self.delegate_email.data or "").strip()
+            ):
+                self.delegate_phone.errors.append(_l("Isi telepon atau email wakil."))
+                ok = False
+        return ok

@@ -1,3 +1,476 @@
-from flask import Blueprint
+"""Organiser pages for reaching participants: the e-mail outbox (per event and overall), the
+WhatsApp texts and the official invitation letters (settings and PDFs).
+
+Sending runs in bounded batches: each click sends at most MAIL_BATCH_SIZE (default 30)
+queued messages and says how many still wait; the "Kirim antrean" button (or
+``flask --app wsgi mail send-queued``) sends the rest.
+"""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from agenda.models import Event
+from agenda.presenters import latest_published
+from app.auth.models import ADMIN, ORGANISER
+from app.auth.permissions import permission_required, roles
+from app.core.home import nav_item
+from app.extensions import db
+from app.forms import ActionForm
+from app.opds.models import Opd
+from app.timeutil import to_zone, utcnow
+from participants import letters, mail
+from participants.models import (
+    MESSAGE_KINDS,
+    MESSAGE_STATUSES,
+    OutboundMessage,
+    Person,
+    Registration,
+)
+from participants.nip import NipError, format_nip, validate_nip
 
 bp = Blueprint("outbox", __name__, template_folder="templates")
+
+roles("outbox.view", ADMIN, ORGANISER)
+roles("outbox.manage", ADMIN, ORGANISER)
+nav_item(45, _l("Kotak keluar"), "outbox.index", "outbox.view")
+
+PER_PAGE = 50
+UPCOMING = 12  # events offered on the overall outbox page
+WHATSAPP_STATUSES = ("invited", "confirmed")
+
+
+@bp.url_defaults
+def _keep_slug(endpoint: str, values: dict) -> None:
+    """Links built on an event's page (e.g. by the shared pagination macro, which knows only
+    the query string) stay on that event."""
+    if (
+        endpoint in ("outbox.event_outbox", "outbox.whatsapp")
+        and "slug" not in values
+        and request.view_args
+        and "slug" in request.view_args
+    ):
+        values["slug"] = request.view_args["slug"]
+
+
+def _event(slug: str) -> Event:
+    return db.first_or_404(select(Event).where(Event.slug == slug))
+
+
+def _require_csrf() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def _back(default: str):
+    """Redirect to a local ``next`` (e.g. the registration list that posted) or ``default``."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return redirect(target)
+    return redirect(default)
+
+
+def _filters() -> tuple[str, str]:
+    status = request.args.get("status", "")
+    kind = request.args.get("kind", "")
+    return (
+        status if status in MESSAGE_STATUSES else "",
+        kind if kind in MESSAGE_KINDS else "",
+    )
+
+
+def _flash_queued(result: mail.QueueResult, what: str) -> None:
+    if result.queued:
+        flash(_("%(count)s %(what)s masuk antrean.", count=result.queued, what=what), "success")
+    else:
+        flash(_("Tidak ada %(what)s baru untuk dikirim.", what=what), "info")
+    skipped = []
+    if result.without_email:
+        skipped.append(_("%(count)s tanpa alamat email", count=result.without_email))
+    if result.already:
+        skipped.append(_("%(count)s sudah pernah dikirimi", count=result.already))
+    if result.not_affected:
+        skipped.append(_("%(count)s tidak terdampak perubahan", count=result.not_affected))
+    if skipped:
+        flash(_("Dilewati: %(list)s.", list=", ".join(skipped)), "info")
+
+
+def _flash_sent(result: mail.SendResult) -> None:
+    if result.sent or result.failed:
+        flash(
+            _("Terkirim %(sent)s, gagal %(failed)s.", sent=result.sent, failed=result.failed),
+            "success" if not result.failed else "warning",
+        )
+    if result.connection_error:
+        flash(result.connection_error, "danger")
+    if result.remaining:
+        flash(
+            _(
+                "%(count)s email masih menunggu di antrean. Tekan \u201cKirim antrean\u201d untuk "
+                "melanjutkan.",
+                count=result.remaining,
+            ),
+            "info",
+        )
+
+
+# --- outbox -------------------------------------------------------------------------------------
+
+
+def _render_outbox(event: Event | None):
+    status, kind = _filters()
+    event_id = event.id if event else None
+    page = db.paginate(
+        mail.outbox_query(event_id, status, kind), per_page=PER_PAGE, max_per_page=100
+    )
+    context = {}
+    if event is None:
+        ids = {m.event_id for m in page.items if m.event_id}
+        rows = (
+            db.session.execute(select(Event.id, Event.slug, Event.title).where(Event.id.in_(ids)))
+            if ids
+            else []
+        )
+        context = {
+            "titles": {event_id: (slug, title) for event_id, slug, title in rows},
+            "upcoming": db.session.scalars(
+                select(Event)
+                .where(Event.end_date >= to_zone(utcnow()).date())
+                .order_by(Event.start_date, Event.id)
+                .limit(UPCOMING)
+            ).all(),
+        }
+    else:
+        version = latest_published(event, with_snapshot=False)
+        context = {
+            "stats": mail.event_mail_stats(event),
+            "version": version,
+            "update_sent": mail.agenda_update_sent(event, version) if version else 0,
+        }
+    return render_template(
+        "participants/outbox/index.html",
+        event=event,
+        page=page,
+        status=status,
+        kind=kind,
+        counts=mail.status_counts(event_id),
+        kinds=mail.KIND_LABELS,
+        statuses=mail.STATUS_LABELS,
+        batch=mail.batch_size(),
+        **context,
+    )
+
+
+@bp.get("/manage/outbox/")
+@permission_required("outbox.view")
+def index():
+    return _render_outbox(None)
+
+
+@bp.get("/manage/events/<slug>/outbox")
+@permission_required("outbox.view")
+def event_outbox(slug):
+    return _render_outbox(_event(slug))
+
+
+@bp.get("/manage/outbox/<int:message_id>")
+@permission_required("outbox.view")
+def message(message_id):
+    item = db.get_or_404(OutboundMessage, message_id)
+    event = db.session.get(Event, item.event_id) if item.event_id else None
+    return render_template(
+        "participants/outbox/message.html",
+        message=item,
+        event=event,
+        kinds=mail.KIND_LABELS,
+        statuses=mail.STATUS_LABELS,
+    )
+
+
+@bp.post("/manage/events/<slug>/outbox/invitations")
+@permission_required("outbox.manage")
+def send_invitations(slug):
+    """Queue and send invitations: to the posted ``registration`` ids, else to every
+    participant still invited who has not been e-mailed an invitation yet."""
+    event = _event(slug)
+    _require_csrf()
+    ids = request.form.getlist("registration", type=int)
+    result = mail.queue_invitations(event, ids or None)
+    db.session.commit()
+    _flash_queued(result, _("undangan"))
+    if result.queued and not result.with_calendar:
+        flash(
+            _("Susunan acara belum diterbitkan: undangan dikirim tanpa lampiran kalender (.ics)."),
+            "warning",
+        )
+    if result.queued:
+        _flash_sent(mail.send_queued(event_id=event.id))
+    return _back(url_for("outbox.event_outbox", slug=slug))
+
+
+@bp.post("/manage/events/<slug>/outbox/reminders")
+@permission_required("outbox.manage")
+def send_reminders(slug):
+    event = _event(slug)
+    _require_csrf()
+    result = mail.queue_reminders(event, only_new=request.form.get("only_new") == "1")
+    db.session.commit()
+    _flash_queued(result, _("pengingat"))
+    if result.queued:
+        _flash_sent(mail.send_queued(event_id=event.id))
+    return _back(url_for("outbox.event_outbox", slug=slug))
+
+
+@bp.post("/manage/events/<slug>/outbox/agenda-update")
+@permission_required("outbox.manage")
+def send_agenda_update(slug):
+    """Notify confirmed participants of the latest version's changes."""
+    event = _event(slug)
+    _require_csrf()
+    version = latest_published(event)
+    if version is None:
+        flash(_("Susunan acara belum pernah diterbitkan."), "warning")
+        return redirect(url_for("outbox.event_outbox", slug=slug))
+    result = mail.queue_agenda_update(event, version)
+    db.session.commit()
+    _flash_queued(result, _("pemberitahuan perubahan"))
+    if result.queued:
+        _flash_sent(mail.send_queued(event_id=event.id))
+    return redirect(url_for("outbox.event_outbox", slug=slug))
+
+
+@bp.post("/manage/outbox/send")
+@bp.post("/manage/events/<slug>/outbox/send")
+@permission_required("outbox.manage")
+def send(slug=None):
+    """Send the next batch of queued messages."""
+    event = _event(slug) if slug else None
+    _require_csrf()
+    _flash_sent(mail.send_queued(event_id=event.id if event else None))
+    return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
+
+
+@bp.post("/manage/outbox/retry-failed")
+@bp.post("/manage/events/<slug>/outbox/retry-failed")
+@permission_required("outbox.manage")
+def retry_failed(slug=None):
+    """Put every failed message (of the event) back in the queue and send a batch."""
+    event = _event(slug) if slug else None
+    _require_csrf()
+    event_id = event.id if event else None
+    count = mail.requeue_failed(event_id=event_id)
+    if count:
+        flash(_("%(count)s email yang gagal dicoba kirim ulang.", count=count), "info")
+        _flash_sent(mail.send_queued(event_id=event_id))
+    else:
+        flash(_("Tidak ada email yang gagal."), "info")
+    return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
+
+
+@bp.post("/manage/outbox/<int:message_id>/retry")
+@permission_required("outbox.manage")
+def retry(message_id):
+    item = db.get_or_404(OutboundMessage, message_id)
+    _require_csrf()
+    if item.status == "failed":
+        mail.requeue_failed(ids=[item.id])
+    if item.status in ("failed", "queued"):
+        _flash_sent(mail.send_queued(ids=[item.id], limit=1))
+    else:
+        flash(_("Email ini sudah terkirim."), "info")
+    return _back(url_for("outbox.message", message_id=message_id))
+
+
+# --- WhatsApp -----------------------------------------------------------------------------------
+
+
+@bp.get("/manage/events/<slug>/whatsapp")
+@permission_required("outbox.manage")
+def whatsapp(slug):
+    event = _event(slug)
+    search = request.args.get("q", "").strip()
+    status = request.args.get("status", "")
+    statuses = (status,) if status in WHATSAPP_STATUSES else WHATSAPP_STATUSES
+    query = (
+        select(Registration)
+        .join(Registration.person)
+        .where(Registration.event_id == event.id, Registration.status.in_(statuses))
+        .options(joinedload(Registration.person).joinedload(Person.opd))
+        .order_by(Person.name, Registration.id)
+    )
+    if search:
+        query = query.where(Person.name.ilike(f"%{search}%"))
+    page = db.paginate(query, per_page=PER_PAGE, max_per_page=100)
+    facts = mail.event_facts(event)
+    rows = []
+    for registration in page.items:
+        text = mail.whatsapp_text(registration, facts)
+        rows.append((registration, text, mail.whatsapp_link(registration, text)))
+    return render_template(
+        "participants/outbox/whatsapp.html",
+        event=event,
+        page=page,
+        rows=rows,
+        search=search,
+        status=status,
+    )
+
+
+# --- invitation letters ---------------------------------------------------------------------------
+
+
+class LetterForm(FlaskForm):
+    number = StringField(
+        _l("Nomor surat"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Contoh: 005/123/422.010/2025"),
+    )
+    nature = StringField(_l("Sifat"), validators=[Optional(), Length(max=50)])
+    attachment = StringField(
+        _l("Lampiran"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Untuk surat per OPD (berisi daftar undangan), mis. 1 (satu) berkas."),
+    )
+    subject = StringField(_l("Perihal"), validators=[DataRequired(), Length(max=200)])
+    place = StringField(
+        _l("Tempat surat"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Kota tempat surat dibuat, mis. Batu."),
+    )
+    letter_date = DateField(
+        _l("Tanggal surat"),
+        validators=[Optional()],
+        description=_l("Kosongkan untuk memakai tanggal hari pencetakan."),
+    )
+    opening = TextAreaField(
+        _l("Paragraf pembuka"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Kosongkan untuk teks baku \u201cDalam rangka pelaksanaan …\u201d."),
+    )
+    closing = TextAreaField(
+        _l("Paragraf penutup"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Kosongkan untuk teks baku \u201cDemikian undangan ini …\u201d."),
+    )
+    dress_code = StringField(
+        _l("Pakaian"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Mis. Batik lengan panjang. Kosongkan bila tidak perlu dicantumkan."),
+    )
+    signatory_position = TextAreaField(
+        _l("Jabatan penanda tangan"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Satu baris per baris cetak, mis. a.n. WALI KOTA BATU / SEKRETARIS DAERAH"),
+    )
+    signatory_name = StringField(
+        _l("Nama penanda tangan"), validators=[Optional(), Length(max=200)]
+    )
+    signatory_rank = StringField(
+        _l("Pangkat"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Mis. Pembina Utama Muda (IV/c)"),
+    )
+    signatory_nip = StringField(_l("NIP penanda tangan"), validators=[Optional(), Length(max=40)])
+
+    def validate_signatory_nip(self, field):
+        if field.data and field.data.strip():
+            try:
+                field.data = validate_nip(field.data)
+            except NipError as exc:
+                raise ValidationError(str(exc)) from exc
+
+
+@bp.route("/manage/events/<slug>/letter", methods=["GET", "POST"])
+@permission_required("outbox.manage")
+def letter_settings(slug):
+    event = _event(slug)
+    letter = letters.letter_for(event)
+    form = LetterForm(obj=letter)
+    if request.method == "GET":
+        form.signatory_nip.data = format_nip(letter.signatory_nip)
+    if form.validate_on_submit():
+        letters.save_letter(
+            letter,
+            **{
+                name: (getattr(form, name).data or "").strip()
+                for name in letters.LETTER_FIELDS
+                if name != "letter_date"
+            },
+            letter_date=form.letter_date.data,
+        )
+        db.session.commit()
+        flash(_("Pengaturan surat undangan disimpan."), "success")
+        return redirect(url_for("outbox.letter_settings", slug=slug))
+    guests = db.session.scalars(
+        select(Registration)
+        .join(Registration.person)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status.in_(letters.LISTED_STATUSES),
+            Person.opd_id.is_(None),
+        )
+        .options(joinedload(Registration.person))
+        .order_by(Person.name)
+        .limit(200)
+    ).all()
+    return render_template(
+        "participants/letters/settings.html",
+        event=event,
+        form=form,
+        saved=letter.id is not None,
+        opds=letters.opd_summary(event),
+        guests=guests,
+    )
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/manage/events/<slug>/letters/opd.pdf")
+@permission_required("outbox.manage")
+def letters_all_opds(slug):
+    event = _event(slug)
+    data = letters.letters_pdf(event, letters.letter_for(event), letters.opd_targets(event))
+    return _pdf(data, f"surat-undangan-{event.slug}.pdf")
+
+
+@bp.get("/manage/events/<slug>/letters/opd/<int:opd_id>.pdf")
+@permission_required("outbox.manage")
+def letter_opd(slug, opd_id):
+    event = _event(slug)
+    opd = db.get_or_404(Opd, opd_id)
+    data = letters.letters_pdf(
+        event, letters.letter_for(event), letters.opd_targets(event, [opd.id])
+    )
+    return _pdf(data, f"surat-undangan-{event.slug}-{opd.code.lower()}.pdf")
+
+
+@bp.get("/manage/events/<slug>/letters/registration/<int:registration_id>.pdf")
+@permission_required("outbox.manage")
+def letter_registration(slug, registration_id):
+    event = _event(slug)
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.event_id != event.id:
+        abort(404)
+    data = letters.letters_pdf(
+        event, letters.letter_for(event), [letters.person_target(registration)]
+    )
+    return _pdf(data, f"surat-undangan-{event.slug}-{registration.id}.pdf")

@@ -1,5 +1,8 @@
-from app.auth.models import ADMIN, ORGANISER, VIEWER
+from app.auth.models import ADMIN, OPERATOR, ORGANISER, VIEWER
 from app.auth.permissions import roles
 
 roles("people.view", ADMIN, ORGANISER, VIEWER)
 roles("people.manage", ADMIN, ORGANISER)
+# Registrations: organisers manage them; operators (check-in) and viewers (pimpinan) read the list.
+roles("registrations.view", ADMIN, ORGANISER, OPERATOR, VIEWER)
+roles("registrations.manage", ADMIN, ORGANISER)

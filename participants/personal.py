@@ -1,3 +1,191 @@
-from flask import Blueprint
+"""The participant's personal page ``/p/<link_token>/``: no login, the link token is the secret.
+
+It shows the event, the participant's own agenda (their group's sessions and those for
+everyone), an RSVP form and, once confirmed, the QR pass. A small service worker scoped to
+``/p/<token>/`` keeps the page (and so the pass) available offline once opened; a web app
+manifest lets it be added to the home screen. Nothing here shows another participant's data.
+"""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from app.extensions import db
+from participants import passes, registrations
+from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
+from participants.registrations import RegistrationError
 
 bp = Blueprint("personal", __name__, template_folder="templates")
+
+THEME_COLOR = "#13315c"
+# What the service worker keeps for offline use besides the page itself.
+OFFLINE_ASSETS = (
+    "vendor/bootstrap/bootstrap.min.css",
+    "vendor/bootstrap-icons/bootstrap-icons.min.css",
+    "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
+    "sinergi.css",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "vendor/htmx/htmx.min.js",
+)
+
+
+def _private(response: Response, cache: str = "no-cache") -> Response:
+    """Personal responses: never shared by caches, never leak the token by referrer or index."""
+    response.headers["Cache-Control"] = f"private, {cache}"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _registration(token: str):
+    """The registration of an active link token; 404 otherwise (a replaced link gets a kind
+    page that still shows nothing of the participant)."""
+    found = passes.lookup(token, "link")
+    if found.state == "active":
+        return found.registration
+    if found.state == "revoked":
+        response = render_template("participants/personal/gone.html")
+        abort(_private(Response(response, status=404)))
+    abort(404)
+
+
+@bp.get("/p/<token>/")
+def page(token):
+    registration = _registration(token)
+    agenda = registrations.personal_agenda(registration)
+    form = RsvpForm()
+    return _render(registration, agenda, form)
+
+
+def _render(registration, agenda, form, status=200):
+    show_pass = registration.status == "confirmed"
+    delegates = registrations.active_delegates(registration)
+    response = Response(
+        render_template(
+            "participants/personal/page.html",
+            registration=registration,
+            person=registration.person,
+            event=registration.event,
+            agenda=agenda,
+            form=form,
+            can_answer=registration.status != "cancelled" and registration.event.status != "closed",
+            answers=ANSWER_LABELS
+            if registration.delegate_of_id is None
+            else {k: v for k, v in ANSWER_LABELS.items() if k != "delegated"},
+            show_pass=show_pass,
+            # The SVG is drawn by the qrcode library from our own opaque token.
+            qr=Markup(passes.qr_svg(registration.pass_token)) if show_pass else None,  # noqa: S704
+            delegate=delegates[0] if delegates else None,
+            delegate_url=url_for("personal.page", token=delegates[0].link_token, _external=True)
+            if delegates
+            else None,
+            statuses=REGISTRATION_STATUS_LABELS,
+            roles=ROLE_LABELS,
+            theme_color=THEME_COLOR,
+        ),
+        status=status,
+    )
+    return _private(response)
+
+
+@bp.post("/p/<token>/rsvp")
+def rsvp(token):
+    registration = _registration(token)
+    form = RsvpForm()
+    if form.validate_on_submit():
+        if form.answer.data == "delegated" and registration.delegate_of_id is not None:
+            form.answer.errors.append(_("Seorang wakil tidak dapat mewakilkan lagi."))
+        else:
+            try:
+                registrations.respond(
+                    registration,
+                    form.answer.data,
+                    {
+                        "name": form.delegate_name.data,
+                        "position": form.delegate_position.data,
+                        "phone": form.delegate_phone.data,
+                        "email": form.delegate_email.data,
+                    },
+                )
+            except RegistrationError as exc:
+                db.session.rollback()
+                flash(str(exc), "danger")
+            else:
+                db.session.commit()
+                flash(_("Terima kasih, jawaban Anda sudah kami terima."), "success")
+            return redirect(url_for("personal.page", token=token))
+    return _render(registration, registrations.personal_agenda(registration), form, 422)
+
+
+@bp.get("/p/<token>/agenda.ics")
+def calendar(token):
+    registration = _registration(token)
+    agenda = registrations.personal_agenda(registration)
+    text = registrations.personal_calendar(
+        registration, agenda, url_for("personal.page", token=token, _external=True)
+    )
+    response = Response(text, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="agenda-saya.ics"'
+    response.set_etag(registrations.calendar_etag(registration, agenda))
+    return _private(response).make_conditional(request)
+
+
+@bp.get("/p/<token>/sw.js")
+def service_worker(token):
+    _registration(token)
+    script = render_template(
+        "participants/personal/sw.js",
+        page_url=url_for("personal.page", token=token),
+        assets=[url_for("static", filename=name) for name in OFFLINE_ASSETS],
+    )
+    response = Response(script, mimetype="text/javascript")
+    return _private(response)
+
+
+@bp.get("/p/<token>/manifest.webmanifest")
+def manifest(token):
+    registration = _registration(token)
+    start = url_for("personal.page", token=token)
+    response = jsonify(
+        {
+            "name": _("Pass %(event)s", event=registration.event.title),
+            "short_name": _("Pass acara"),
+            "start_url": start,
+            "scope": start,
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": THEME_COLOR,
+            "lang": "id",
+            "icons": [
+                {
+                    "src": url_for("personal.icon"),
+                    "sizes": "any",
+                    "type": "image/svg+xml",
+                    "purpose": "any",
+                }
+            ],
+        }
+    )
+    response.mimetype = "application/manifest+json"
+    return _private(response)
+
+
+@bp.get("/p/icon.svg")
+def icon():
+    response = Response(
+        render_template("participants/personal/icon.svg", color=THEME_COLOR),
+        mimetype="image/svg+xml",
+    )
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

@@ -1,0 +1,479 @@
+"""The official invitation letter (surat undangan) of an event, as an A4 PDF (reportlab).
+
+One letter per OPD ("Yth. Kepala <OPD>") with an attachment page listing the OPD's invited
+officials, one letter per person, or every OPD's letter in one PDF. The layout follows the
+usual Indonesian tata naskah dinas: letterhead (kop) and rule, place and date at the right,
+Nomor/Sifat/Lampiran/Perihal, "Kepada Yth." address, opening, the day/time/place table,
+closing, signature block (jabatan, name underlined, pangkat, NIP).
+
+The letterhead lines come from the ``LETTERHEAD`` setting (a list, or text with one line per
+line or separated by "|"); without it: the organisation's name and "SEKRETARIAT DAERAH".
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from babel.dates import format_date
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    HRFlowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager
+
+from agenda.models import Event
+from app.audit.services import OBJECT_LABELS, record
+from app.extensions import db
+from app.opds.models import Opd
+from app.timeutil import to_zone, utcnow
+from participants.mail import EventFacts, event_facts, indonesian
+from participants.models import PERSON_LEVELS, InvitationLetter, Person, Registration
+from participants.nip import format_nip
+
+OBJECT_LABELS["InvitationLetter"] = _l("Surat undangan")
+
+# Who a letter lists as invited: everyone still expected (not declined or cancelled).
+LISTED_STATUSES = ("invited", "confirmed", "delegated")
+LETTER_FIELDS = (
+    "number",
+    "nature",
+    "attachment",
+    "subject",
+    "place",
+    "letter_date",
+    "opening",
+    "closing",
+    "dress_code",
+    "signatory_name",
+    "signatory_position",
+    "signatory_rank",
+    "signatory_nip",
+)
+
+LEFT, RIGHT, TOP, BOTTOM = 25 * mm, 20 * mm, 12 * mm, 18 * mm
+WIDTH = A4[0] - LEFT - RIGHT
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def letter_for(event: Event) -> InvitationLetter:
+    """The event's letter settings; a new, unsaved one with the defaults if none yet."""
+    letter = db.session.scalar(
+        select(InvitationLetter).where(InvitationLetter.event_id == event.id)
+    )
+    if letter is not None:
+        return letter
+    letter = InvitationLetter(event_id=event.id)
+    for column in InvitationLetter.__table__.columns:
+        if column.key in LETTER_FIELDS:
+            default = column.default.arg if column.default is not None else None
+            setattr(letter, column.key, default if not callable(default) else None)
+    letter.subject = f"Undangan {event.title}"[:200]
+    return letter
+
+
+def save_letter(letter: InvitationLetter, **fields) -> InvitationLetter:
+    creating = letter.id is None
+    for key, value in fields.items():
+        if key in LETTER_FIELDS:
+            setattr(letter, key, value)
+    if creating:
+        db.session.add(letter)
+    record(letter, "create" if creating else "update")
+    return letter
+
+
+# --- who is addressed ---------------------------------------------------------------------------
+
+
+@dataclass
+class Official:
+    name: str
+    position: str
+    opd: str
+
+
+@dataclass
+class LetterTarget:
+    """One letter: its addressee lines (after "Yth.") and, for an OPD, its attachment list."""
+
+    addressee: list[str]
+    officials: list[Official] | None  # None: no attachment page
+    filename: str
+
+
+_LEVEL_ORDER = case({level: rank for rank, level in enumerate(PERSON_LEVELS)}, value=Person.level)
+
+
+def _listed(event: Event):
+    return (
+        select(Registration)
+        .join(Registration.person)
+        .join(Person.opd)
+        .where(Registration.event_id == event.id, Registration.status.in_(LISTED_STATUSES))
+        .options(contains_eager(Registration.person).contains_eager(Person.opd))
+    )
+
+
+def opd_targets(event: Event, opd_ids=None) -> list[LetterTarget]:
+    """One letter per OPD with invited officials (or the given OPDs), in one query."""
+    query = _listed(event).order_by(Opd.code, _LEVEL_ORDER, Person.name, Registration.id)
+    if opd_ids is not None:
+        query = query.where(Opd.id.in_(list(opd_ids) or [0]))
+    by_opd: dict[int, tuple[Opd, list[Official]]] = {}
+    for registration in db.session.scalars(query):
+        person = registration.person
+        entry = by_opd.setdefault(person.opd_id, (person.opd, []))
+        entry[1].append(Official(person.name, person.position, person.opd.name))
+    if opd_ids is not None:  # an OPD without invited officials still gets its letter
+        for opd in db.session.scalars(select(Opd).where(Opd.id.in_(list(opd_ids) or [0]))):
+            by_opd.setdefault(opd.id, (opd, []))
+    return [
+        LetterTarget([_("Kepala %(opd)s", opd=opd.name)], officials, f"{opd.code}".lower())
+        for opd, officials in sorted(by_opd.values(), key=lambda item: item[0].code)
+    ]
+
+
+def person_target(registration: Registration) -> LetterTarget:
+    person = registration.person
+    lines = [_("Bapak/Ibu %(name)s", name=person.name)]
+    if person.position:
+        lines.append(person.position)
+    if person.affiliation:
+        lines.append(person.opd.name if person.opd else person.affiliation)
+    return LetterTarget(lines, None, f"{registration.id}")
+
+
+def opd_summary(event: Event) -> list[tuple[Opd, int]]:
+    """OPDs with invited officials and how many, for the letters page (one query)."""
+    rows = db.session.execute(
+        select(Opd, func.count(Registration.id))
+        .join(Person, Person.opd_id == Opd.id)
+        .join(Registration, Registration.person_id == Person.id)
+        .where(Registration.event_id == event.id, Registration.status.in_(LISTED_STATUSES))
+        .group_by(Opd.id)
+        .order_by(Opd.code)
+    ).all()
+    return [(opd, count) for opd, count in rows]
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+
+def letterhead_lines() -> list[str]:
+    configured = current_app.config.get("LETTERHEAD")
+    if configured:
+        if isinstance(configured, str):
+            configured = configured.replace("|", "\n").splitlines()
+        lines = [line.strip() for line in configured if line and line.strip()]
+        if lines:
+            return lines
+    organisation = current_app.config.get("ORGANISATION_NAME") or "Pemerintah Daerah"
+    return [organisation.upper(), "SEKRETARIAT DAERAH"]
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle(
+        "letter", parent=base["Normal"], fontName="Helvetica", fontSize=11, leading=15
+    )
+    return {
+        "body": body,
+        "justify": ParagraphStyle("justify", parent=body, alignment=TA_JUSTIFY, firstLineIndent=0),
+        "kop1": ParagraphStyle(
+            "kop1",
+            parent=body,
+            alignment=TA_CENTER,
+            fontName="Helvetica-Bold",
+            fontSize=14,
+            leading=17,
+        ),
+        "kop2": ParagraphStyle(
+            "kop2",
+            parent=body,
+            alignment=TA_CENTER,
+            fontName="Helvetica-Bold",
+            fontSize=16,
+            leading=20,
+        ),
+        "kop3": ParagraphStyle("kop3", parent=body, alignment=TA_CENTER, fontSize=9, leading=11),
+        "title": ParagraphStyle(
+            "title", parent=body, alignment=TA_CENTER, fontName="Helvetica-Bold", fontSize=12
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=10, leading=12.5),
+        "head": ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=10),
+    }
+
+
+def _p(text: str, style: ParagraphStyle, *tags: str) -> Paragraph:
+    """A paragraph of plain text (escaped; newlines kept), optionally inside ``tags`` (b, u)."""
+    content = escape(text or "").replace("\n", "<br/>")
+    for tag in tags:
+        content = f"<{tag}>{content}</{tag}>"
+    return Paragraph(content, style)
+
+
+def _plain_table(rows, widths, **extra) -> Table:
+    table = Table(rows, colWidths=widths, hAlign="LEFT", **extra)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+def _kop(styles) -> list:
+    lines = letterhead_lines()
+    flow = []
+    for index, line in enumerate(lines):
+        style = styles["kop1"] if index == 0 else styles["kop2"] if index == 1 else styles["kop3"]
+        flow.append(_p(line, style))
+    flow += [
+        Spacer(1, 2 * mm),
+        HRFlowable(width="100%", thickness=2, color=colors.black, spaceAfter=1),
+        HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceAfter=5 * mm),
+    ]
+    return flow
+
+
+def _letter_date(letter: InvitationLetter) -> date:
+    return letter.letter_date or to_zone(utcnow()).date()
+
+
+def _plain_date(value: date) -> str:
+    """'21 Juli 2025'."""
+    return format_date(value, "d MMMM y", locale=str(get_locale() or "id"))
+
+
+@dataclass
+class _Context:
+    event: Event
+    letter: InvitationLetter
+    facts: EventFacts
+    styles: dict
+    dated: str  # 'Batu, 21 Juli 2025'
+    plain_date: str  # '21 Juli 2025'
+
+
+def _letter(ctx: _Context, target: LetterTarget) -> list:
+    s, letter, event = ctx.styles, ctx.letter, ctx.event
+    colon = ":"
+    meta_rows = [
+        [_p(_("Nomor"), s["body"]), colon, _p(letter.number or "", s["body"])],
+        [_p(_("Sifat"), s["body"]), colon, _p(letter.nature or "", s["body"])],
+        [
+            _p(_("Lampiran"), s["body"]),
+            colon,
+            _p((letter.attachment or "-") if target.officials is not None else "-", s["body"]),
+        ],
+        [_p(_("Perihal"), s["body"]), colon, _p(letter.subject or "", s["body"], "b")],
+    ]
+    meta = _plain_table(meta_rows, [22 * mm, 4 * mm, 62 * mm])
+    address = [
+        _p(_("Kepada"), s["body"]),
+        _p(_("Yth. %(name)s", name=target.addressee[0]), s["body"]),
+        *[_p(line, s["body"]) for line in target.addressee[1:]],
+        _p(_("di –"), s["body"]),
+        _p(_("TEMPAT"), s["body"], "u"),
+    ]
+    head = _plain_table(
+        [["", _p(ctx.dated, s["body"])], [meta, address]],
+        [WIDTH - 70 * mm, 70 * mm],
+    )
+    head.setStyle(TableStyle([("BOTTOMPADDING", (0, 0), (-1, 0), 4 * mm)]))
+
+    indent = 26 * mm
+    hours = ctx.facts.hours() or _("menyusul")
+    detail_rows = [
+        (_("Hari/tanggal"), ctx.facts.dates),
+        (_("Pukul"), hours),
+        (_("Tempat"), event.venue or "-"),
+        (_("Acara"), event.title),
+    ]
+    if letter.dress_code:
+        detail_rows.append((_("Pakaian"), letter.dress_code))
+    details = _plain_table(
+        [[_p(label, s["body"]), colon, _p(value, s["body"])] for label, value in detail_rows],
+        [28 * mm, 4 * mm, WIDTH - indent - 32 * mm],
+    )
+    opening = letter.opening or _(
+        "Dalam rangka pelaksanaan %(title)s, dengan hormat kami mengundang Bapak/Ibu untuk "
+        "hadir pada:",
+        title=event.title,
+    )
+    closing = letter.closing or _(
+        "Demikian undangan ini kami sampaikan. Atas perhatian dan kehadiran Bapak/Ibu, kami "
+        "ucapkan terima kasih."
+    )
+    body = _plain_table(
+        [
+            [_p(opening, s["justify"])],
+            [Spacer(1, 2 * mm)],
+            [details],
+            [Spacer(1, 3 * mm)],
+            [_p(closing, s["justify"])],
+        ],
+        [WIDTH - indent],
+    )
+    body.hAlign = "RIGHT"
+    return [
+        *_kop(s),
+        head,
+        Spacer(1, 6 * mm),
+        body,
+        Spacer(1, 10 * mm),
+        KeepTogether(_signature(ctx)),
+    ]
+
+
+def _signature(ctx: _Context) -> list:
+    s, letter = ctx.styles, ctx.letter
+    lines = [_p(line, s["body"]) for line in (letter.signatory_position or "").splitlines()]
+    lines += [Spacer(1, 22 * mm), _p(letter.signatory_name or "", s["body"], "b", "u")]
+    if letter.signatory_rank:
+        lines.append(_p(letter.signatory_rank, s["body"]))
+    if letter.signatory_nip:
+        lines.append(_p(_("NIP. %(nip)s", nip=format_nip(letter.signatory_nip)), s["body"]))
+    block = _plain_table([[line] for line in lines], [80 * mm])
+    block.hAlign = "RIGHT"
+    return [block]
+
+
+def letter_issuer(position: str | None) -> str:
+    """Whose letter it is: 'a.n. WALI KOTA BATU / SEKRETARIS DAERAH' → 'WALI KOTA BATU'
+    (signed on behalf of); otherwise the signatory's whole position on one line."""
+    lines = [line.strip() for line in (position or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    on_behalf = re.match(r"(?i)^(?:a\.?\s?n\.?|atas nama)\s+(.+)$", lines[0])
+    return on_behalf.group(1) if on_behalf else " ".join(lines)
+
+
+def _attachment(ctx: _Context, target: LetterTarget) -> list:
+    s, letter = ctx.styles, ctx.letter
+    colon = ":"
+    issuer = letter_issuer(letter.signatory_position)
+    reference = _plain_table(
+        [
+            [
+                _p(_("Lampiran"), s["cell"]),
+                colon,
+                _p(_("Surat %(issuer)s", issuer=issuer).strip(), s["cell"]),
+            ],
+            [_p(_("Nomor"), s["cell"]), colon, _p(letter.number or "", s["cell"])],
+            [_p(_("Tanggal"), s["cell"]), colon, _p(ctx.plain_date, s["cell"])],
+            [_p(_("Perihal"), s["cell"]), colon, _p(letter.subject or "", s["cell"])],
+        ],
+        [20 * mm, 4 * mm, 66 * mm],
+    )
+    reference.hAlign = "RIGHT"
+    flow = [
+        reference,
+        Spacer(1, 8 * mm),
+        _p(_("DAFTAR UNDANGAN"), s["title"]),
+        _p(ctx.event.title, s["title"]),
+        _p(ctx.facts.dates, ParagraphStyle("d", parent=s["title"], fontName="Helvetica")),
+        Spacer(1, 5 * mm),
+    ]
+    rows = [[_p(text, s["head"]) for text in (_("No."), _("Nama"), _("Jabatan"), _("OPD"))]]
+    for number, official in enumerate(target.officials or [], start=1):
+        rows.append(
+            [
+                _p(f"{number}.", s["cell"]),
+                _p(official.name, s["cell"]),
+                _p(official.position, s["cell"]),
+                _p(official.opd, s["cell"]),
+            ]
+        )
+    if len(rows) == 1:
+        rows.append(["", _p(_("Belum ada pejabat yang diundang."), s["cell"]), "", ""])
+    table = Table(
+        rows,
+        colWidths=[12 * mm, 0.34 * WIDTH, 0.34 * WIDTH, WIDTH - 12 * mm - 0.68 * WIDTH],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    flow.append(table)
+    if letter.signatory_name:
+        flow += [Spacer(1, 10 * mm), KeepTogether(_signature(ctx))]
+    return flow
+
+
+def letters_pdf(event: Event, letter: InvitationLetter, targets: list[LetterTarget]) -> bytes:
+    """One letter per target (each OPD letter followed by its attachment page), in one PDF."""
+    with indonesian():
+        facts = event_facts(event)
+        letter_date = _letter_date(letter)
+        plain = _plain_date(letter_date)
+        ctx = _Context(
+            event=event,
+            letter=letter,
+            facts=facts,
+            styles=_styles(),
+            dated=f"{letter.place}, {plain}" if letter.place else plain,
+            plain_date=plain,
+        )
+        story: list = []
+        for target in targets:
+            if story:
+                story.append(PageBreak())
+            story += _letter(ctx, target)
+            if target.officials is not None:
+                story += [PageBreak(), *_attachment(ctx, target)]
+        if not story:
+            story = [
+                *_kop(ctx.styles),
+                _p(_("Belum ada pejabat yang diundang."), ctx.styles["body"]),
+            ]
+        buffer = BytesIO()
+        organisation = current_app.config.get("ORGANISATION_NAME", "")
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=LEFT,
+            rightMargin=RIGHT,
+            topMargin=TOP,
+            bottomMargin=BOTTOM,
+            title=f"{_('Surat Undangan')} – {event.title}",
+            author=organisation,
+            subject=letter.subject or _("Surat Undangan"),
+            creator="Sinergi",
+        )
+        doc.build(story)
+    return buffer.getvalue()
