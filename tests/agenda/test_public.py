@@ -430,3 +430,17 @@ def test_draft_preview_runs_the_same_number_of_queries_for_5_and_200_sessions(
             assert organiser.get(f"/events/{slug}/").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_a_much_revised_agenda_pages_through_its_change_log(client, make_event, make_session):
+    event = make_event(slug="rakor-berulang")
+    session = make_session(event, "09:00", "10:00")
+    for n in range(25):
+        session.title = f"Evaluasi putaran {n}"
+        db.session.commit()
+        services.publish(event)
+        db.session.commit()
+    first = client.get("/events/rakor-berulang/changes")
+    assert first.status_code == 200
+    assert 'href="/events/rakor-berulang/changes?page=2"' in first.get_data(as_text=True)
+    assert client.get("/events/rakor-berulang/changes?page=2").status_code == 200
