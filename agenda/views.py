@@ -25,7 +25,7 @@ from agenda.forms import (
 from agenda.models import Event, Room, Session, Speaker
 from agenda.signals import agenda_published
 from app.auth.models import ADMIN, OPERATOR, ORGANISER, VIEWER
-from app.auth.permissions import permission_required
+from app.auth.permissions import can, permission_required
 from app.core.home import home_panel, nav_item
 from app.extensions import db
 from app.forms import ActionForm, choices
@@ -37,6 +37,21 @@ nav_item(10, _l("Acara"), "public.events", "agenda.view_list")
 nav_item(20, _l("Narasumber"), "agenda.speakers", "agenda.manage")
 
 SLOT_MINUTES = 15
+_EVENT_LINKS: list[tuple[int, object, str, str]] = []
+
+
+def event_link(order: int, label, endpoint: str, permission: str) -> None:
+    """Add a link on each event's builder page (other packages: participants, follow-up)."""
+    _EVENT_LINKS.append((order, label, endpoint, permission))
+    _EVENT_LINKS.sort(key=lambda item: item[0])
+
+
+def _event_links(event: Event) -> list[dict]:
+    return [
+        {"label": label, "url": url_for(endpoint, slug=event.slug)}
+        for _order, label, endpoint, permission in _EVENT_LINKS
+        if can(current_user, permission)
+    ]
 
 
 def _event(slug: str) -> Event:
@@ -233,6 +248,7 @@ def builder(slug):
     return render_template(
         "agenda/manage/builder.html",
         event=event,
+        event_links=_event_links,
         day=day,
         grid=_grid(event, day, day_sessions),
         conflicts=[conflict_message(c) for c in conflicts],

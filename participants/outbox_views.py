@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from agenda.models import Event
 from agenda.presenters import latest_published
+from agenda.views import event_link
 from app.auth.models import ADMIN, ORGANISER
 from app.auth.permissions import permission_required, roles
 from app.core.home import nav_item
@@ -48,6 +49,8 @@ bp = Blueprint("outbox", __name__, template_folder="templates")
 roles("outbox.view", ADMIN, ORGANISER)
 roles("outbox.manage", ADMIN, ORGANISER)
 nav_item(45, _l("Kotak keluar"), "outbox.index", "outbox.view")
+event_link(20, _l("Undangan email"), "outbox.event_outbox", "outbox.view")
+event_link(30, _l("Surat undangan"), "outbox.letter_settings", "outbox.view")
 
 PER_PAGE = 50
 UPCOMING = 12  # events offered on the overall outbox page

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from agenda.models import Event
+from agenda.views import event_link
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
@@ -42,6 +43,7 @@ from participants.registrations import RegistrationError
 
 bp = Blueprint("registrations", __name__, template_folder="templates")
 nav_item(25, _l("Peserta acara"), "registrations.events", "registrations.view")
+event_link(10, _l("Peserta"), "registrations.index", "registrations.view")
 
 PER_PAGE = 50
 SEARCH_LIMIT = 25  # people listed when searching the directory to invite or pick a delegate

@@ -803,3 +803,32 @@ def test_after_a_bulk_change_the_organiser_returns_to_the_same_filtered_page_onl
     assert back.location == "/manage/events/retret/registrations/?page=2"
     away = organiser.submit(url, data | {"next": "https://example.com/phish"})
     assert away.location == "/manage/events/retret/registrations/"
+
+
+def test_organiser_reaches_every_participant_tool_from_the_event_pages(
+    login_as, make_event, make_registration
+):
+    event = make_event(slug="retret-2025")
+    registration = make_registration(event)
+    organiser = login_as("organiser")
+    builder = organiser.get("/manage/events/retret-2025/").get_data(as_text=True)
+    for url in (
+        "/manage/events/retret-2025/registrations/",
+        "/manage/events/retret-2025/outbox",
+        "/manage/events/retret-2025/letter",
+    ):
+        assert f'href="{url}"' in builder, url
+    listing = organiser.get("/manage/events/retret-2025/registrations/").get_data(as_text=True)
+    for url in (
+        "/events/retret-2025/badges.pdf",
+        "/events/retret-2025/registrations.xlsx",
+        f"/events/retret-2025/registrations/{registration.id}/badge.pdf",
+        "/manage/events/retret-2025/whatsapp",
+    ):
+        assert f'href="{url}"' in listing, url
+    # A viewer reads the list and downloads it, but gets no organiser tools.
+    viewer_page = (
+        login_as("viewer").get("/manage/events/retret-2025/registrations/").get_data(as_text=True)
+    )
+    assert 'href="/events/retret-2025/registrations.xlsx"' in viewer_page
+    assert "badges.pdf" not in viewer_page and "/outbox" not in viewer_page
