@@ -106,7 +106,9 @@ def test_organiser_adds_a_session_with_speakers_and_sees_it_in_the_builder(
     ]
     page = organiser.get(response.headers["Location"]).get_data(as_text=True)
     assert (
-        "Manajemen ASN" in page and "10.45–12.15 WIB" in page and "Prof. Dr. Zudan Arif Fakrulloh" in page
+        "Manajemen ASN" in page
+        and "10.45–12.15 WIB" in page
+        and "Prof. Dr. Zudan Arif Fakrulloh" in page
     )
 
 
