@@ -35,7 +35,7 @@ from agenda import presenters
 from agenda.ical import build_calendar
 from agenda.models import AgendaVersion, Event
 from agenda.models import Session as AgendaSession
-from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record
+from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, record_batch
 from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import utcnow
@@ -261,18 +261,6 @@ def _names(names: list[str], limit: int = 5) -> str:
     return shown
 
 
-class RegistrationBatch:
-    """The audited object of a batch (an invitation or a bulk change): one entry per batch."""
-
-    id = None
-
-    def __init__(self, event: Event, label: str):
-        self.event, self.label = event, label
-
-    def __str__(self) -> str:
-        return f"{self.event.title}: {self.label}"
-
-
 def invite(
     event: Event, person_ids, *, role: str = "peserta", group: str = "", source: str = ""
 ) -> InviteResult:
@@ -331,8 +319,9 @@ def invite(
         db.session.execute(insert(Registration), chunk)
     result.added = len(new)
     if new:
-        record(
-            RegistrationBatch(event, source or _("undangan")),
+        record_batch(
+            "RegistrationBatch",
+            f"{event.title}: {source or _('undangan')}",
             "invite",
             changes={
                 "acara": [None, event.slug],
@@ -612,8 +601,9 @@ def bulk_update(event: Event, ids, *, status=None, role=None, group=None) -> int
     else:
         raise RegistrationError(_("Pilih tindakan."))
     if changed:
-        record(
-            RegistrationBatch(event, _("perubahan %(field)s", field=label)),
+        record_batch(
+            "RegistrationBatch",
+            f"{event.title}: {_('perubahan %(field)s', field=label)}",
             "update",
             changes={
                 "acara": [None, event.slug],

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import contains_eager
 
-from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, save_audited
+from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, record_batch, save_audited
 from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import Row
@@ -405,23 +405,6 @@ def plan_import(rows: list[Row]) -> ImportPlan:
     return plan
 
 
-class PeopleImport:
-    """The audited object of an import: one entry per import, not one per row."""
-
-    id = None
-
-    def __init__(self, source: str, plan: ImportPlan):
-        self.source, self.plan = source, plan
-
-    def __str__(self) -> str:
-        return _(
-            "Impor %(source)s: %(created)s baru, %(updated)s diperbarui",
-            source=self.source,
-            created=len(self.plan.creates),
-            updated=len(self.plan.updates),
-        )
-
-
 def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
     """Write a checked plan with bulk statements and one audit entry. The caller commits."""
     if not plan.ok:
@@ -448,8 +431,14 @@ def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
             values["id"] = person.id
             params.append(values)
         db.session.execute(update(Person), params)
-    record(
-        PeopleImport(source, plan),
+    record_batch(
+        "PeopleImport",
+        _(
+            "Impor %(source)s: %(created)s baru, %(updated)s diperbarui",
+            source=source,
+            created=len(plan.creates),
+            updated=len(plan.updates),
+        ),
         "import",
         changes={
             "berkas": [None, source],

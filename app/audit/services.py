@@ -106,3 +106,18 @@ def save_audited(obj, **fields):
         db.session.add(obj)
     record(obj, "create" if creating else "update")
     return obj
+
+
+def record_batch(object_type: str, label: str, action: str, changes: dict) -> AuditEntry:
+    """One entry for a write that touches many rows at once (an import, a bulk invitation):
+    the log says what was done and how many, not one line per row."""
+    entry = AuditEntry(
+        user_id=_acting_user_id(),
+        action=action,
+        object_type=object_type,
+        object_id=None,
+        object_label=str(label)[:200],
+        changes=changes,
+    )
+    db.session.add(entry)
+    return entry
