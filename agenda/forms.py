@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,7 +33,7 @@ SESSION_KIND_LABELS = {
     "discussion": _l("Diskusi"),
 }
 SPEAKER_ROLE_LABELS = {
-    "narasumber": _l("Narasumber"),
+    "narasumber": lazy_pgettext("peran", "Narasumber"),
     "moderator": _l("Moderator"),
     "mc": _l("MC"),
     "pemateri": _l("Pemateri"),

@@ -4,6 +4,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -131,7 +132,12 @@ def agenda_pdf(
     story.append(_p(_("Seluruh waktu dalam %(zone)s", zone=header.zone_label), styles["meta"]))
     width = A4[0] - 2 * MARGIN
     columns = [0.17 * width, 0.33 * width, 0.34 * width, 0.16 * width]
-    heads = [_("Waktu"), _("Acara"), _("Narasumber/Keterangan"), _("Tempat")]
+    heads = [
+        _("Waktu"),
+        pgettext("kolom susunan acara", "Acara"),
+        _("Narasumber/Keterangan"),
+        _("Tempat"),
+    ]
     for day in days:
         # The day's heading is the table's first row, so it never stays behind alone at the
         # bottom of a page and comes back, with the column headings, on every next page.

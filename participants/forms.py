@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -84,10 +85,10 @@ class ImportForm(FlaskForm):
 # --- registrations ------------------------------------------------------------------------------
 
 ROLE_LABELS = {
-    "peserta": _l("Peserta"),
-    "narasumber": _l("Narasumber"),
-    "panitia": _l("Panitia"),
-    "undangan": _l("Undangan"),
+    "peserta": lazy_pgettext("peran", "Peserta"),
+    "narasumber": lazy_pgettext("peran", "Narasumber"),
+    "panitia": lazy_pgettext("peran", "Panitia"),
+    "undangan": lazy_pgettext("peran", "Undangan"),
 }
 assert set(ROLE_LABELS) == set(REGISTRATION_ROLES)
 REGISTRATION_STATUS_LABELS = {

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from babel.dates import format_date
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib import colors
@@ -314,7 +314,7 @@ def _letter(ctx: _Context, target: LetterTarget) -> list:
         (_("Hari/tanggal"), ctx.facts.dates),
         (_("Pukul"), hours),
         (_("Tempat"), event.venue or "-"),
-        (_("Acara"), event.title),
+        (pgettext("kolom susunan acara", "Acara"), event.title),
     ]
     if letter.dress_code:
         detail_rows.append((_("Pakaian"), letter.dress_code))

@@ -6,7 +6,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 METHODS = [
     ("app/**.py", "python"),
     ("agenda/**.py", "python"),
@@ -24,13 +32,13 @@ def _source_messages():
         directory = ROOT / package
         if not directory.exists():
             continue
-        for filename, lineno, message, _comments, _context in extract_from_dir(
+        for filename, lineno, message, _comments, context in extract_from_dir(
             str(directory),
             method_map=[(p.split("/", 1)[1], m) for p, m in METHODS],
             keywords=KEYWORDS,
         ):
             key = message[0] if isinstance(message, tuple) else message
-            found.setdefault(key, f"{package}/{filename}:{lineno}")
+            found.setdefault((key, context), f"{package}/{filename}:{lineno}")
     return found
 
 
@@ -38,8 +46,8 @@ def test_every_user_visible_string_has_an_english_translation():
     with open(ROOT / "app/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
         catalog = read_po(handle)
     missing = []
-    for msgid, where in _source_messages().items():
-        message = catalog.get(msgid)
+    for (msgid, context), where in _source_messages().items():
+        message = catalog.get(msgid, context=context)
         text = message.string if message else None
         if isinstance(text, tuple):
             text = text[0]
