@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -23,18 +21,10 @@ from app.core.home import nav_item
 from app.extensions import db, limiter
 from app.forms import ActionForm
 from app.opds.forms import opd_choices
+from app.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 nav_item(90, _l("Pengguna"), "auth.users", "user.manage")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths; anything else goes home."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("core.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,7 +47,7 @@ def login():
             login_user(user, remember=form.remember.data)
             if user.locale:
                 session["lang"] = user.locale
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
     return render_template("auth/login.html", form=form), 200
 
 

@@ -20,6 +20,7 @@ from app.forms import ActionForm
 from app.opds.forms import KIND_LABELS
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
+from app.urls import safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -46,10 +47,7 @@ def set_language(lang):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("core.home")))
 
 
 @home_panel(ADMIN, ORGANISER, VIEWER, order=80)

@@ -192,3 +192,17 @@ def test_session_cookie_is_httponly_and_samesite(client, make_user):
     response = client.login(user.email)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_redirect_targets_stay_on_this_site():
+    from app.urls import safe_next
+
+    for bad in (
+        "//evil.example/x",
+        "/\t/evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+    ):
+        assert safe_next(bad, "/") == "/", bad
+    assert safe_next("/opd/?page=2", "/") == "/opd/?page=2"
