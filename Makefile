@@ -45,6 +45,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 translations: $(BIN)/.installed
 	$(BIN)/pybabel -q compile -d app/translations
+	$(BIN)/pybabel -q compile -D wtforms -d app/translations
 
 # Extract new strings into the English catalogue (run after changing user-visible text).
 messages: $(BIN)/.installed

@@ -1,11 +1,10 @@
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from app.forms import choices
+from app.forms import Form, choices
 
 EVENT_KIND_LABELS = {
     "strategic_meeting": _l("Strategic Meeting"),
@@ -49,7 +48,7 @@ SLUG = Regexp(
 )
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Judul"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Alamat singkat (slug)"),
@@ -78,7 +77,7 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("Acara paling lama 31 hari."))
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(_l("Nama ruang"), validators=[DataRequired(), Length(max=120)])
     capacity = IntegerField(
         _l("Kapasitas"), validators=[Optional(), NumberRange(min=1, max=100_000)]
@@ -86,21 +85,21 @@ class RoomForm(FlaskForm):
     position = IntegerField(_l("Urutan"), default=0, validators=[Optional()])
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(Form):
     name = StringField(_l("Nama dan gelar"), validators=[DataRequired(), Length(max=200)])
     position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)])
     institution = StringField(_l("Instansi"), validators=[Optional(), Length(max=200)])
     bio = TextAreaField(_l("Profil singkat"), validators=[Optional()])
 
 
-class SpeakerRow(Form):
+class SpeakerRow(wtforms.Form):  # a row inside SessionForm (no CSRF of its own)
     speaker_id = SelectField(_l("Narasumber"), coerce=int, default=0, validators=[Optional()])
     role = SelectField(
         _l("Peran"), choices=choices(SPEAKER_ROLE_LABELS.items()), default="narasumber"
     )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Judul sesi"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Jenis sesi"), choices=choices(SESSION_KIND_LABELS.items()))
     day = SelectField(_l("Hari"), validators=[DataRequired()])
@@ -125,18 +124,18 @@ class SessionForm(FlaskForm):
             raise ValidationError(_l("Jam selesai harus berbeda dari jam mulai."))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     day = SelectField(_l("Hari"), validators=[DataRequired()])
     start_time = TimeField(_l("Mulai baru"), validators=[DataRequired()])
     room_id = SelectField(_l("Ruang"), coerce=int, validators=[Optional()])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     note = StringField(_l("Catatan versi"), validators=[Optional(), Length(max=500)])
     confirm_conflicts = BooleanField(_l("Saya tahu ada bentrok jadwal dan tetap menerbitkan"))
 
 
-class CopyForm(FlaskForm):
+class CopyForm(Form):
     title = StringField(_l("Judul acara baru"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Alamat singkat (slug)"), validators=[Optional(), Length(max=80), SLUG])
     start_date = DateField(_l("Tanggal mulai baru"), validators=[DataRequired()])

@@ -174,3 +174,6 @@ class AgendaVersion(db.Model):
 
     event: Mapped[Event] = relationship()
     published_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.event.title if self.event else self.event_id} v{self.number}"

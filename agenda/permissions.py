@@ -1,14 +1,8 @@
 from agenda.models import Event
 from app.auth.models import ADMIN, ORGANISER
-from app.auth.permissions import can, roles, rule
+from app.auth.permissions import can, roles
 
 roles("agenda.manage", ADMIN, ORGANISER)
-
-
-@rule("event.view")
-def _view_event(user, event: Event) -> bool:
-    """Published and closed events are public; drafts only for those who manage agendas."""
-    return event.status != "draft" or can(user, "agenda.manage")
 
 
 def event_visible(user, event: Event) -> bool:

@@ -9,13 +9,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda.models import AgendaVersion, Event, Room, Session, SessionSpeaker, Speaker
-from app.audit.services import record, save_audited
+from app.audit.services import OBJECT_LABELS, pending_changes, record, save_audited
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
+
+OBJECT_LABELS.update(
+    {
+        "Event": _l("Acara"),
+        "Session": _l("Sesi"),
+        "Room": _l("Ruang"),
+        "Speaker": _l("Narasumber"),
+        "AgendaVersion": _l("Versi susunan acara"),
+    }
+)
 
 # Fields whose change bumps a session's iCalendar SEQUENCE.
 CALENDAR_FIELDS = (
@@ -40,10 +51,6 @@ def to_utc(local: datetime, zone: str) -> datetime:
 
 def local_day(value: datetime, zone: str) -> date:
     return to_zone(value, zone).date()
-
-
-def parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value)
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -91,15 +98,26 @@ def save_session(
 ) -> Session:
     """Create or update a session; ``speakers`` is a list of (speaker, role)."""
     creating = session.id is None
-    session.event = event
-    for key, value in fields.items():
-        setattr(session, key, value)
+    # No autoflush: reading the speaker links must not flush (and hide) the field changes.
+    with db.session.no_autoflush:
+        session.event = event
+        for key, value in fields.items():
+            setattr(session, key, value)
+        changes = None if creating else pending_changes(session)
+        if speakers is not None:
+            before = [(link.speaker.name, link.role) for link in session.speaker_links]
+            _set_speakers(session, speakers)
+            after = [(speaker.name, role) for speaker, role in speakers]
+            if changes is not None and before != after:
+                changes["speakers"] = [_people(before), _people(after)]
     if creating:
         db.session.add(session)
-    if speakers is not None:
-        _set_speakers(session, speakers)
-    record(session, "create" if creating else "update")
+    record(session, "create" if creating else "update", changes=changes)
     return session
+
+
+def _people(pairs: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{name} ({role})" for name, role in pairs)
 
 
 def _set_speakers(session: Session, speakers: list[tuple[Speaker, str]]) -> None:
@@ -365,6 +383,7 @@ def diff_snapshots(old: dict | None, new: dict) -> list[dict]:
     for item in new["sessions"]:
         prev = before.get(item["uid"])
         base = {"session_id": item["id"], "title": item["title"]}
+        before_count = len(changes)
         if prev is None:
             if not item["cancelled"]:
                 changes.append({**base, "type": "added", "starts_at": item["starts_at"]})
@@ -400,7 +419,15 @@ def diff_snapshots(old: dict | None, new: dict) -> list[dict]:
                     "new": ", ".join(new_names),
                 }
             )
+        if len(changes) == before_count and _details(prev) != _details(item):
+            changes.append({**base, "type": "details"})
     return changes
+
+
+def _details(item: dict) -> tuple:
+    """What else participants see of a session: kind, group, attendance, notes, speaker roles."""
+    roles = tuple((s["id"], s["role"]) for s in item["speakers"])
+    return (item["kind"], item["track"], item["takes_attendance"], item["description"], roles)
 
 
 def publish(event: Event, user=None, note: str = "") -> AgendaVersion:
@@ -447,7 +474,19 @@ def changes_since(event: Event, seen_number: int, current: AgendaVersion) -> lis
 
 
 def save_event(event: Event, **fields) -> Event:
-    return save_audited(event, **fields)
+    old_zone = event.timezone if event.id is not None else None
+    save_audited(event, **fields)
+    if old_zone and event.timezone != old_zone:
+        _keep_wall_clock(event, old_zone)
+    return event
+
+
+def _keep_wall_clock(event: Event, old_zone: str) -> None:
+    """A new time zone keeps 09.00 at 09.00: the agenda was planned in local time."""
+    for session in live_sessions(event):
+        for attribute in ("starts_at", "ends_at"):
+            local = to_zone(getattr(session, attribute), old_zone).replace(tzinfo=None)
+            setattr(session, attribute, to_utc(local, event.timezone))
 
 
 def set_status(event: Event, status: str) -> None:

@@ -122,15 +122,13 @@ def _flash_conflicts_of(event: Event, session: Session) -> None:
 def edit_event(slug=None):
     event = _event(slug) if slug else None
     form = EventForm(obj=event)
-    form.organiser_opd_id.choices = opd_choices()
+    form.organiser_opd_id.choices = opd_choices(current=event.organiser_opd if event else None)
     if request.method == "GET":
         if event is not None:
             form.series.data = event.series.title if event.series else ""
             form.organiser_opd_id.data = event.organiser_opd_id or 0
         else:
             form.timezone.data = "Asia/Jakarta"
-            if current_user.opd_id:
-                form.organiser_opd_id.data = current_user.opd_id
     if form.validate_on_submit():
         slug_value = form.slug.data or services.unique_slug(
             form.title.data, exclude_id=event.id if event else None

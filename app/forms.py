@@ -1,5 +1,12 @@
+import os
+from functools import lru_cache
+
+from babel import support
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+
+TRANSLATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "translations")
 
 
 class ActionForm(FlaskForm):
@@ -9,3 +16,33 @@ class ActionForm(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """Options for a SelectField from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("This field is required.") in the request's language.
+
+    WTForms ships no Indonesian catalogue, so ours lives in app/translations (domain wtforms).
+    """
+
+    @staticmethod
+    def _catalog():
+        return _wtforms_catalog(str(get_locale() or "id"))
+
+    def gettext(self, string):
+        return self._catalog().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return self._catalog().ungettext(singular, plural, n)
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalog(locale: str):
+    return support.Translations.load(TRANSLATIONS_DIR, [locale], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """The base of every form: CSRF (Flask-WTF) and messages in the user's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _WTFormsMessages()

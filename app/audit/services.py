@@ -64,21 +64,31 @@ def _acting_user_id():
     return None
 
 
-def record(
-    obj, action: str, changes: dict | None = None, hidden=("password_hash", "api_token_hash")
-):
+# Secrets and bearer tokens never reach the log, only the fact that they changed.
+HIDDEN_FIELDS = (
+    "password_hash",
+    "api_token_hash",
+    "pass_token",
+    "link_token",
+    "feed_token",
+    "token",
+)
+
+
+def record(obj, action: str, changes: dict | None = None, hidden=HIDDEN_FIELDS):
     """Add an AuditEntry for ``obj``. ``action`` is create, update, delete or a verb.
 
     Returns None (and writes nothing) for an update that changed nothing.
     """
     if changes is None:
         if action == "create":
+            db.session.flush()  # defaults and foreign keys set through relationships
             changes = {key: [None, value] for key, value in snapshot(obj).items()}
         elif action == "delete":
             changes = {key: [value, None] for key, value in snapshot(obj).items()}
         else:
             changes = pending_changes(obj)
-    for key in hidden:  # secrets never reach the log, only the fact that they changed
+    for key in hidden:
         if key in changes:
             changes[key] = ["***", "***"]
     if action == "update" and not changes:

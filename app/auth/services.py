@@ -42,6 +42,8 @@ def save_user(user: User, *, email, name, role, opd_id=None, active=True, passwo
     user.email, user.name, user.role = email.strip().lower(), name.strip(), role
     user.opd_id = opd_id if role == OPD else None  # only OPD users belong to one OPD
     user.active = active
+    if not active:  # a deactivated account's API token must not come back with reactivation
+        user.api_token_hash = None
     if password:
         user.set_password(password)
     if creating:

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.auth import services
 from app.auth.forms import ROLE_LABELS, LoginForm, UserForm
-from app.auth.models import User
+from app.auth.models import ADMIN, User
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db, limiter
@@ -63,7 +64,7 @@ def logout():
 @bp.get("/users/")
 @permission_required("user.manage")
 def users():
-    query = select(User).order_by(User.role, User.email)
+    query = select(User).options(joinedload(User.opd)).order_by(User.role, User.email)
     role = request.args.get("role", "")
     if role:
         query = query.where(User.role == role)
@@ -79,13 +80,21 @@ def users():
 def edit_user(user_id=None):
     user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
-    form.opd_id.choices = opd_choices()
+    form.opd_id.choices = opd_choices(current=user.opd if user else None)
     if request.method == "GET" and user is not None:
         form.opd_id.data = user.opd_id or 0
     if form.validate_on_submit():
         other = services.get_by_email(form.email.data)
         if other is not None and other is not user:
             form.email.errors.append(_("Email ini sudah dipakai pengguna lain."))
+        elif (
+            user is not None
+            and user.id == current_user.id
+            and (form.role.data != ADMIN or not form.active.data)
+        ):
+            form.role.errors.append(
+                _("Anda tidak dapat menurunkan peran atau menonaktifkan akun Anda sendiri.")
+            )
         elif user is None and not form.password.data:
             form.password.errors.append(_("Kata sandi wajib untuk pengguna baru."))
         else:

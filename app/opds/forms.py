@@ -1,11 +1,10 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.forms import choices
+from app.forms import Form, choices
 from app.opds.models import OPD_KINDS, Opd
 from app.opds.services import active_opds
 
@@ -23,7 +22,7 @@ KIND_LABELS = {
 assert set(KIND_LABELS) == set(OPD_KINDS)
 
 
-class OpdForm(FlaskForm):
+class OpdForm(Form):
     code = StringField(
         _l("Kode"),
         validators=[
@@ -42,12 +41,17 @@ class OpdForm(FlaskForm):
     active = BooleanField(_l("Aktif"), default=True)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Berkas (.xlsx atau .csv)"), validators=[FileRequired()])
 
 
-def opd_choices(exclude: Opd | None = None):
-    """'— none —' then every active OPD, for an optional OPD select (value 0 = none)."""
-    pairs = [(0, _("— tidak ada —"))]
-    pairs += [(o.id, f"{o.code} · {o.short_name}") for o in active_opds() if o is not exclude]
+def opd_choices(exclude: Opd | None = None, current: Opd | None = None):
+    """'— none —' then every active OPD, for an optional OPD select (value 0 = none).
+
+    ``current`` (the value already saved) stays selectable even if it was deactivated since.
+    """
+    opds = [o for o in active_opds() if o is not exclude]
+    if current is not None and current not in opds and current is not exclude:
+        opds.append(current)
+    pairs = [(0, _("— tidak ada —"))] + [(o.id, f"{o.code} · {o.short_name}") for o in opds]
     return choices(pairs)

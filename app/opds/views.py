@@ -46,7 +46,7 @@ def show(opd_id):
 def edit(opd_id=None):
     opd = db.get_or_404(Opd, opd_id) if opd_id else None
     form = OpdForm(obj=opd)
-    form.parent_id.choices = opd_choices(exclude=opd)
+    form.parent_id.choices = opd_choices(exclude=opd, current=opd.parent if opd else None)
     if request.method == "GET" and opd is not None:
         form.parent_id.data = opd.parent_id or 0
     if form.validate_on_submit():

@@ -314,3 +314,76 @@ def test_builder_runs_constant_queries(
     with count_queries() as many:
         assert organiser.get(f"/manage/events/{event.slug}/").status_code == 200
     assert many.count == few.count
+
+
+def test_editing_a_session_leaves_an_audit_entry_with_before_and_after(
+    login_as, make_event, make_speaker
+):
+    from app.audit.models import AuditEntry
+
+    organiser = login_as("organiser")
+    event = make_event(start=date(2025, 5, 16), end=date(2025, 5, 16))
+    zudan = make_speaker("Prof. Dr. Zudan Arif Fakrulloh")
+    form = {
+        "title": "Manajemen ASN",
+        "kind": "plenary",
+        "day": "2025-05-16",
+        "start_time": "10:45",
+        "end_time": "12:15",
+        "room_id": "0",
+        "speakers-0-speaker_id": "0",
+        "speakers-0-role": "narasumber",
+    }
+    organiser.submit(f"/manage/events/{event.slug}/sessions/new", form)
+    session = db.session.scalar(select(Session))
+    form.update(
+        title="Manajemen ASN dan sistem merit",
+        start_time="13:30",
+        end_time="15:00",
+        **{"speakers-0-speaker_id": str(zudan.id)},
+    )
+    organiser.submit(f"/manage/events/{event.slug}/sessions/{session.id}/edit", form)
+
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "Session", AuditEntry.action == "update")
+    ).one()
+    assert entry.changes["title"] == ["Manajemen ASN", "Manajemen ASN dan sistem merit"]
+    assert entry.changes["starts_at"][0] != entry.changes["starts_at"][1]
+    assert entry.changes["speakers"] == ["", "Prof. Dr. Zudan Arif Fakrulloh (narasumber)"]
+    assert entry.user_id == organiser.user.id
+
+
+def test_changing_the_time_zone_keeps_the_planned_local_times(login_as, make_event, make_session):
+    organiser = login_as("organiser")
+    event = make_event(start=date(2025, 8, 4), timezone="Asia/Jakarta")
+    session = make_session(event, "09:00", "10:00")
+    organiser.submit(
+        f"/manage/events/{event.slug}/edit",
+        {
+            "title": event.title,
+            "slug": event.slug,
+            "kind": event.kind,
+            "start_date": "2025-08-04",
+            "end_date": "2025-08-04",
+            "timezone": "Asia/Makassar",
+            "venue": "Makassar",
+            "organiser_opd_id": "0",
+        },
+    )
+    db.session.refresh(session)
+    local = to_zone(session.starts_at, "Asia/Makassar").replace(tzinfo=None)
+    assert local == datetime(2025, 8, 4, 9, 0)
+
+
+def test_a_changed_description_can_be_published_and_is_listed(login_as, make_event, make_session):
+    organiser = login_as("organiser")
+    event = make_event()
+    session = make_session(event, "09:00", "10:00", title="Apel pagi")
+    services.publish(event)
+    session.description = "Pakaian: PDH"
+    db.session.commit()
+    page = organiser.get(f"/manage/events/{event.slug}/publish").get_data(as_text=True)
+    assert "Sesi Apel pagi diubah" in page
+    organiser.submit(f"/manage/events/{event.slug}/publish", {"note": ""})
+    version = services.latest_version(event)
+    assert version.number == 2 and [c["type"] for c in version.changes] == ["details"]

@@ -58,3 +58,28 @@ def test_audit_page_runs_constant_queries(login_as, make_opd, count_queries):
     with count_queries() as many:
         admin.get("/audit/")
     assert many.count == few.count
+
+
+def test_creation_entries_hold_the_stored_values_and_no_secrets(
+    app, make_user, make_event, make_registration
+):
+    from app.auth.models import User
+
+    from app.audit.services import record
+
+    user = make_user("viewer")
+    event = make_event(status="draft")
+    registration = make_registration(event)
+    record(registration, "create")  # as the delegate flow does
+    db.session.commit()
+    entries = {
+        e.object_type: e.changes
+        for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "create"))
+    }
+    assert entries["Event"]["status"] == [None, "draft"] and entries["Event"]["created_at"][1]
+    assert entries["User"]["password_hash"] == ["***", "***"]
+    assert isinstance(db.session.get(User, user.id), User)
+    assert entries["Registration"]["pass_token"] == ["***", "***"]
+    assert registration.pass_token not in str(entries) and registration.link_token not in str(
+        entries
+    )

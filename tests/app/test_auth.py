@@ -206,3 +206,91 @@ def test_redirect_targets_stay_on_this_site():
     ):
         assert safe_next(bad, "/") == "/", bad
     assert safe_next("/opd/?page=2", "/") == "/opd/?page=2"
+
+
+def test_admin_cannot_demote_or_deactivate_itself_through_the_edit_form(login_as):
+    admin = login_as("admin")
+    response = admin.submit(
+        f"/users/{admin.user.id}/edit",
+        {
+            "email": admin.user.email,
+            "name": "Admin",
+            "role": "viewer",
+            "opd_id": "0",
+            "active": "y",
+        },
+    )
+    assert "Anda tidak dapat menurunkan peran" in response.get_data(as_text=True)
+    db.session.refresh(admin.user)
+    assert admin.user.role == "admin" and admin.user.active
+
+
+def test_user_list_runs_constant_queries(login_as, make_user, count_queries):
+    admin = login_as("admin")
+    make_user("opd")
+    with count_queries() as few:
+        admin.get("/users/")
+    for _ in range(15):
+        make_user("opd")
+    with count_queries() as many:
+        admin.get("/users/")
+    assert many.count == few.count
+
+
+def test_a_record_tied_to_a_deactivated_opd_can_still_be_saved(login_as, make_opd, make_user):
+    admin = login_as("admin")
+    kecamatan = make_opd("KEC-X", kind="kecamatan")
+    kelurahan = make_opd("KEL-X", kind="kelurahan", parent=kecamatan)
+    staff = make_user("opd", opd=kelurahan)
+    kecamatan.active = kelurahan.active = False
+    db.session.commit()
+    response = admin.submit(
+        f"/opd/{kelurahan.id}/edit",
+        {
+            "code": "KEL-X",
+            "name": "Kelurahan X baru",
+            "kind": "kelurahan",
+            "parent_id": str(kecamatan.id),
+        },
+    )
+    assert response.status_code == 302
+    response = admin.submit(
+        f"/users/{staff.id}/edit",
+        {
+            "email": staff.email,
+            "name": "Staf",
+            "role": "opd",
+            "opd_id": str(kelurahan.id),
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_behind_a_proxy_each_client_has_its_own_login_limit(make_user):
+    from app import create_app
+    from tests.conftest import Client
+
+    proxied = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": db.engine.url.render_as_string(hide_password=False),
+            "SECRET_KEY": "x",
+            "LOGIN_RATE_LIMIT": "3 per minute",
+            "PROXY_COUNT": 1,
+        }
+    )
+    proxied.test_client_class = Client
+    user = make_user("admin")
+    client = proxied.test_client()
+    token = client.csrf_token()
+    wrong = {"email": user.email, "password": "salah", "csrf_token": token}
+    for _ in range(3):
+        client.post("/login", data=wrong, headers={"X-Forwarded-For": "10.0.0.1"})
+    assert (
+        client.post("/login", data=wrong, headers={"X-Forwarded-For": "10.0.0.1"}).status_code
+        == 429
+    )
+    assert (
+        client.post("/login", data=wrong, headers={"X-Forwarded-For": "10.0.0.2"}).status_code
+        == 200
+    )

@@ -59,3 +59,22 @@ def test_production_cookies_are_secure(monkeypatch):
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_form_field_messages_follow_the_users_language(login_as):
+    organiser = login_as("organiser")
+    empty = {
+        "title": "",
+        "kind": "retret",
+        "start_date": "",
+        "end_date": "2025-01-01",
+        "timezone": "Asia/Jakarta",
+        "organiser_opd_id": "0",
+    }
+    assert "Isian ini wajib diisi." in organiser.submit("/manage/events/new", empty).get_data(
+        as_text=True
+    )
+    organiser.submit("/language/en", {"next": "/"})
+    assert "This field is required." in organiser.submit("/manage/events/new", empty).get_data(
+        as_text=True
+    )
