@@ -2,7 +2,9 @@
 
 - ``GET /events/<slug>/badges.pdf``: the badges of everyone expected to attend (invited,
   confirmed, delegates; see ``participants.badges``), organisers and admins only.
-- ``GET /events/<slug>/registrations/<id>/badge.pdf``: one registration's badge.
+- ``GET /events/<slug>/registrations/<id>/badge.pdf``: one registration's badge, only while
+  it holds a seat (the batch's rule); a declined, cancelled or delegated registration has no
+  badge (404), so no live pass is printed for someone who is not coming.
 - ``GET /events/<slug>/registrations.xlsx``: every registration with its status.
 
 The batch answers at once: the headers and the first bytes of the PDF leave before the sheets
@@ -73,7 +75,7 @@ def event_badges(slug):
 def registration_badge(slug, registration_id):
     event = _event_or_404(slug)
     registration = services.event_registration(event, registration_id)
-    if registration is None:
+    if registration is None or registration.status not in services.EXPECTED_STATUSES:
         abort(404)
     return _pdf_response(
         [services.badge_for(registration)],

@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.auth.forms import EMAIL_PATTERN
-from app.forms import choices
+from app.forms import Form, choices
 from participants.models import (
     GOLONGAN,
     PERSON_LEVELS,
@@ -35,7 +34,7 @@ LEVEL_LABELS = {
 assert set(LEVEL_LABELS) == set(PERSON_LEVELS)
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     nip = StringField(
         _l("NIP"),
         validators=[Optional(), Length(max=40)],
@@ -78,7 +77,7 @@ class PersonForm(FlaskForm):
                 raise ValidationError(str(exc)) from exc
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Berkas (.xlsx atau .csv)"), validators=[FileRequired()])
 
 
@@ -122,7 +121,7 @@ def _group_field():
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     role = SelectField(_l("Peran"), choices=choices(ROLE_LABELS.items()), default="peserta")
     group = _group_field()
 
@@ -150,14 +149,14 @@ class InviteRuleForm(InviteForm):
     level = SelectField(_l("Jenjang"), choices=choices(LEVEL_LABELS.items()), default="jpt_pratama")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     role = SelectField(_l("Peran"), choices=choices(ROLE_LABELS.items()))
     group = _group_field()
     status = SelectField(_l("Status"), choices=choices(SETTABLE_STATUS_LABELS.items()))
     note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=2000)])
 
 
-class DelegateForm(FlaskForm):
+class DelegateForm(Form):
     """The delegate: a directory person (``person_id``) or a new person named here."""
 
     person_id = IntegerField(validators=[Optional()])
@@ -188,7 +187,7 @@ BULK_ACTIONS = {
 }
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = SelectField(_l("Tindakan"), choices=choices(BULK_ACTIONS.items()))
     group = StringField(_l("Kelompok"), validators=[Optional(), Length(max=60)])
@@ -198,7 +197,7 @@ class BulkForm(FlaskForm):
             raise ValidationError(_l("Pilih minimal satu registrasi."))
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(Form):
     answer = RadioField(
         _l("Jawaban Anda"),
         choices=choices(ANSWER_LABELS.items()),

@@ -135,7 +135,8 @@ def _listed(event: Event):
 
 
 def opd_targets(event: Event, opd_ids=None) -> list[LetterTarget]:
-    """One letter per OPD with invited officials (or the given OPDs), in one query."""
+    """One letter per OPD with invited officials (or the given OPDs), in one query. The
+    addressee is in Bahasa Indonesia whatever the organiser's language, like the letter."""
     query = _listed(event).order_by(Opd.code, _LEVEL_ORDER, Person.name, Registration.id)
     if opd_ids is not None:
         query = query.where(Opd.id.in_(list(opd_ids) or [0]))
@@ -147,15 +148,18 @@ def opd_targets(event: Event, opd_ids=None) -> list[LetterTarget]:
     if opd_ids is not None:  # an OPD without invited officials still gets its letter
         for opd in db.session.scalars(select(Opd).where(Opd.id.in_(list(opd_ids) or [0]))):
             by_opd.setdefault(opd.id, (opd, []))
-    return [
-        LetterTarget([_("Kepala %(opd)s", opd=opd.name)], officials, f"{opd.code}".lower())
-        for opd, officials in sorted(by_opd.values(), key=lambda item: item[0].code)
-    ]
+    with indonesian():
+        return [
+            LetterTarget([_("Kepala %(opd)s", opd=opd.name)], officials, f"{opd.code}".lower())
+            for opd, officials in sorted(by_opd.values(), key=lambda item: item[0].code)
+        ]
 
 
 def person_target(registration: Registration) -> LetterTarget:
+    """A letter to one person (in Bahasa Indonesia, like the letter)."""
     person = registration.person
-    lines = [_("Bapak/Ibu %(name)s", name=person.name)]
+    with indonesian():
+        lines = [_("Bapak/Ibu %(name)s", name=person.name)]
     if person.position:
         lines.append(person.position)
     if person.affiliation:

@@ -18,9 +18,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -31,9 +30,10 @@ from app.auth.models import ADMIN, ORGANISER
 from app.auth.permissions import permission_required, roles
 from app.core.home import nav_item
 from app.extensions import db
-from app.forms import ActionForm
+from app.forms import ActionForm, Form
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
+from app.urls import safe_next
 from participants import letters, mail
 from participants.models import (
     MESSAGE_KINDS,
@@ -43,6 +43,7 @@ from participants.models import (
     Registration,
 )
 from participants.nip import NipError, format_nip, validate_nip
+from participants.services import person_search_clause
 
 bp = Blueprint("outbox", __name__, template_folder="templates")
 
@@ -80,11 +81,9 @@ def _require_csrf() -> None:
 
 
 def _back(default: str):
-    """Redirect to a local ``next`` (e.g. the registration list that posted) or ``default``."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return redirect(target)
-    return redirect(default)
+    """Redirect to ``next`` (e.g. the registration list that posted) if it is a same-site
+    path, else to ``default``."""
+    return redirect(safe_next(request.form.get("next"), default))
 
 
 def _filters() -> tuple[str, str]:
@@ -311,12 +310,13 @@ def whatsapp(slug):
     query = (
         select(Registration)
         .join(Registration.person)
+        .outerjoin(Person.opd)
         .where(Registration.event_id == event.id, Registration.status.in_(statuses))
-        .options(joinedload(Registration.person).joinedload(Person.opd))
+        .options(contains_eager(Registration.person).contains_eager(Person.opd))
         .order_by(Person.name, Registration.id)
     )
     if search:
-        query = query.where(Person.name.ilike(f"%{search}%"))
+        query = query.where(person_search_clause(search))
     page = db.paginate(query, per_page=PER_PAGE, max_per_page=100)
     facts = mail.event_facts(event)
     rows = []
@@ -336,7 +336,7 @@ def whatsapp(slug):
 # --- invitation letters ---------------------------------------------------------------------------
 
 
-class LetterForm(FlaskForm):
+class LetterForm(Form):
     number = StringField(
         _l("Nomor surat"),
         validators=[Optional(), Length(max=100)],

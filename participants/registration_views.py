@@ -24,6 +24,7 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
+from app.urls import safe_next
 from participants import passes, registrations, services
 from participants.forms import (
     BULK_ACTIONS,
@@ -71,14 +72,10 @@ def _registration(event: Event, registration_id: int):
     return registration
 
 
-def _next(default: str) -> str:
-    """Where to go after a POST: the page it came from (a local path only), else ``default``."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else default
-
-
-def _back(event: Event):
-    return redirect(_next(url_for("registrations.index", slug=event.slug)))
+def _back(default: str):
+    """After a POST: back to the page it came from (``next``, a same-site path only), else
+    to ``default``."""
+    return redirect(safe_next(request.form.get("next"), default))
 
 
 # --- overview and list ------------------------------------------------------------------------
@@ -131,6 +128,7 @@ def index(slug):
         counts=counts,
         total=sum(counts.values()),
         seats=sum(counts[s] for s in registrations.SEAT_STATUSES),
+        seat_statuses=registrations.SEAT_STATUSES,  # only these get a badge
         opds=active_opds(),
         groups=registrations.event_groups(event),
         statuses=REGISTRATION_STATUS_LABELS,
@@ -145,12 +143,13 @@ def index(slug):
 @permission_required("registrations.manage")
 def bulk(slug):
     event = _event(slug)
+    back = url_for("registrations.index", slug=event.slug)
     form = BulkForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "danger")
-        return _back(event)
+        return _back(back)
     action = form.action.data
     kwargs = {}
     if action.startswith("status:"):
@@ -164,10 +163,10 @@ def bulk(slug):
     except RegistrationError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return _back(event)
+        return _back(back)
     db.session.commit()
     flash(_("%(count)s registrasi diperbarui.", count=changed), "success")
-    return _back(event)
+    return _back(back)
 
 
 # --- inviting ---------------------------------------------------------------------------------
@@ -376,8 +375,9 @@ def delegate(slug, registration_id):
     try:
         if form.person_id.data:
             person = db.session.get(Person, form.person_id.data)
-            if person is None or not person.active:
+            if person is None:
                 raise RegistrationError(_("Orang yang dipilih tidak ditemukan di direktori."))
+            # set_delegate refuses inactive people.
             delegate = registrations.set_delegate(registration, person, note=form.note.data or "")
         else:
             delegate = registrations.set_delegate(
@@ -391,6 +391,7 @@ def delegate(slug, registration_id):
                     "phone": form.phone.data,
                 },
                 note=form.note.data or "",
+                match_email=True,  # the organiser may name a directory person by e-mail
             )
     except RegistrationError as exc:
         db.session.rollback()
@@ -421,9 +422,7 @@ def _action(slug, registration_id, change, message):
     else:
         db.session.commit()
         flash(message(registration), "success")
-    return redirect(
-        _next(url_for("registrations.edit", slug=slug, registration_id=registration_id))
-    )
+    return _back(url_for("registrations.edit", slug=slug, registration_id=registration_id))
 
 
 @bp.post("/manage/events/<slug>/registrations/<int:registration_id>/undo-delegate")

@@ -18,7 +18,9 @@ Rules worth knowing:
 - **Delegates.** A head (a registration that is not itself a delegate) may send one active
   delegate at a time: the head becomes ``delegated``, the delegate gets its own registration
   (``delegate_of`` the head, ``confirmed``, its own pass and link tokens). Changing the delegate
-  cancels the previous one; any other answer of the head cancels the delegate.
+  cancels the previous one; any other answer of the head cancels the delegate, also in a bulk
+  change that selects both. A participant's delegate is always a new person; only organisers
+  name directory people (never inactive ones), and a reused registration gets new tokens.
 """
 
 import hashlib
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from agenda import presenters
@@ -39,6 +41,8 @@ from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, record_batc
 from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import utcnow
+from participants import passes
+from participants.mail import sessions_for_group
 from participants.models import (
     PERSON_LEVELS,
     REGISTRATION_ROLES,
@@ -47,8 +51,7 @@ from participants.models import (
     Registration,
     new_token,
 )
-from participants.nip import normalize_nip
-from participants.services import save_person
+from participants.services import get_by_email, person_search_clause, save_person
 
 OBJECT_LABELS["Registration"] = _l("Registrasi peserta")
 OBJECT_LABELS["RegistrationBatch"] = _l("Registrasi massal")
@@ -73,11 +76,6 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[start : start + size]
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 # --- places (capacity) -------------------------------------------------------------------------
 
 
@@ -96,18 +94,27 @@ def seats_left(event: Event) -> int | None:
 
 
 def _check_capacity(event: Event, extra: int) -> None:
-    """Refuse ``extra`` more places when they would exceed the event's capacity."""
+    """Refuse ``extra`` more places when they would exceed the event's capacity.
+
+    The event's row is locked first (``SELECT … FOR UPDATE``, held until the caller commits),
+    so on PostgreSQL two requests taking the last places at the same moment are counted one
+    after the other instead of both seeing the same free places. SQLite ignores the lock."""
     if event.capacity is None or extra <= 0:
         return
+    capacity = db.session.execute(
+        select(Event.capacity).where(Event.id == event.id).with_for_update()
+    ).scalar_one()
+    if capacity is None:
+        return
     taken = seats_taken(event)
-    if taken + extra > event.capacity:
+    if taken + extra > capacity:
         raise RegistrationError(
             _(
                 "Kapasitas acara %(capacity)s orang; sudah terisi %(taken)s, sisa %(left)s. "
                 "Perubahan untuk %(count)s orang ditolak dan tidak ada yang diubah.",
-                capacity=event.capacity,
+                capacity=capacity,
                 taken=taken,
-                left=max(event.capacity - taken, 0),
+                left=max(capacity - taken, 0),
                 count=extra,
             )
         )
@@ -364,20 +371,7 @@ def registration_query(
     )
     search = (search or "").strip()
     if search:
-        like = _like(search)
-        conditions = [
-            func.lower(Person.name).like(like, escape="\\"),
-            func.lower(Person.position).like(like, escape="\\"),
-            func.lower(Person.institution).like(like, escape="\\"),
-            func.lower(Person.email).like(like, escape="\\"),
-            func.lower(Opd.code).like(like, escape="\\"),
-            func.lower(Opd.short_name).like(like, escape="\\"),
-            func.lower(Opd.name).like(like, escape="\\"),
-        ]
-        digits = normalize_nip(search)
-        if digits.isdigit():
-            conditions.append(Person.nip.like(f"%{digits}%"))
-        query = query.where(or_(*conditions))
+        query = query.where(person_search_clause(search))
     if status in REGISTRATION_STATUSES:
         query = query.where(Registration.status == status)
     if role in REGISTRATION_ROLES:
@@ -471,35 +465,40 @@ def active_delegates(head: Registration) -> list[Registration]:
 
 
 def _plan_status(registrations: list[Registration], status: str) -> list[tuple]:
-    """(registration, new status) for the registrations and the delegates they drag along."""
-    plan = []
+    """(registration, new status) for the registrations and the delegates they drag along;
+    each registration at most once, with its final status (so seats are counted right).
+
+    A head that leaves ``delegated`` ends its delegation: all its active delegates are
+    cancelled, also those in the selection, whatever status was chosen; its inactive
+    delegates in the selection stay as they are (a head and its delegate never both hold a
+    place). A delegate alone goes back to a place only while its head is still delegated
+    and has no other active delegate."""
+    plan: dict[int, tuple] = {}
     claimed: set[int] = set()  # heads whose delegate this batch activates
-    targets = {r.id for r in registrations}
+    leaving = {r.id for r in registrations if r.status == "delegated" and status != "delegated"}
     for registration in registrations:
-        if registration.status == status:
-            continue
-        head = registration.delegate_of
-        if head is not None and status in SEAT_STATUSES:
-            others = [
-                d for d in active_delegates(head) if d.id != registration.id and d.id not in targets
-            ]
-            if head.status != "delegated" or others or head.id in claimed:
-                raise RegistrationError(
-                    _(
-                        "%(name)s tidak dapat diaktifkan kembali sebagai wakil %(head)s. "
-                        "Pilih wakil lewat registrasi %(head)s.",
-                        name=registration.person.name,
-                        head=head.person.name,
+        if registration.delegate_of_id in leaving:
+            continue  # settled with its head below
+        if registration.status != status:
+            head = registration.delegate_of
+            if head is not None and status in SEAT_STATUSES:
+                others = [d for d in active_delegates(head) if d.id != registration.id]
+                if head.status != "delegated" or others or head.id in claimed:
+                    raise RegistrationError(
+                        _(
+                            "%(name)s tidak dapat diaktifkan kembali sebagai wakil %(head)s. "
+                            "Pilih wakil lewat registrasi %(head)s.",
+                            name=registration.person.name,
+                            head=head.person.name,
+                        )
                     )
-                )
-            claimed.add(head.id)
-        plan.append((registration, status))
-        if registration.status == "delegated":
+                claimed.add(head.id)
+            plan[registration.id] = (registration, status)
+        if registration.id in leaving:
             # Any other answer of the head ends the delegation.
-            plan.extend(
-                (d, "cancelled") for d in active_delegates(registration) if d.id not in targets
-            )
-    return plan
+            for delegate in active_delegates(registration):
+                plan[delegate.id] = (delegate, "cancelled")
+    return list(plan.values())
 
 
 def _apply(plan: list[tuple], event: Event, audit_each: bool) -> int:
@@ -618,18 +617,24 @@ def bulk_update(event: Event, ids, *, status=None, role=None, group=None) -> int
 # --- delegates --------------------------------------------------------------------------------
 
 
-def delegate_person(head: Registration, fields: dict) -> Person:
-    """The delegate named on a form: the directory person with that e-mail, else a new
-    non-directory person (level non-ASN) in the head's OPD unless another OPD or an
-    institution is given."""
+def delegate_person(head: Registration, fields: dict, *, match_email: bool = False) -> Person:
+    """The delegate named on a form: a new non-directory person (level non-ASN) in the head's
+    OPD unless another OPD or an institution is given.
+
+    Only an organiser's form may name a directory person by e-mail (``match_email``): a
+    participant could otherwise take over anyone's registration, link and pass by typing
+    their address. An e-mail that belongs to someone else is not saved on the new person
+    (e-mails are unique); ``set_delegate`` notes it for the organiser.
+    """
     name = (fields.get("name") or "").strip()
     email = (fields.get("email") or "").strip().lower() or None
-    if email:
-        existing = db.session.scalar(select(Person).where(Person.email == email))
-        if existing is not None:
-            return existing
+    owner = get_by_email(email) if email else None
+    if owner is not None and match_email:
+        return owner
     if not name:
         raise RegistrationError(_("Nama wakil wajib diisi."))
+    if owner is not None:
+        email = None
     opd_id = fields.get("opd_id")
     institution = (fields.get("institution") or "").strip()
     if opd_id is None and not institution:
@@ -656,11 +661,18 @@ def set_delegate(
     *,
     new_person: dict | None = None,
     note: str = "",
+    match_email: bool = False,
 ) -> Registration:
     """Let ``person`` (or a new person from ``new_person`` fields) stand in for ``head``.
 
     The head becomes ``delegated``; any previous active delegate is cancelled; the delegate's
     registration (new, or the person's earlier cancelled/declined one reused) is ``confirmed``.
+    A reused registration gets a new pass and a new personal link: whoever held the old ones
+    (its former owner, or whoever saw them) finds them revoked.
+
+    ``person`` is for the organiser's pick from the directory; ``match_email`` lets the
+    organiser's form name a directory person by e-mail. A participant's own answer passes
+    neither: it always creates a new person (see ``delegate_person``).
     """
     event = head.event
     if head.delegate_of_id is not None:
@@ -668,7 +680,23 @@ def set_delegate(
     if head.status == "cancelled":
         raise RegistrationError(_("Registrasi ini sudah dibatalkan."))
     if person is None:
-        person = delegate_person(head, new_person or {})
+        given = new_person or {}
+        person = delegate_person(head, given, match_email=match_email)
+        email = (given.get("email") or "").strip().lower()
+        if email and person.email != email:
+            dropped = _(
+                "Email wakil %(email)s sudah dipakai orang lain di direktori sehingga tidak "
+                "disimpan pada data wakil.",
+                email=email,
+            )
+            note = f"{note.strip()} {dropped}".strip()
+    if not person.active:
+        raise RegistrationError(
+            _(
+                "%(name)s tidak aktif di direktori sehingga tidak dapat menjadi wakil.",
+                name=person.name,
+            )
+        )
     if person.id == head.person_id:
         raise RegistrationError(_("Wakil harus orang lain."))
     current = active_delegates(head)
@@ -715,6 +743,8 @@ def set_delegate(
         for key, value in fields.items():
             setattr(existing, key, value)
         record(existing, "update")
+        passes.reissue(existing, "pass")
+        passes.reissue(existing, "link")
         return existing
     delegate = Registration(event=event, person=person, invited_at=now, **fields)
     db.session.add(delegate)
@@ -739,7 +769,8 @@ def respond(registration: Registration, answer: str, delegate: dict | None = Non
     if answer == "delegated":
         if registration.delegate_of_id is not None:
             raise RegistrationError(_("Seorang wakil tidak dapat mewakilkan lagi."))
-        set_delegate(registration, new_person=delegate or {})
+        # Never a directory person: see ``delegate_person``.
+        set_delegate(registration, new_person=delegate or {}, match_email=False)
     elif answer in ("confirmed", "declined"):
         if registration.status != answer:
             set_status(registration, answer)
@@ -748,11 +779,6 @@ def respond(registration: Registration, answer: str, delegate: dict | None = Non
 
 
 # --- the personal page ----------------------------------------------------------------------
-
-
-def my_sessions(snapshot_sessions: list[dict], group: str) -> list[dict]:
-    """The participant's sessions: those for everyone (no track) and those of their group."""
-    return [s for s in snapshot_sessions if not s["track"] or (group and s["track"] == group)]
 
 
 @dataclass
@@ -777,7 +803,8 @@ def personal_agenda(registration: Registration) -> PersonalAgenda:
         return PersonalAgenda(header, None, None, [], [])
     snapshot = version.snapshot
     header = presenters.header_from_snapshot(snapshot["event"])
-    sessions = my_sessions(snapshot["sessions"], registration.group)
+    # Cancelled sessions stay on the page (struck through) and in the calendar (as cancelled).
+    sessions = sessions_for_group(snapshot["sessions"], registration.group, with_cancelled=True)
     return PersonalAgenda(
         header, version, snapshot["event"], sessions, presenters.agenda_days(header, sessions)
     )

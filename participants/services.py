@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import ColumnElement, func, insert, or_, select, true, update
 from sqlalchemy.orm import contains_eager
 
 from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, record_batch, save_audited
@@ -60,6 +60,34 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def person_search_clause(search: str) -> ColumnElement[bool]:
+    """The condition for a search box over people: ``search`` anywhere in the name, position,
+    institution, e-mail or the OPD's code or names (case-insensitive; ``%`` and ``_`` are
+    plain characters), or in the NIP written with or without spaces.
+
+    The query must join ``Person`` and (outer) ``Person.opd``. A blank search matches all."""
+    search = (search or "").strip()
+    if not search:
+        return true()
+    like = _like(search)
+    conditions = [
+        func.lower(column).like(like, escape="\\")
+        for column in (
+            Person.name,
+            Person.position,
+            Person.institution,
+            Person.email,
+            Opd.code,
+            Opd.name,
+            Opd.short_name,
+        )
+    ]
+    digits = normalize_nip(search)
+    if digits.isdigit():  # "19860926 201505" finds the NIP stored without spaces
+        conditions.append(Person.nip.like(f"%{digits}%"))
+    return or_(*conditions)
+
+
 def people_query(search: str = "", opd_id: int | None = None, level: str = "", status="active"):
     """People (with their OPD loaded in the same query) matching the directory filters."""
     query = (
@@ -70,20 +98,7 @@ def people_query(search: str = "", opd_id: int | None = None, level: str = "", s
     )
     search = search.strip()
     if search:
-        like = _like(search)
-        conditions = [
-            func.lower(Person.name).like(like, escape="\\"),
-            func.lower(Person.position).like(like, escape="\\"),
-            func.lower(Person.institution).like(like, escape="\\"),
-            func.lower(Person.email).like(like, escape="\\"),
-            func.lower(Opd.code).like(like, escape="\\"),
-            func.lower(Opd.name).like(like, escape="\\"),
-            func.lower(Opd.short_name).like(like, escape="\\"),
-        ]
-        digits = normalize_nip(search)
-        if digits.isdigit():  # "19860926 201505" finds the NIP stored without spaces
-            conditions.append(Person.nip.like(f"%{digits}%"))
-        query = query.where(or_(*conditions))
+        query = query.where(person_search_clause(search))
     if opd_id:
         query = query.where(Person.opd_id == opd_id)
     if level:

@@ -63,9 +63,8 @@ def test_audit_page_runs_constant_queries(login_as, make_opd, count_queries):
 def test_creation_entries_hold_the_stored_values_and_no_secrets(
     app, make_user, make_event, make_registration
 ):
-    from app.auth.models import User
-
     from app.audit.services import record
+    from app.auth.models import User
 
     user = make_user("viewer")
     event = make_event(status="draft")

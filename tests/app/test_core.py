@@ -78,3 +78,22 @@ def test_form_field_messages_follow_the_users_language(login_as):
     assert "This field is required." in organiser.submit("/manage/events/new", empty).get_data(
         as_text=True
     )
+
+
+def test_every_form_speaks_the_users_language(app):
+    """All forms derive from app.forms.Form, which translates WTForms' own messages."""
+    from flask_wtf import FlaskForm
+
+    from app.forms import ActionForm, Form
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    strays = [
+        f.__qualname__
+        for f in subclasses(FlaskForm)
+        if f not in (Form, ActionForm) and not issubclass(f, Form)
+    ]
+    assert strays == []

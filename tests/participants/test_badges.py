@@ -203,6 +203,20 @@ def test_badge_of_another_events_registration_is_not_found(
     assert organiser.get("/events/tidak-ada/badges.pdf").status_code == 404
 
 
+@pytest.mark.parametrize("status", ["declined", "cancelled", "delegated"])
+def test_no_single_badge_for_a_registration_without_a_seat(
+    organiser, retreat, make_person, make_registration, status
+):
+    """A live pass is printed only for someone expected to attend (the batch's rule)."""
+    registration = make_registration(retreat, make_person("Pejabat Tanpa Kursi"), status=status)
+    seated = make_registration(retreat, make_person("Pejabat Hadir"), status="confirmed")
+
+    assert organiser.get(badge_url(registration)).status_code == 404
+    assert organiser.get(badge_url(seated)).status_code == 200
+    listing = organiser.get("/manage/events/retret-2025/registrations/").get_data(as_text=True)
+    assert badge_url(registration) not in listing and badge_url(seated) in listing
+
+
 # --- the batch ---------------------------------------------------------------------------------
 
 

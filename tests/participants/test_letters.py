@@ -203,3 +203,21 @@ def test_admin_prints_letters(invited, login_as):
     admin = login_as("admin")
     assert admin.get("/manage/events/sm-tw3/letter").status_code == 200
     assert pdf_text(admin.get("/manage/events/sm-tw3/letters/opd.pdf"))
+
+
+def test_letters_stay_indonesian_for_an_organiser_using_english(invited, login_as):
+    organiser = login_as("organiser")
+    organiser.submit("/manage/events/sm-tw3/letter", SETTINGS)
+    assert organiser.submit("/language/en").status_code == 302
+    assert "Invitation letter" in organiser.get("/manage/events/sm-tw3/letter").get_data(
+        as_text=True
+    )  # the organiser's pages are in English now
+
+    text = pdf_text(organiser.get(f"/manage/events/sm-tw3/letters/opd/{invited['kominfo'].id}.pdf"))
+    assert "Yth. Kepala Dinas Komunikasi dan Informatika" in text
+    text = pdf_text(organiser.get("/manage/events/sm-tw3/letters/opd.pdf"))
+    assert text.count("Yth. Kepala") == 2
+    guest = invited["guest"]
+    text = pdf_text(organiser.get(f"/manage/events/sm-tw3/letters/registration/{guest.id}.pdf"))
+    assert "Yth. Bapak/Ibu Prof. Dr. Andi Wijaya" in text
+    assert "Head of" not in text and "Mr/Ms" not in text

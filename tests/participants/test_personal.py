@@ -363,3 +363,49 @@ def test_the_page_links_its_calendar_manifest_and_service_worker(client, retreat
     assert data["start_url"] == data["scope"] == f"/p/{token}/"
     assert data["display"] == "standalone" and data["icons"]
     assert client.get(data["icons"][0]["src"]).status_code == 200
+
+
+def test_a_participant_cannot_make_a_directory_person_their_delegate_by_email(
+    client, retreat, make_person
+):
+    """Typing someone's e-mail as the delegate's never hands their registration, link or pass
+    to the participant: the delegate is always a new person."""
+    head, event = retreat["head"], retreat["event"]
+    victim = make_person(
+        "Drs. Bambang Wiyono", position="Kepala Bappeda", email="bambang@example.go.id"
+    )
+    own = Registration(event_id=event.id, person_id=victim.id, status="declined")
+    db.session.add(own)
+    db.session.commit()
+    link, pass_token = own.link_token, own.pass_token
+
+    response = answer(
+        client,
+        head,
+        {
+            "answer": "delegated",
+            "delegate_name": "Sri Rahayu, S.KM.",
+            "delegate_position": "Sekretaris Dinas Kesehatan",
+            "delegate_phone": "",
+            "delegate_email": "Bambang@example.go.id",
+        },
+    )
+    assert response.status_code == 302
+    head = reload(head)
+    [delegate] = head.delegates
+    assert head.status == "delegated"
+    assert delegate.person_id != victim.id
+    assert (delegate.person.name, delegate.person.level) == ("Sri Rahayu, S.KM.", "non_asn")
+    assert delegate.person.email is None  # the address is someone else's
+    assert "bambang@example.go.id" in delegate.note  # kept for the organiser to sort out
+    # Bambang's own registration, link and pass are untouched and still his.
+    own = reload(own)
+    assert (own.status, own.delegate_of_id) == ("declined", None)
+    assert (own.link_token, own.pass_token) == (link, pass_token)
+    assert passes.lookup(link, "link").registration.person_id == victim.id
+
+    html = client.get(f"/p/{head.link_token}/").get_data(as_text=True)
+    assert "Anda diwakili oleh Sri Rahayu, S.KM." in text_of(html)
+    assert f"/p/{delegate.link_token}/" in html
+    for secret in ("Bambang", link, pass_token):
+        assert secret not in html

@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from participants import registrations
+from participants import passes, registrations
 from participants.models import Person, Registration, new_token
 
 from .conftest import nip_for
@@ -832,3 +832,157 @@ def test_organiser_reaches_every_participant_tool_from_the_event_pages(
     )
     assert 'href="/events/retret-2025/registrations.xlsx"' in viewer_page
     assert "badges.pdf" not in viewer_page and "/outbox" not in viewer_page
+
+
+# --- delegates: reused registrations, inactive people, bulk changes -----------------------------
+
+
+def test_a_reused_registration_gets_a_new_pass_and_link_and_the_old_ones_are_revoked(
+    login_as, make_event, make_registration, city
+):
+    organiser = login_as("organiser")
+    event = make_event("sm-iv")
+    head = make_registration(event, city["kadinkes"])
+    own = make_registration(event, city["sekdinkes"], status="declined")
+    old_link, old_pass = own.link_token, own.pass_token
+
+    response = submit(
+        organiser,
+        f"/manage/events/sm-iv/registrations/{head.id}/delegate",
+        "delegate",
+        {"delegate-person_id": str(city["sekdinkes"].id)},
+    )
+    assert response.status_code == 302
+    sri = registered(event)["Sri Rahayu, S.KM."]
+    assert (sri.id, sri.status, sri.delegate_of_id) == (own.id, "confirmed", head.id)
+    assert old_link != sri.link_token and old_pass != sri.pass_token
+    assert passes.lookup(old_pass, "pass").state == "revoked"
+    assert passes.lookup(old_link, "link").state == "revoked"
+    assert organiser.get(f"/p/{old_link}/").status_code == 404
+    assert passes.lookup(sri.pass_token, "pass").registration.id == own.id
+
+
+def test_an_inactive_person_cannot_be_made_a_delegate(
+    login_as, make_event, make_registration, make_person, city
+):
+    organiser = login_as("organiser")
+    event = make_event("sm-iv")
+    head = make_registration(event, city["kadinkes"])
+    retired = make_person(
+        "Ir. Joko Purnomo", opd=city["opds"]["dinkes"], email="joko@example.go.id", active=False
+    )
+    url = f"/manage/events/sm-iv/registrations/{head.id}/delegate"
+    by_email = submit(
+        organiser,
+        url,
+        "delegate",
+        {"delegate-name": "Joko", "delegate-opd_id": "0", "delegate-email": "joko@example.go.id"},
+    )
+    by_pick = submit(organiser, url, "delegate", {"delegate-person_id": str(retired.id)})
+    for response in (by_email, by_pick):
+        assert response.status_code == 422
+        assert "Ir. Joko Purnomo tidak aktif di direktori sehingga tidak dapat menjadi wakil." in (
+            text_of(response.get_data(as_text=True))
+        )
+    assert set(registered(event)) == {"dr. Aditya Prasetyo, M.Kes."}
+    assert registered(event)["dr. Aditya Prasetyo, M.Kes."].status == "invited"
+
+
+@pytest.mark.parametrize("status", ["confirmed", "invited"])
+def test_a_bulk_answer_for_a_head_and_its_delegates_leaves_one_seat(
+    login_as, make_event, make_registration, city, status
+):
+    organiser = login_as("organiser")
+    event = make_event("sm-iv", capacity=1)
+    head = make_registration(event, city["kadinkes"])
+    registrations.set_delegate(head, city["kabid"])  # an earlier delegate, now cancelled
+    registrations.set_delegate(head, city["sekdinkes"])
+    db.session.commit()
+    chosen = registered(event)
+    assert registrations.seats_taken(event) == 1
+
+    response = organiser.submit(
+        "/manage/events/sm-iv/registrations/bulk",
+        {"ids": [str(r.id) for r in chosen.values()], "action": f"status:{status}"},
+    )
+    assert response.status_code == 302
+    chosen = registered(event)
+    assert chosen["dr. Aditya Prasetyo, M.Kes."].status == status
+    assert chosen["Sri Rahayu, S.KM."].status == "cancelled"
+    assert chosen["Bagus Santoso, S.KM."].status == "cancelled"
+    assert registrations.seats_taken(event) == 1  # within the capacity of 1
+
+
+def test_a_bulk_change_cannot_bring_back_an_old_delegate_beside_the_active_one(
+    login_as, make_event, make_registration, city
+):
+    organiser = login_as("organiser")
+    event = make_event("sm-iv")
+    head = make_registration(event, city["kadinkes"])
+    first = registrations.set_delegate(head, city["kabid"])
+    second = registrations.set_delegate(head, city["sekdinkes"])
+    db.session.commit()
+    organiser.submit(
+        "/manage/events/sm-iv/registrations/bulk",
+        {"ids": [str(first.id), str(second.id)], "action": "status:confirmed"},
+    )
+    chosen = registered(event)
+    assert chosen["Bagus Santoso, S.KM."].status == "cancelled"
+    assert chosen["Sri Rahayu, S.KM."].status == "confirmed"
+    assert chosen["dr. Aditya Prasetyo, M.Kes."].status == "delegated"
+
+
+# --- safe redirects, search, capacity lock -------------------------------------------------------
+
+FOREIGN_NEXT = "/\t/evil.example"  # browsers drop the tab and read //evil.example
+
+
+def test_next_never_leads_off_site(login_as, make_event, make_registration, city):
+    organiser = login_as("organiser")
+    event = make_event("retret")
+    registration = make_registration(event, city["camat"])
+    response = organiser.submit(
+        "/manage/events/retret/registrations/bulk",
+        {"ids": [str(registration.id)], "action": "status:confirmed", "next": FOREIGN_NEXT},
+    )
+    assert response.location == "/manage/events/retret/registrations/"
+    response = organiser.submit(
+        f"/manage/events/retret/registrations/{registration.id}/cancel", {"next": FOREIGN_NEXT}
+    )
+    assert response.location == f"/manage/events/retret/registrations/{registration.id}"
+    response = organiser.submit("/manage/events/retret/outbox/reminders", {"next": FOREIGN_NEXT})
+    assert response.location == "/manage/events/retret/outbox"
+
+
+def test_wildcards_in_a_search_are_plain_characters_on_every_participant_page(
+    login_as, make_event, make_registration, city
+):
+    organiser = login_as("organiser")
+    event = make_event("retret")
+    make_registration(event, city["kadinkes"])
+    make_registration(event, city["camat"], status="confirmed")
+    pages = {
+        "list": "/manage/events/retret/registrations/?q=",
+        "whatsapp": "/manage/events/retret/whatsapp?q=",
+        "directory": "/people/?q=",
+    }
+    for name, url in pages.items():
+        for wildcard in ("_", "%"):
+            page = organiser.get(url + wildcard).get_data(as_text=True)
+            assert "Aditya" not in page and "Rizal" not in page, (name, wildcard)
+        # The same fields everywhere: name, NIP, position, OPD.
+        page = organiser.get(url + "kecamatan+batu").get_data(as_text=True)
+        assert "Rizal Hakim" in page and "Aditya" not in page, name
+
+
+def test_the_capacity_check_locks_the_event_before_counting(make_event, make_person, count_queries):
+    event = make_event("rakor", capacity=5)
+    person = make_person()
+    with count_queries() as counter:
+        registrations.invite(event, [person.id])
+    statements = [" ".join(s.split()) for s in counter.statements]
+    lock = next(i for i, s in enumerate(statements) if s.startswith("SELECT event.capacity"))
+    count = next(i for i, s in enumerate(statements) if s.startswith("SELECT count(*)"))
+    assert lock < count
+    if db.engine.dialect.name == "postgresql":
+        assert statements[lock].endswith("FOR UPDATE")
