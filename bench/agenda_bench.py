@@ -13,9 +13,6 @@ import gc
 import os
 import statistics
 import sys
-import tempfile
-import time
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,36 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["SINERGI_ENV"] = "testing"  # no SECRET_KEY needed, nothing sent anywhere
 
 import flask_migrate  # noqa: E402
-from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
-
-RESERVED = {"postgres", "template0", "template1", "test"}
-
-
-@contextmanager
-def bench_database(url: str | None, name: str):
-    """A database that exists only for the run: a temporary SQLite file, or ``name`` created
-    (and dropped afterwards) on the PostgreSQL server that ``url`` points at."""
-    if not url:
-        with tempfile.TemporaryDirectory(prefix="sinergi-bench-") as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    server = make_url(url)
-    if name in RESERVED or name == server.database:
-        raise SystemExit(f"refusing to use database {name!r}: choose a throw-away name")
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    quoted = admin.dialect.identifier_preparer.quote(name)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
-        conn.execute(text(f"CREATE DATABASE {quoted}"))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-        admin.dispose()
+from bench.common import bench_database, measure  # noqa: E402
 
 
 def build_event(sessions: int, speakers: int) -> str:
@@ -116,30 +87,6 @@ def build_event(sessions: int, speakers: int) -> str:
     services.publish(event)
     db.session.commit()
     return event.slug
-
-
-def measure(client, engine, url: str, count: int, headers=None) -> tuple[list[float], int, int]:
-    """Each request runs in its own app context and database session, as in production."""
-    statements = 0
-
-    def counted(*_args):
-        nonlocal statements
-        statements += 1
-
-    for _ in range(max(5, count // 10)):  # warm-up: caches, connection pool
-        client.get(url, headers=headers)
-    timings = []
-    status = 0
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
-        for _ in range(count):
-            started = time.perf_counter()
-            response = client.get(url, headers=headers)
-            timings.append((time.perf_counter() - started) * 1000)
-            status = response.status_code
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
-    return timings, status, statements // count
 
 
 def main() -> None:

@@ -16,9 +16,7 @@ import io
 import os
 import random
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -27,12 +25,12 @@ os.environ["SINERGI_ENV"] = "testing"  # no SECRET_KEY needed, nothing sent anyw
 
 import flask_migrate  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from sqlalchemy import create_engine, event, insert, text  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.common import bench_database, counting  # noqa: E402
 
-RESERVED = {"postgres", "template0", "template1", "test"}
 PASSWORD = "bench-password-123"  # noqa: S105 (a throw-away database)
 FIRST = ["Agus", "Budi", "Siti", "Dewi", "Rudi", "Sri", "Eko", "Wahyu", "Nur", "Indah", "Bambang"]
 LAST = ["Santoso", "Wahyuni", "Prasetyo", "Lestari", "Hidayat", "Kurniawan", "Rahmawati"]
@@ -46,30 +44,6 @@ POSITIONS = [
     "Lurah",
     "Analis Kebijakan Ahli Muda",
 ]
-
-
-@contextmanager
-def bench_database(url: str | None, name: str):
-    """A database that exists only for the run: a temporary SQLite file, or ``name`` created
-    (and dropped afterwards) on the PostgreSQL server that ``url`` points at."""
-    if not url:
-        with tempfile.TemporaryDirectory(prefix="sinergi-bench-") as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    server = make_url(url)
-    if name in RESERVED or name == server.database:
-        raise SystemExit(f"refusing to use database {name!r}: choose a throw-away name")
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    quoted = admin.dialect.identifier_preparer.quote(name)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
-        conn.execute(text(f"CREATE DATABASE {quoted}"))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-        admin.dispose()
 
 
 def make_app(url: str):
@@ -161,20 +135,6 @@ def login(app):
     response = client.post("/login", data={"email": "panitia@bench.test", "password": PASSWORD})
     assert response.status_code == 302, response.status_code
     return client
-
-
-@contextmanager
-def counting(engine):
-    counter = {"statements": 0}
-
-    def counted(*_args):
-        counter["statements"] += 1
-
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
 
 
 def download(client, engine, url: str) -> dict:

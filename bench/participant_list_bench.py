@@ -15,30 +15,15 @@ import argparse
 import gc
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import flask_migrate  # noqa: E402  (badges_bench sets up the path and environment first)
-from badges_bench import bench_database, build_event, counting, login, make_app  # noqa: E402
+from badges_bench import build_event, login, make_app  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-
-def measure(client, engine, url: str, count: int) -> tuple[list[float], int, int]:
-    """Server time of ``count`` requests (after a warm-up), last status, statements each."""
-    for _ in range(max(3, count // 10)):
-        client.get(url)
-    timings = []
-    status = 0
-    with counting(engine) as counter:
-        for _ in range(count):
-            started = time.perf_counter()
-            response = client.get(url)
-            response.get_data()
-            timings.append((time.perf_counter() - started) * 1000)
-            status = response.status_code
-    return timings, status, counter["statements"] // count
+from bench.common import bench_database, measure  # noqa: E402
 
 
 def works(client, url: str) -> bool:
