@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from agenda import presenters, services
 from agenda.forms import (
@@ -30,6 +30,7 @@ from app.core.home import home_panel, nav_item
 from app.extensions import db
 from app.forms import ActionForm, choices
 from app.opds.forms import opd_choices
+from app.search import contains_text
 from app.timeutil import to_zone, utcnow
 
 bp = Blueprint("agenda", __name__, url_prefix="/manage", template_folder="templates")
@@ -536,10 +537,7 @@ def speakers():
     search = request.args.get("q", "").strip()
     query = select(Speaker).order_by(Speaker.name)
     if search:
-        like = f"%{search.lower()}%"
-        query = query.where(
-            or_(func.lower(Speaker.name).like(like), func.lower(Speaker.institution).like(like))
-        )
+        query = query.where(contains_text(search, Speaker.name, Speaker.institution))
     page = db.paginate(query, per_page=50)
     return render_template("agenda/manage/speakers.html", page=page, search=search)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, record_batch, save_audited
 from app.extensions import db
 from app.opds.models import Opd
+from app.search import contains_text
 from app.tabular import Row
 from participants.models import GOLONGAN, PERSON_LEVELS, Person
 from participants.nip import NipError, format_nip, normalize_nip, validate_nip
@@ -55,11 +56,6 @@ UPDATABLE_FIELDS += ("institution",)
 # --- directory --------------------------------------------------------------------------------
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def person_search_clause(search: str) -> ColumnElement[bool]:
     """The condition for a search box over people: ``search`` anywhere in the name, position,
     institution, e-mail or the OPD's code or names (case-insensitive; ``%`` and ``_`` are
@@ -69,23 +65,20 @@ def person_search_clause(search: str) -> ColumnElement[bool]:
     search = (search or "").strip()
     if not search:
         return true()
-    like = _like(search)
-    conditions = [
-        func.lower(column).like(like, escape="\\")
-        for column in (
-            Person.name,
-            Person.position,
-            Person.institution,
-            Person.email,
-            Opd.code,
-            Opd.name,
-            Opd.short_name,
-        )
-    ]
+    condition = contains_text(
+        search,
+        Person.name,
+        Person.position,
+        Person.institution,
+        Person.email,
+        Opd.code,
+        Opd.name,
+        Opd.short_name,
+    )
     digits = normalize_nip(search)
     if digits.isdigit():  # "19860926 201505" finds the NIP stored without spaces
-        conditions.append(Person.nip.like(f"%{digits}%"))
-    return or_(*conditions)
+        condition = or_(condition, Person.nip.like(f"%{digits}%"))
+    return condition
 
 
 def people_query(search: str = "", opd_id: int | None = None, level: str = "", status="active"):

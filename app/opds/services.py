@@ -3,11 +3,12 @@
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from app.audit.services import record
 from app.extensions import db
 from app.opds.models import OPD_KINDS, Opd
+from app.search import contains_text
 from app.tabular import Row
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
@@ -20,14 +21,7 @@ _FALSE = {"0", "tidak", "t", "no", "false", "nonaktif"}
 def opd_query(search: str = "", kind: str = "", include_inactive: bool = True):
     query = select(Opd).order_by(Opd.code)
     if search:
-        like = f"%{search.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Opd.code).like(like),
-                func.lower(Opd.name).like(like),
-                func.lower(Opd.short_name).like(like),
-            )
-        )
+        query = query.where(contains_text(search, Opd.code, Opd.name, Opd.short_name))
     if kind:
         query = query.where(Opd.kind == kind)
     if not include_inactive:

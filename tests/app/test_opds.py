@@ -199,3 +199,11 @@ def test_registry_list_runs_constant_queries(login_as, make_opd, count_queries):
     with count_queries() as many:
         assert admin.get("/opd/").status_code == 200
     assert many.count == few.count
+
+
+def test_registry_search_takes_wildcards_literally(login_as, make_opd):
+    admin = login_as("admin")
+    make_opd("DINKES", name="Dinas Kesehatan")
+    assert "Dinas Kesehatan" in admin.get("/opd/?q=kesehatan").get_data(as_text=True)
+    assert "Dinas Kesehatan" not in admin.get("/opd/?q=%25").get_data(as_text=True)
+    assert "Dinas Kesehatan" not in admin.get("/opd/?q=_").get_data(as_text=True)
