@@ -13,6 +13,8 @@ from icalendar import Calendar, Event, Timezone
 from app.timeutil import to_zone
 
 PRODID = "-//Sinergi//Agenda Pemerintah Daerah//ID"
+# Stored calendars are shared by everyone, so their words stay Indonesian whatever language
+# the publishing organiser uses (agenda.forms.SPEAKER_ROLE_LABELS follow the reader).
 ROLE_LABELS = {
     "narasumber": "Narasumber",
     "moderator": "Moderator",
@@ -38,11 +40,21 @@ def _calendar(name: str, zone: str, method: str = "PUBLISH") -> Calendar:
     return cal
 
 
+def speaker_line(role_label: str, name: str, position: str, institution: str) -> str:
+    """'Narasumber: Name, Position (Institution)' — in calendars and the printed agenda."""
+    line = f"{role_label}: {name}"
+    if position:
+        line += f", {position}"
+    if institution:
+        line += f" ({institution})"
+    return line
+
+
 def _description(session: dict) -> str:
     lines = [
-        f"{ROLE_LABELS.get(s['role'], s['role'])}: {s['name']}"
-        + (f", {s['position']}" if s["position"] else "")
-        + (f" ({s['institution']})" if s["institution"] else "")
+        speaker_line(
+            ROLE_LABELS.get(s["role"], s["role"]), s["name"], s["position"], s["institution"]
+        )
         for s in session["speakers"]
     ]
     if session["description"]:

@@ -27,7 +27,7 @@ from agenda.forms import (  # the labels the organiser pages use too
     SESSION_KIND_LABELS,
     SPEAKER_ROLE_LABELS,
 )
-from agenda.ical import build_calendar
+from agenda.ical import build_calendar, speaker_line
 from agenda.models import AgendaVersion, Event, Speaker
 from app.auth.permissions import can
 from app.extensions import db
@@ -556,14 +556,8 @@ class PrintDay:
     rows: list[PrintRow]
 
 
-def speaker_line(ref: SpeakerRef) -> str:
-    """'Narasumber: Name, Position (Institution)'."""
-    line = f"{ref.role_label}: {ref.name}"
-    if ref.position:
-        line += f", {ref.position}"
-    if ref.institution:
-        line += f" ({ref.institution})"
-    return line
+def speaker_note(ref: SpeakerRef) -> str:
+    return speaker_line(ref.role_label, ref.name, ref.position, ref.institution)
 
 
 def print_days(days: list[DayView]) -> list[PrintDay]:
@@ -575,7 +569,7 @@ def print_days(days: list[DayView]) -> list[PrintDay]:
                 times=session.times,
                 title=session.title,
                 track=session.track,
-                notes=[speaker_line(ref) for ref in session.speakers]
+                notes=[speaker_note(ref) for ref in session.speakers]
                 + ([session.description] if session.description else []),
                 place=session.room,
                 next_day=session.ends_next_day,

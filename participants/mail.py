@@ -25,7 +25,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 import click
-from babel.dates import format_time
 from flask import current_app, g, has_request_context, render_template, request
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
@@ -43,8 +42,8 @@ from agenda.presenters import describe_change
 from agenda.signals import agenda_published
 from app.audit.services import ACTION_LABELS, record
 from app.extensions import db
-from app.formatting import long_date
-from app.timeutil import DEFAULT_ZONE, to_zone, utcnow, zone_abbreviation
+from app.formatting import long_date, time_in_zone
+from app.timeutil import DEFAULT_ZONE, to_zone, utcnow
 from participants.models import OutboundMessage, Person, Registration
 
 ACTION_LABELS.setdefault("mail", _l("email diantrekan"))
@@ -151,18 +150,13 @@ class EventFacts:
             if group is not None:
                 pool = sessions_for_group(pool, group)
             first = min((s["starts_at"] for s in pool), default=None)
-            self._starts[group] = _clock(first, self.zone) if first else ""
+            self._starts[group] = time_in_zone(first, self.zone) if first else ""
         return self._starts[group]
 
     def hours(self, group: str | None = None) -> str:
         """'08.00 WIB s.d. selesai' (or '' while there is no session)."""
         start = self.start_time(group)
         return _("%(time)s s.d. selesai", time=start) if start else ""
-
-
-def _clock(value: str | datetime, zone: str) -> str:
-    local = to_zone(value, zone)
-    return f"{format_time(local, 'short', locale=_locale())} {zone_abbreviation(zone)}"
 
 
 def event_facts(event: Event, *, live_fallback: bool = True) -> EventFacts:
