@@ -1,23 +1,16 @@
 """JSON API for events and sessions (contract in DESIGN.md)."""
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from agenda import services
 from agenda.models import AgendaVersion, Event
-from agenda.permissions import event_visible
+from agenda.permissions import visible_event_or_404
 from app.auth.permissions import can
 from app.extensions import db
 
 bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
-
-
-def _visible_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None or not event_visible(current_user, event):
-        abort(404)
-    return event
 
 
 @bp.get("/events")
@@ -46,7 +39,7 @@ def events():
 @login_required
 def sessions(slug):
     """The published agenda; organisers get the live draft of an unpublished event."""
-    event = _visible_event(slug)
+    event = visible_event_or_404(slug)
     version = services.latest_version(event)
     if version is not None:
         snapshot, number = version.snapshot, version.number

@@ -1,6 +1,11 @@
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
 from agenda.models import Event
 from app.auth.models import ADMIN, ORGANISER
 from app.auth.permissions import can, roles
+from app.extensions import db
 
 roles("agenda.manage", ADMIN, ORGANISER)
 
@@ -9,6 +14,15 @@ def event_visible(user, event: Event) -> bool:
     if event.status != "draft":
         return True
     return user is not None and user.is_authenticated and can(user, "agenda.manage")
+
+
+def visible_event_or_404(slug: str) -> Event:
+    """The event at ``slug`` if the current user may see it; 404 otherwise, so a draft's
+    existence is not revealed to those who may not see it."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or not event_visible(current_user, event):
+        abort(404)
+    return event
 
 
 roles("agenda.view_list", ADMIN, ORGANISER, "viewer", "operator", "opd")

@@ -94,10 +94,6 @@ def visible_events(user, today: date):
     return query
 
 
-def event_by_slug(slug: str) -> Event | None:
-    return db.session.scalar(select(Event).where(Event.slug == slug))
-
-
 @dataclass(frozen=True)
 class EventHeader:
     title: str

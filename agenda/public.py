@@ -19,7 +19,7 @@ from flask_login import current_user
 from agenda import presenters
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
-from agenda.permissions import event_visible
+from agenda.permissions import visible_event_or_404
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
 
@@ -29,13 +29,6 @@ SEEN_MAX_AGE = 400 * 24 * 3600  # browsers cap cookies at 400 days
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _event_or_404(slug: str):
-    event = presenters.event_by_slug(slug)
-    if event is None or not event_visible(current_user, event):
-        abort(404)
-    return event
 
 
 def _webcal(url: str) -> str:
@@ -78,7 +71,7 @@ def events():
 
 @bp.get("/events/<slug>/")
 def agenda(slug):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     source = presenters.agenda_source(event, current_user)
     layout = source.layout
     now = utcnow()
@@ -142,7 +135,7 @@ def _session_calendar_links(event):
 
 @bp.get("/events/<slug>/changes")
 def changes(slug):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     page = db.paginate(presenters.version_history(event), per_page=20, error_out=False)
     return render_template(
         "agenda/public/changes.html",
@@ -155,7 +148,7 @@ def changes(slug):
 
 @bp.get("/events/<slug>/print")
 def print_view(slug):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     source = presenters.agenda_source(event, current_user)
     return render_template(
         "agenda/public/print.html",
@@ -168,7 +161,7 @@ def print_view(slug):
 
 @bp.get("/events/<slug>/agenda.pdf")
 def agenda_pdf_view(slug):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     source = presenters.agenda_source(event, current_user)
     if source.preview:
         footer = _("Pratinjau draf – belum diterbitkan")
@@ -192,7 +185,7 @@ def agenda_pdf_view(slug):
 
 @bp.get("/events/<slug>/agenda.ics")
 def agenda_ics(slug):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     version = presenters.latest_calendar(event)
     if version is None:
         abort(404)
@@ -207,7 +200,7 @@ def agenda_ics(slug):
 
 @bp.get("/events/<slug>/sessions/<int:session_id>.ics")
 def session_ics(slug, session_id):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     version = presenters.latest_published(event, with_snapshot=True)
     if version is None:
         abort(404)

@@ -23,6 +23,7 @@ from agenda.forms import (
     SpeakerForm,
 )
 from agenda.models import Event, Room, Session, Speaker
+from agenda.permissions import visible_event_or_404
 from agenda.signals import agenda_published
 from app.auth.models import ADMIN, OPERATOR, ORGANISER, VIEWER
 from app.auth.permissions import can, permission_required
@@ -53,10 +54,6 @@ def _event_links(event: Event) -> list[dict]:
         for _order, label, endpoint, permission in _EVENT_LINKS
         if can(current_user, permission)
     ]
-
-
-def _event(slug: str) -> Event:
-    return db.first_or_404(select(Event).where(Event.slug == slug))
 
 
 def _session(event: Event, session_id: int) -> Session:
@@ -121,7 +118,7 @@ def _flash_conflicts_of(event: Event, session: Session) -> None:
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 @permission_required("agenda.manage")
 def edit_event(slug=None):
-    event = _event(slug) if slug else None
+    event = visible_event_or_404(slug) if slug else None
     form = EventForm(obj=event)
     form.organiser_opd_id.choices = opd_choices(current=event.organiser_opd if event else None)
     if request.method == "GET":
@@ -160,7 +157,7 @@ def edit_event(slug=None):
 @bp.post("/events/<slug>/status/<any(published, closed):status>")
 @permission_required("agenda.manage")
 def set_status(slug, status):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     if ActionForm().validate_on_submit():
         if status == "published" and services.latest_version(event) is None:
             flash(_("Terbitkan susunan acara terlebih dahulu."), "warning")
@@ -174,7 +171,7 @@ def set_status(slug, status):
 @bp.route("/events/<slug>/copy", methods=["GET", "POST"])
 @permission_required("agenda.manage")
 def copy_event(slug):
-    source = _event(slug)
+    source = visible_event_or_404(slug)
     form = CopyForm()
     if request.method == "GET":
         form.title.data = source.title
@@ -235,7 +232,7 @@ def _grid(event: Event, day: date, sessions: list[Session]):
 @bp.get("/events/<slug>/")
 @permission_required("agenda.manage")
 def builder(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     sessions = services.live_sessions(event)
     try:
         day = date.fromisoformat(request.args.get("day", ""))
@@ -274,7 +271,7 @@ def builder(slug):
 @bp.route("/events/<slug>/rooms/<int:room_id>", methods=["GET", "POST"])
 @permission_required("agenda.manage")
 def edit_room(slug, room_id=None):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     room = db.get_or_404(Room, room_id) if room_id else None
     if room is not None and room.event_id != event.id:
         abort(404)
@@ -300,7 +297,7 @@ def edit_room(slug, room_id=None):
 @bp.post("/events/<slug>/rooms/<int:room_id>/delete")
 @permission_required("agenda.manage")
 def delete_room(slug, room_id):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     room = db.get_or_404(Room, room_id)
     if room.event_id != event.id:
         abort(404)
@@ -327,7 +324,7 @@ def _session_times(event: Event, day_text: str, start, end) -> tuple[datetime, d
 @bp.route("/events/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @permission_required("agenda.manage")
 def edit_session(slug, session_id=None):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     session = _session(event, session_id) if session_id else None
     form = SessionForm(obj=session)
     form.day.choices = _day_choices(event)
@@ -411,7 +408,7 @@ def _fill_session_form(form: SessionForm, event: Event, session: Session | None)
 @bp.post("/events/<slug>/sessions/<int:session_id>/move")
 @permission_required("agenda.manage")
 def move_session(slug, session_id):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     session = _session(event, session_id)
     form = MoveForm()
     form.day.choices, form.room_id.choices = _day_choices(event), _room_choices(event)
@@ -433,7 +430,7 @@ def move_session(slug, session_id):
 @permission_required("agenda.manage")
 def nudge_session(slug, session_id, minutes):
     """Shift a session by a few minutes (the ±15 buttons in the builder)."""
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     session = _session(event, session_id)
     if ActionForm().validate_on_submit() and abs(minutes) <= 240:
         services.move_session(
@@ -454,7 +451,7 @@ def nudge_session(slug, session_id, minutes):
 )
 @permission_required("agenda.manage")
 def session_action(slug, session_id, action):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     session = _session(event, session_id)
     day = services.local_day(session.starts_at, event.timezone)
     if ActionForm().validate_on_submit():
@@ -483,7 +480,7 @@ def session_action(slug, session_id, action):
 @bp.route("/events/<slug>/publish", methods=["GET", "POST"])
 @permission_required("agenda.manage")
 def publish(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     conflicts = [conflict_message(c) for c in services.find_conflicts(event)]
     previous = services.latest_version(event)
     preview = (

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlsplit
 
+from flask import redirect, request
+
 
 def safe_next(target: str | None, fallback: str) -> str:
     """``target`` if it is a path on this site, else ``fallback``.
@@ -19,3 +21,8 @@ def safe_next(target: str | None, fallback: str) -> str:
         ):
             return cleaned
     return fallback
+
+
+def redirect_back(fallback: str):
+    """After a POST: back to the page that posted (its ``next`` field), else to ``fallback``."""
+    return redirect(safe_next(request.form.get("next"), fallback))

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 
 from flask import Blueprint, Response, abort
 
-from agenda.presenters import event_by_slug
+from agenda.permissions import visible_event_or_404
 from app.auth.models import ADMIN, ORGANISER
 from app.auth.permissions import permission_required, roles
 from app.tabular import table_response
@@ -30,13 +30,6 @@ roles("badges.print", ADMIN, ORGANISER)
 
 PDF_SIGNATURE = b"%PDF-"  # how every PDF file starts
 CHUNK = 256 * 1024
-
-
-def _event_or_404(slug: str):
-    event = event_by_slug(slug)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _pdf_stream(badges: Sequence[services.Badge], sheet: services.SheetText) -> Iterator[bytes]:
@@ -63,7 +56,7 @@ def _pdf_response(badges, sheet, filename: str, disposition: str) -> Response:
 @bp.get("/events/<slug>/badges.pdf")
 @permission_required("badges.print")
 def event_badges(slug):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     badges = [services.badge_for(r) for r in services.expected_registrations(event)]
     return _pdf_response(
         badges, services.sheet_text(event), f"badge-{event.slug}.pdf", "attachment"
@@ -73,7 +66,7 @@ def event_badges(slug):
 @bp.get("/events/<slug>/registrations/<int:registration_id>/badge.pdf")
 @permission_required("badges.print")
 def registration_badge(slug, registration_id):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     registration = services.event_registration(event, registration_id)
     if registration is None or registration.status not in services.EXPECTED_STATUSES:
         abort(404)
@@ -88,6 +81,6 @@ def registration_badge(slug, registration_id):
 @bp.get("/events/<slug>/registrations.xlsx")
 @permission_required("registrations.view")  # admin, organiser, operator, viewer
 def participant_list(slug):
-    event = _event_or_404(slug)
+    event = visible_event_or_404(slug)
     header, rows = services.participant_table(services.participant_list(event))
     return table_response(f"peserta-{event.slug}", "xlsx", header, rows)

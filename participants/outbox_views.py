@@ -24,6 +24,7 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from agenda.models import Event
+from agenda.permissions import visible_event_or_404
 from agenda.presenters import latest_published
 from agenda.views import event_link
 from app.auth.models import ADMIN, ORGANISER
@@ -33,7 +34,7 @@ from app.extensions import db
 from app.forms import ActionForm, Form
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
-from app.urls import safe_next
+from app.urls import redirect_back
 from participants import letters, mail
 from participants.models import (
     MESSAGE_KINDS,
@@ -71,19 +72,9 @@ def _keep_slug(endpoint: str, values: dict) -> None:
         values["slug"] = request.view_args["slug"]
 
 
-def _event(slug: str) -> Event:
-    return db.first_or_404(select(Event).where(Event.slug == slug))
-
-
 def _require_csrf() -> None:
     if not ActionForm().validate_on_submit():
         abort(400)
-
-
-def _back(default: str):
-    """Redirect to ``next`` (e.g. the registration list that posted) if it is a same-site
-    path, else to ``default``."""
-    return redirect(safe_next(request.form.get("next"), default))
 
 
 def _filters() -> tuple[str, str]:
@@ -186,7 +177,7 @@ def index():
 @bp.get("/manage/events/<slug>/outbox")
 @permission_required("outbox.view")
 def event_outbox(slug):
-    return _render_outbox(_event(slug))
+    return _render_outbox(visible_event_or_404(slug))
 
 
 @bp.get("/manage/outbox/<int:message_id>")
@@ -208,7 +199,7 @@ def message(message_id):
 def send_invitations(slug):
     """Queue and send invitations: to the posted ``registration`` ids, else to every
     participant still invited who has not been e-mailed an invitation yet."""
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     _require_csrf()
     ids = request.form.getlist("registration", type=int)
     result = mail.queue_invitations(event, ids or None)
@@ -221,27 +212,27 @@ def send_invitations(slug):
         )
     if result.queued:
         _flash_sent(mail.send_queued(event_id=event.id))
-    return _back(url_for("outbox.event_outbox", slug=slug))
+    return redirect_back(url_for("outbox.event_outbox", slug=slug))
 
 
 @bp.post("/manage/events/<slug>/outbox/reminders")
 @permission_required("outbox.manage")
 def send_reminders(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     _require_csrf()
     result = mail.queue_reminders(event, only_new=request.form.get("only_new") == "1")
     db.session.commit()
     _flash_queued(result, _("pengingat"))
     if result.queued:
         _flash_sent(mail.send_queued(event_id=event.id))
-    return _back(url_for("outbox.event_outbox", slug=slug))
+    return redirect_back(url_for("outbox.event_outbox", slug=slug))
 
 
 @bp.post("/manage/events/<slug>/outbox/agenda-update")
 @permission_required("outbox.manage")
 def send_agenda_update(slug):
     """Notify confirmed participants of the latest version's changes."""
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     _require_csrf()
     version = latest_published(event)
     if version is None:
@@ -260,7 +251,7 @@ def send_agenda_update(slug):
 @permission_required("outbox.manage")
 def send(slug=None):
     """Send the next batch of queued messages."""
-    event = _event(slug) if slug else None
+    event = visible_event_or_404(slug) if slug else None
     _require_csrf()
     _flash_sent(mail.send_queued(event_id=event.id if event else None))
     return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
@@ -271,7 +262,7 @@ def send(slug=None):
 @permission_required("outbox.manage")
 def retry_failed(slug=None):
     """Put every failed message (of the event) back in the queue and send a batch."""
-    event = _event(slug) if slug else None
+    event = visible_event_or_404(slug) if slug else None
     _require_csrf()
     event_id = event.id if event else None
     count = mail.requeue_failed(event_id=event_id)
@@ -294,7 +285,7 @@ def retry(message_id):
         _flash_sent(mail.send_queued(ids=[item.id], limit=1))
     else:
         flash(_("Email ini sudah terkirim."), "info")
-    return _back(url_for("outbox.message", message_id=message_id))
+    return redirect_back(url_for("outbox.message", message_id=message_id))
 
 
 # --- WhatsApp -----------------------------------------------------------------------------------
@@ -303,7 +294,7 @@ def retry(message_id):
 @bp.get("/manage/events/<slug>/whatsapp")
 @permission_required("outbox.manage")
 def whatsapp(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     search = request.args.get("q", "").strip()
     status = request.args.get("status", "")
     statuses = (status,) if status in WHATSAPP_STATUSES else WHATSAPP_STATUSES
@@ -400,7 +391,7 @@ class LetterForm(Form):
 @bp.route("/manage/events/<slug>/letter", methods=["GET", "POST"])
 @permission_required("outbox.manage")
 def letter_settings(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     letter = letters.letter_for(event)
     form = LetterForm(obj=letter)
     if request.method == "GET":
@@ -450,7 +441,7 @@ def _pdf(data: bytes, filename: str) -> Response:
 @bp.get("/manage/events/<slug>/letters/opd.pdf")
 @permission_required("outbox.manage")
 def letters_all_opds(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     data = letters.letters_pdf(event, letters.letter_for(event), letters.opd_targets(event))
     return _pdf(data, f"surat-undangan-{event.slug}.pdf")
 
@@ -458,7 +449,7 @@ def letters_all_opds(slug):
 @bp.get("/manage/events/<slug>/letters/opd/<int:opd_id>.pdf")
 @permission_required("outbox.manage")
 def letter_opd(slug, opd_id):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     opd = db.get_or_404(Opd, opd_id)
     data = letters.letters_pdf(
         event, letters.letter_for(event), letters.opd_targets(event, [opd.id])
@@ -469,7 +460,7 @@ def letter_opd(slug, opd_id):
 @bp.get("/manage/events/<slug>/letters/registration/<int:registration_id>.pdf")
 @permission_required("outbox.manage")
 def letter_registration(slug, registration_id):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     registration = db.get_or_404(Registration, registration_id)
     if registration.event_id != event.id:
         abort(404)

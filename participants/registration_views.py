@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from agenda.models import Event
+from agenda.permissions import visible_event_or_404
 from agenda.views import event_link
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
@@ -24,7 +25,7 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
-from app.urls import safe_next
+from app.urls import redirect_back
 from participants import passes, registrations, services
 from participants.forms import (
     BULK_ACTIONS,
@@ -61,21 +62,11 @@ def _current_event(endpoint, values):
         values["slug"] = view_args["slug"]
 
 
-def _event(slug: str) -> Event:
-    return db.first_or_404(select(Event).where(Event.slug == slug))
-
-
 def _registration(event: Event, registration_id: int):
     registration = registrations.get_registration(event, registration_id)
     if registration is None:
         abort(404)
     return registration
-
-
-def _back(default: str):
-    """After a POST: back to the page it came from (``next``, a same-site path only), else
-    to ``default``."""
-    return redirect(safe_next(request.form.get("next"), default))
 
 
 # --- overview and list ------------------------------------------------------------------------
@@ -110,7 +101,7 @@ def _list_filters() -> dict:
 @bp.get("/manage/events/<slug>/registrations/")
 @permission_required("registrations.view")
 def index(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     filters = _list_filters()
     page = db.paginate(
         registrations.registration_query(event, **filters),
@@ -142,14 +133,14 @@ def index(slug):
 @bp.post("/manage/events/<slug>/registrations/bulk")
 @permission_required("registrations.manage")
 def bulk(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     back = url_for("registrations.index", slug=event.slug)
     form = BulkForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "danger")
-        return _back(back)
+        return redirect_back(back)
     action = form.action.data
     kwargs = {}
     if action.startswith("status:"):
@@ -163,10 +154,10 @@ def bulk(slug):
     except RegistrationError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return _back(back)
+        return redirect_back(back)
     db.session.commit()
     flash(_("%(count)s registrasi diperbarui.", count=changed), "success")
-    return _back(back)
+    return redirect_back(back)
 
 
 # --- inviting ---------------------------------------------------------------------------------
@@ -228,7 +219,7 @@ def _render_invite(event, people_form=None, opds_form=None, rule_form=None, stat
 @bp.get("/manage/events/<slug>/registrations/invite")
 @permission_required("registrations.manage")
 def invite(slug):
-    return _render_invite(_event(slug))
+    return _render_invite(visible_event_or_404(slug))
 
 
 def _do_invite(event, person_ids, form, source):
@@ -252,7 +243,7 @@ def _do_invite(event, person_ids, form, source):
 @bp.post("/manage/events/<slug>/registrations/invite/people")
 @permission_required("registrations.manage")
 def invite_people(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     form = InvitePeopleForm(prefix="people")
     if form.validate_on_submit():
         done = _do_invite(event, form.person_ids.data, form, _("pilihan perorangan"))
@@ -264,7 +255,7 @@ def invite_people(slug):
 @bp.post("/manage/events/<slug>/registrations/invite/opds")
 @permission_required("registrations.manage")
 def invite_opds(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     form = InviteOpdsForm(prefix="opds")
     form.opd_ids.choices = [(opd.id, opd.name) for opd in active_opds()]
     if form.validate_on_submit():
@@ -281,7 +272,7 @@ def invite_opds(slug):
 @bp.post("/manage/events/<slug>/registrations/invite/rule")
 @permission_required("registrations.manage")
 def invite_rule(slug):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     form = InviteRuleForm(prefix="rule")
     if form.validate_on_submit():
         rule, level = form.rule.data, form.level.data
@@ -333,7 +324,7 @@ def _render_edit(event, registration, form=None, delegate_form=None, status=200)
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
 @permission_required("registrations.manage")
 def edit(slug, registration_id):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     registration = _registration(event, registration_id)
     form = RegistrationForm(obj=registration)
     if registration.status == "delegated":
@@ -367,7 +358,7 @@ def edit(slug, registration_id):
 @bp.post("/manage/events/<slug>/registrations/<int:registration_id>/delegate")
 @permission_required("registrations.manage")
 def delegate(slug, registration_id):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     registration = _registration(event, registration_id)
     form = _delegate_form()
     if not form.validate_on_submit():
@@ -410,7 +401,7 @@ def delegate(slug, registration_id):
 
 
 def _action(slug, registration_id, change, message):
-    event = _event(slug)
+    event = visible_event_or_404(slug)
     registration = _registration(event, registration_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -422,7 +413,7 @@ def _action(slug, registration_id, change, message):
     else:
         db.session.commit()
         flash(message(registration), "success")
-    return _back(url_for("registrations.edit", slug=slug, registration_id=registration_id))
+    return redirect_back(url_for("registrations.edit", slug=slug, registration_id=registration_id))
 
 
 @bp.post("/manage/events/<slug>/registrations/<int:registration_id>/undo-delegate")

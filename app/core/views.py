@@ -3,9 +3,7 @@ from flask import (
     abort,
     current_app,
     jsonify,
-    redirect,
     render_template,
-    request,
     session,
     url_for,
 )
@@ -20,7 +18,7 @@ from app.forms import ActionForm
 from app.opds.forms import KIND_LABELS
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
-from app.urls import safe_next
+from app.urls import redirect_back
 
 bp = Blueprint("core", __name__)
 
@@ -47,7 +45,7 @@ def set_language(lang):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    return redirect(safe_next(request.form.get("next"), url_for("core.home")))
+    return redirect_back(url_for("core.home"))
 
 
 @home_panel(ADMIN, ORGANISER, VIEWER, order=80)
