@@ -1,4 +1,9 @@
-"""Spreadsheets in and out (XLSX via openpyxl, CSV), shared by every import and export."""
+"""Spreadsheets in and out (XLSX via openpyxl, CSV), shared by every import and export.
+
+Every export goes through here, so every export is formula-safe: text that a spreadsheet would
+run as a formula (it starts with = + - @, a tab or a carriage return) is written as text. Names
+come from users, delegates' names even from the participants themselves (OWASP "CSV injection").
+"""
 
 import csv
 import io
@@ -23,12 +28,22 @@ class Row:
     values: dict[str, str]
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
 def _clean(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value)
+    if text.startswith("'") and _is_formula_like(text[1:]):
+        text = text[1:]  # our own CSV export's guard, read back
+    return text.strip()
 
 
 def read_table(filename: str, data: bytes, columns: list[str]) -> list[Row]:
@@ -53,10 +68,14 @@ def read_table(filename: str, data: bytes, columns: list[str]) -> list[Row]:
         except UnicodeDecodeError as exc:
             raise TableError(_("Berkas CSV harus berenkode UTF-8.")) from exc
         try:
-            dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
+            # Only the delimiter is guessed (Excel in Indonesian writes ";"); quoting stays
+            # Excel's, which a header line alone cannot reveal.
+            header_line = text.splitlines()[0] if text else ""
+            delimiter = csv.Sniffer().sniff(header_line, delimiters=",;\t").delimiter
         except csv.Error:
-            dialect = csv.excel
-        raw = [[_clean(cell) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+            delimiter = ","
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        raw = [[_clean(cell) for cell in row] for row in reader]
     else:
         raise TableError(_("Jenis berkas tidak didukung. Unggah berkas .xlsx atau .csv."))
 
@@ -84,6 +103,13 @@ def xlsx_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+            if _is_formula_like(value):
+                # openpyxl turns "=…" into a formula: keep the text, and mark it so a spreadsheet
+                # treats it as text even when someone edits the cell (Excel's leading apostrophe).
+                cell.value = value
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
@@ -96,7 +122,7 @@ def csv_bytes(header: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([["'" + v if _is_formula_like(v) else v for v in row] for row in rows])
     return out.getvalue().encode("utf-8-sig")  # BOM so Excel opens it as UTF-8
 
 

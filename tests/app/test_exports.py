@@ -1,0 +1,96 @@
+"""Every spreadsheet Sinergi writes is formula-safe: text typed by a user never runs as a formula.
+
+Names come from organisers, imports and even from participants themselves (a delegate's name is
+typed on the personal page), so an export opened in Excel or LibreOffice must show them as text.
+"""
+
+import csv
+import io
+import re
+
+from openpyxl import load_workbook
+
+from app.tabular import csv_bytes, read_table, xlsx_bytes
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","klik")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+]
+
+
+def _export_urls(app, event) -> list[str]:
+    """Every export route of the app, so a new export cannot escape this test."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if not re.search(r"xlsx|csv", rule.rule):
+            continue
+        formats = ["xlsx", "csv"] if "fmt" in rule.arguments else [None]
+        for fmt in formats:
+            values = {"fmt": fmt, "slug": event.slug}
+            unknown = rule.arguments - values.keys()
+            assert not unknown, f"{rule.rule}: teach this test the argument(s) {unknown}"
+            path = rule.rule
+            for name in rule.arguments:
+                path = re.sub(rf"<(?:[^:<>]+:)?{name}>", values[name], path)
+            urls.append(path)
+    return urls
+
+
+def _cells(response) -> list:
+    if response.headers["Content-Type"].startswith("text/csv"):
+        return [
+            cell
+            for row in csv.reader(io.StringIO(response.data.decode("utf-8-sig")))
+            for cell in row
+        ]
+    sheet = load_workbook(io.BytesIO(response.data)).active  # formulas kept, not evaluated
+    formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert not formulas, f"formula cells {formulas}"
+    return [cell for row in sheet.iter_rows() for cell in row]
+
+
+def test_no_export_contains_a_formula_cell(
+    app, login_as, make_opd, make_person, make_event, make_registration
+):
+    event = make_event()
+    opd = make_opd(name=HOSTILE[0], short_name="@evil")
+    for text in HOSTILE:
+        person = make_person(name=text, position=text, opd=opd)
+        make_registration(event, person, group=text)
+    client = login_as("admin")
+
+    urls = _export_urls(app, event)
+    assert len(urls) >= 7  # people, OPDs (export + templates, both formats), participant list
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cells = _cells(response)
+        if url.endswith(".csv"):
+            texts = [cell for cell in cells if cell]
+            assert not [t for t in texts if t.startswith(("=", "+", "-", "@", "\t", "\r"))], url
+        else:
+            texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+            quoted = [
+                cell
+                for cell in cells
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@"))
+            ]
+            assert all(cell.quotePrefix for cell in quoted), url
+        if "template" not in url and "templat" not in url:
+            joined = "\n".join(texts)
+            assert "HYPERLINK" in joined, f"{url}: the text itself stays readable"
+
+
+def test_numbers_stay_numbers_and_text_reads_back_as_typed():
+    rows = [[HOSTILE[0], -5, 1.5, "-2+3"]]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes("t", ["a", "b", "c", "d"], rows))).active
+    assert [c.value for c in sheet[2]] == [HOSTILE[0], -5, 1.5, "-2+3"]
+    assert sheet["B2"].data_type == "n" and sheet["A2"].data_type == "s"
+
+    # An exported CSV imported again gives back the text the user typed, not the guard.
+    back = read_table("x.csv", csv_bytes(["a", "b", "c", "d"], rows), ["a"])
+    assert back[0].values == {"a": HOSTILE[0], "b": "-5", "c": "1.5", "d": "-2+3"}
