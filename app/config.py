@@ -35,6 +35,15 @@ def load_config(instance_path: str) -> dict:
         secret_key = secrets.token_hex(32)
 
     production = env == "production"
+    limiter_storage = os.environ.get("RATELIMIT_STORAGE_URI")
+    if production and not limiter_storage:
+        # memory:// counts per worker process: with gunicorn -w 4 a login limit of 10 lets 40
+        # guesses through. One worker may say so explicitly.
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI is not set. Set it to a storage all workers share, e.g. "
+            "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0, or to memory:// for a "
+            "single-worker install."
+        )
     sqlite_default = "sqlite:///" + os.path.join(instance_path, "sinergi.db")
     return {
         "SINERGI_ENV": env,
@@ -54,7 +63,7 @@ def load_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # forms stay valid for the session (long meetings)
         # Reverse proxies in front of the app (nginx: 1), so client addresses and https are right.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": limiter_storage or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
         "BABEL_DEFAULT_LOCALE": "id",

@@ -53,9 +53,21 @@ def test_production_requires_a_secret_key(monkeypatch):
         create_app()
 
 
+def test_production_requires_a_shared_rate_limit_storage(monkeypatch):
+    monkeypatch.setenv("SINERGI_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI is not set"):
+        create_app()
+    # A single-worker install may choose per-process counting, but only on purpose.
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    assert create_app().config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
 def test_production_cookies_are_secure(monkeypatch):
     monkeypatch.setenv("SINERGI_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"]

@@ -1,0 +1,141 @@
+"""The login limit holds across worker processes when they share Redis, as in production.
+
+Two real app servers (separate gunicorn processes, as two workers are) take turns answering one
+attacker: the limit must count the attempts of both together.
+"""
+
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 5
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(port: int, process: subprocess.Popen) -> None:
+    for _ in range(100):
+        if process.poll() is not None:
+            raise RuntimeError(f"server on {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+@pytest.fixture
+def redis_url():
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+    port = _free_port()
+    # A private server, so parallel runs and the machine's own Redis are left alone.
+    process = subprocess.Popen(  # noqa: S603
+        [server, "--port", str(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(port, process)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _servers(tmp_path, storage: str, count: int = 2):
+    env = {
+        **os.environ,
+        "SINERGI_ENV": "production",
+        "SECRET_KEY": "limit-test-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}",
+        "RATELIMIT_STORAGE_URI": storage,
+        "LOGIN_RATE_LIMIT": f"{LIMIT} per minute",
+        "SESSION_COOKIE_SECURE": "0",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+    subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    ports = [_free_port() for _ in range(count)]
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    for port, process in zip(ports, processes, strict=True):
+        _wait_for(port, process)
+    return ports, processes
+
+
+def _wrong_logins(ports, attempts: int) -> list[int]:
+    """One attacker (one address, one cookie jar) alternating between the servers."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    page = opener.open(f"http://127.0.0.1:{ports[0]}/login", timeout=5).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode(
+        {"csrf_token": token, "email": "siapa@contoh.go.id", "password": "salah"}
+    ).encode()
+    statuses = []
+    for attempt in range(attempts):
+        url = f"http://127.0.0.1:{ports[attempt % len(ports)]}/login"
+        try:
+            statuses.append(opener.open(url, data=body, timeout=5).status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    return statuses
+
+
+def _stop(processes) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=10)
+
+
+def test_the_login_limit_counts_attempts_on_every_worker_together(tmp_path, redis_url):
+    ports, processes = _servers(tmp_path, redis_url)
+    try:
+        statuses = _wrong_logins(ports, 3 * LIMIT)
+    finally:
+        _stop(processes)
+    assert statuses[:LIMIT] == [200] * LIMIT  # the form again, with "wrong password"
+    assert set(statuses[LIMIT:]) == {429}
+
+
+def test_per_process_counting_lets_more_guesses_through(tmp_path):
+    """Why production refuses memory:// unless asked: each worker counts alone."""
+    ports, processes = _servers(tmp_path, "memory://")
+    try:
+        statuses = _wrong_logins(ports, 2 * LIMIT)
+    finally:
+        _stop(processes)
+    assert statuses.count(200) == 2 * LIMIT
