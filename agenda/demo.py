@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from agenda import services
 from agenda.models import Event, Room, Session, Speaker
-from app.cli import demo_step
+from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.services import get_by_code
 from app.timeutil import to_zone, utcnow

@@ -1,31 +1,17 @@
-"""``flask seed …``: demo data. Feature packages add their own steps with ``demo_step``."""
-
-from collections.abc import Callable
+"""``flask seed …``: demo data, made of the steps packages register in app.demo_steps."""
 
 import click
 from flask.cli import AppGroup
 
+from app import demo  # noqa: F401  (registers the base steps: the city, its OPDs, the accounts)
+from app.demo_steps import demo_steps
 from app.extensions import db
 
 seed_cli = AppGroup("seed", help="Load data.")
-_DEMO_STEPS: list[tuple[int, Callable]] = []
-
-
-def demo_step(order: int):
-    """Register ``func(echo)`` as a step of ``seed demo``; steps must be idempotent."""
-
-    def register(func):
-        _DEMO_STEPS.append((order, func))
-        _DEMO_STEPS.sort(key=lambda item: item[0])
-        return func
-
-    return register
 
 
 def run_demo(echo=click.echo) -> None:
-    from app import demo  # noqa: F401  (registers the base steps)
-
-    for _order, step in _DEMO_STEPS:
+    for step in demo_steps():
         step(echo)
         db.session.commit()
 

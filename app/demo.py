@@ -4,7 +4,7 @@ from werkzeug.security import generate_password_hash
 
 from app.auth import services as users
 from app.auth.models import ADMIN, OPD, OPERATOR, ORGANISER, VIEWER, User
-from app.cli import demo_step
+from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds import services as opds
 from app.opds.models import Opd

@@ -16,8 +16,8 @@ from sqlalchemy import func, insert, select, update
 
 from agenda.models import Event, SessionSpeaker, Speaker
 from agenda.models import Session as AgendaSession
-from app.cli import demo_step
 from app.demo import DEMO_OPDS
+from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.models import Opd
 from participants import registrations
