@@ -9,6 +9,7 @@ from agenda.models import AgendaVersion, Event
 from agenda.permissions import visible_event_or_404
 from app.auth.permissions import can
 from app.extensions import db
+from app.timeutil import rfc3339
 
 bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
 
@@ -50,5 +51,14 @@ def sessions(slug):
     return jsonify(
         event={**snapshot["event"], "status": event.status},
         version=number,
-        sessions=snapshot["sessions"],
+        sessions=[_api_session(session) for session in snapshot["sessions"]],
     )
+
+
+def _api_session(session: dict) -> dict:
+    # Snapshots keep naive UTC text; the API says which instant it is (DESIGN.md contract).
+    return {
+        **session,
+        "starts_at": rfc3339(session["starts_at"]),
+        "ends_at": rfc3339(session["ends_at"]),
+    }

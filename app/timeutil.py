@@ -22,5 +22,20 @@ def to_zone(value: datetime | str, zone: str = DEFAULT_ZONE) -> datetime:
     return value.astimezone(ZoneInfo(zone))
 
 
+def rfc3339(value: datetime | str | None) -> str | None:
+    """An instant for the JSON API: RFC 3339 with its offset, e.g. ``2025-08-04T02:00:00Z``.
+
+    Accepts what Sinergi stores (naive UTC, or its ISO text in published snapshots) and aware
+    datetimes; a client must never have to guess the zone of a time.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def zone_abbreviation(zone: str) -> str:
     return ZONE_ABBREVIATIONS.get(zone, zone)

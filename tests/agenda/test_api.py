@@ -1,5 +1,7 @@
 """JSON API: /api/v1/events and /api/v1/events/<slug>/sessions (DESIGN.md contract)."""
 
+from datetime import UTC, datetime, timedelta
+
 from agenda import services
 from app.auth.services import issue_token
 from app.extensions import db
@@ -55,7 +57,8 @@ def test_sessions_come_from_the_published_version(
     (item,) = data["sessions"]
     assert item["id"] == session.id and item["title"] == "Manajemen ASN"
     assert item["room"] == "Aula Utama" and item["takes_attendance"] is True
-    assert item["starts_at"] == "2025-08-04T02:00:00"  # naive UTC: 09.00 WIB
+    assert item["starts_at"] == "2025-08-04T02:00:00Z"  # 09.00 WIB, with its offset
+    assert item["ends_at"] == "2025-08-04T03:30:00Z"
     assert item["speakers"][0]["name"] == "Prof. Dr. Zudan Arif Fakrulloh"
 
 
@@ -70,3 +73,24 @@ def test_draft_events_are_hidden_from_non_organisers(login_as, make_event, make_
 def test_unknown_event_is_a_json_404(login_as):
     response = login_as("viewer").get("/api/v1/events/tidak-ada/sessions")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == 404
+
+
+def test_every_api_time_says_its_offset_in_draft_and_published_agendas(
+    login_as, make_event, make_session
+):
+    event = make_event(status="draft", timezone="Asia/Makassar")
+    session = make_session(event, "08:00", "09:15", title="Apel pagi")
+    organiser = login_as("organiser")
+    draft = organiser.get(f"/api/v1/events/{event.slug}/sessions").get_json()["sessions"]
+    services.publish(event)
+    db.session.commit()
+    published = organiser.get(f"/api/v1/events/{event.slug}/sessions").get_json()["sessions"]
+    for item in draft + published:
+        starts, ends = (
+            datetime.fromisoformat(item["starts_at"]),
+            datetime.fromisoformat(item["ends_at"]),
+        )
+        assert starts.tzinfo is not None and ends.tzinfo is not None
+        # 08.00 WITA is 00.00 UTC: the same instant as the stored session
+        assert starts == session.starts_at.replace(tzinfo=UTC)
+        assert ends - starts == timedelta(minutes=75)
