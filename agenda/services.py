@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -430,6 +431,17 @@ def _details(item: dict) -> tuple:
     return (item["kind"], item["track"], item["takes_attendance"], item["description"], roles)
 
 
+def nothing_to_publish(event: Event, previous: AgendaVersion | None = None) -> bool:
+    """True when the live agenda and the event's details are those of the last version."""
+    previous = previous or latest_version(event)
+    if previous is None:
+        return False
+    live = build_snapshot(event, previous.snapshot)
+    return not diff_snapshots(previous.snapshot, live) and previous.snapshot["event"] == event_dict(
+        event
+    )
+
+
 def publish(event: Event, user=None, note: str = "") -> AgendaVersion:
     """Publish the live agenda as the next version, with its change list and calendar."""
     from agenda.ical import event_calendar  # calendars depend on the snapshot format above
@@ -545,6 +557,27 @@ def day_bounds(event: Event, day: date) -> tuple[datetime, datetime]:
     """Stored (UTC) bounds of one local day of the event."""
     start = to_utc(datetime.combine(day, time.min), event.timezone)
     return start, start + timedelta(days=1)
+
+
+class SlugTaken(ValueError):
+    """Another event already has this address; the message is for the organiser."""
+
+    def __init__(self, slug: str):
+        super().__init__(_("Alamat %(slug)s sudah dipakai acara lain.", slug=slug))
+        self.slug = slug
+
+
+def event_slug(requested: str | None, title: str, event: Event | None = None) -> str:
+    """The address of a new or edited ``event``: the one asked for, or one made from the title.
+
+    Raises SlugTaken when another event has the requested address.
+    """
+    if not requested:
+        return unique_slug(title, exclude_id=event.id if event else None)
+    holder = db.session.scalar(select(Event.id).where(Event.slug == requested))
+    if holder is not None and (event is None or holder != event.id):
+        raise SlugTaken(requested)
+    return requested
 
 
 def unique_slug(text: str, exclude_id: int | None = None) -> str:

@@ -128,12 +128,10 @@ def edit_event(slug=None):
         else:
             form.timezone.data = "Asia/Jakarta"
     if form.validate_on_submit():
-        slug_value = form.slug.data or services.unique_slug(
-            form.title.data, exclude_id=event.id if event else None
-        )
-        clash = db.session.scalar(select(Event).where(Event.slug == slug_value))
-        if clash is not None and clash is not event:
-            form.slug.errors.append(_("Alamat %(slug)s sudah dipakai acara lain.", slug=slug_value))
+        try:
+            slug_value = services.event_slug(form.slug.data, form.title.data, event)
+        except services.SlugTaken as taken:
+            form.slug.errors.append(str(taken))
         else:
             event = services.save_event(
                 event or Event(),
@@ -176,9 +174,10 @@ def copy_event(slug):
     if request.method == "GET":
         form.title.data = source.title
     if form.validate_on_submit():
-        new_slug = form.slug.data or services.unique_slug(form.title.data)
-        if db.session.scalar(select(Event.id).where(Event.slug == new_slug)):
-            form.slug.errors.append(_("Alamat %(slug)s sudah dipakai acara lain.", slug=new_slug))
+        try:
+            new_slug = services.event_slug(form.slug.data, form.title.data)
+        except services.SlugTaken as taken:
+            form.slug.errors.append(str(taken))
         else:
             event = services.copy_event(
                 source,
@@ -496,11 +495,7 @@ def publish(slug):
             form.confirm_conflicts.errors.append(
                 _("Ada bentrok jadwal. Centang konfirmasi untuk tetap menerbitkan.")
             )
-        elif (
-            previous is not None
-            and not preview
-            and previous.snapshot["event"] == services.event_dict(event)
-        ):
+        elif services.nothing_to_publish(event, previous):
             flash(_("Tidak ada perubahan sejak versi %(number)s.", number=previous.number), "info")
             return redirect(url_for("agenda.builder", slug=slug))
         else:

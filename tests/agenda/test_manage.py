@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from agenda import services
@@ -387,3 +388,27 @@ def test_a_changed_description_can_be_published_and_is_listed(login_as, make_eve
     organiser.submit(f"/manage/events/{event.slug}/publish", {"note": ""})
     version = services.latest_version(event)
     assert version.number == 2 and [c["type"] for c in version.changes] == ["details"]
+
+
+def test_an_event_address_is_the_one_asked_for_or_made_from_the_title(make_event):
+    taken = make_event(slug="retret-2025")
+    other = make_event(slug="rakor-2025")
+    assert services.event_slug("", "Retret 2025") == "retret-2025-2"  # made unique
+    assert services.event_slug("baru-2026", "Apa saja") == "baru-2026"
+    assert services.event_slug("retret-2025", "Retret", event=taken) == "retret-2025"  # its own
+    with pytest.raises(services.SlugTaken, match="retret-2025 sudah dipakai acara lain"):
+        services.event_slug("retret-2025", "Rakor", event=other)
+    with pytest.raises(services.SlugTaken):
+        services.event_slug("rakor-2025", "Salinan")  # a copy cannot take it either
+
+
+def test_copying_to_a_taken_address_says_so_and_creates_nothing(login_as, make_event):
+    source = make_event(slug="retret-2025")
+    make_event(slug="retret-2026")
+    before = db.session.scalar(select(db.func.count(Event.id)))
+    page = login_as("organiser").submit(
+        f"/manage/events/{source.slug}/copy",
+        {"title": "Retret 2026", "slug": "retret-2026", "start_date": "2026-08-03"},
+    )
+    assert "retret-2026 sudah dipakai acara lain" in page.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count(Event.id))) == before

@@ -165,3 +165,17 @@ def test_session_across_midnight_belongs_to_the_day_it_starts(make_event, make_s
         "Jaga malam"
     ]
     assert services.sessions_on_day(event, [night], date(2025, 5, 17)) == []
+
+
+def test_nothing_to_publish_until_the_agenda_or_the_event_changes(make_event, make_session):
+    event = make_event()
+    session = make_session(event, "09:00", "10:00", title="Apel")
+    assert not services.nothing_to_publish(event)  # never published
+    services.publish(event)
+    db.session.commit()
+    assert services.nothing_to_publish(event)
+    session.title = "Apel pagi"
+    assert not services.nothing_to_publish(event)
+    session.title = "Apel"
+    event.venue = "Gedung Among Tani"  # the event's details are part of a version too
+    assert not services.nothing_to_publish(event)
