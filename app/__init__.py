@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import security
 from app.config import load_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -33,6 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    security.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)
 

@@ -36,6 +36,7 @@ OFFLINE_ASSETS = (
     "sinergi.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "vendor/htmx/htmx.min.js",
+    "sinergi.js",
 )
 
 

@@ -3,7 +3,9 @@ from flask import (
     abort,
     current_app,
     jsonify,
+    redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -18,7 +20,7 @@ from app.forms import ActionForm
 from app.opds.forms import KIND_LABELS
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
-from app.urls import redirect_back
+from app.urls import redirect_back, safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -34,6 +36,16 @@ def home():
 def healthz():
     db.session.execute(text("SELECT 1"))
     return jsonify(status="ok")
+
+
+@bp.get("/language/<lang>")
+def choose_language(lang):
+    """A visitor who is not logged in switches language by a link, so public pages need no form
+    (and set no cookie) until they choose; the choice changes only their own display language."""
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = lang
+    return redirect(safe_next(request.args.get("next"), url_for("core.home")))
 
 
 @bp.post("/language/<lang>")

@@ -68,7 +68,9 @@ def test_print_view_is_an_a4_susunan_acara_table_per_day(client, agenda):
     page = text_of(html)
 
     assert response.status_code == 200
-    assert "size: A4" in html and "@page" in html
+    assert 'href="/static/print.css' in html
+    css = client.get("/static/print.css").get_data(as_text=True)
+    assert "size: A4" in css and "@page" in css
     assert (
         "SUSUNAN ACARA Retret Kepala OPD 2025 Senin, 4 Agustus 2025 – Selasa, 5 Agustus 2025 Akmil Magelang"
         in page

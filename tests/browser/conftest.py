@@ -36,6 +36,27 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    """Every browser test runs under the real CSP and fails on any violation in the console."""
+    found: list[str] = []
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on(
+            "console",
+            lambda message: (
+                found.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield found
+    assert not found, "CSP violations:\n" + "\n".join(found)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta")

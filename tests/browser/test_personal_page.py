@@ -69,7 +69,7 @@ def test_a_participant_confirms_on_a_phone_and_gets_a_scannable_pass_that_works_
     )
     expect(page.locator("#pass")).to_have_count(0)
     # The service worker takes control of this personal link (scope /p/<token>/).
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r && r.scope)") == (
         f"{live_server}/p/{token}/"
     )

@@ -349,7 +349,7 @@ def test_the_page_links_its_calendar_manifest_and_service_worker(client, retreat
     html = client.get(f"/p/{token}/").get_data(as_text=True)
     assert f'href="webcal://localhost/p/{token}/agenda.ics"' in html
     assert f'href="/p/{token}/manifest.webmanifest"' in html
-    assert f'register("/p/{token}/sw.js"' in html
+    assert f'data-service-worker="/p/{token}/sw.js"' in html
 
     worker = client.get(f"/p/{token}/sw.js")
     assert worker.status_code == 200 and worker.mimetype == "text/javascript"

@@ -1,0 +1,72 @@
+// Sinergi's page behaviour, in one static file: the Content-Security-Policy allows no inline
+// script, style or on* attribute, so templates say what they need with data-* attributes.
+(function () {
+  "use strict";
+
+  function each(selector, fn) {
+    document.querySelectorAll(selector).forEach(fn);
+  }
+
+  // Agenda builder grid: placement comes from the server as data, applied through the CSSOM.
+  each("[data-columns]", function (grid) {
+    grid.style.setProperty("--agenda-columns", grid.dataset.columns);
+  });
+  each("[data-grid-column]", function (el) { el.style.gridColumn = el.dataset.gridColumn; });
+  each("[data-grid-row]", function (el) { el.style.gridRow = el.dataset.gridRow; });
+
+  // A read-only link box selects itself on click (to copy it on a phone).
+  each("[data-select-on-click]", function (input) {
+    input.addEventListener("click", function () { input.select(); });
+  });
+
+  // A filter select that applies at once (the form keeps a submit button for no-JS).
+  each("[data-submit-on-change]", function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Print button (hidden without JavaScript, where the browser's own print remains).
+  each("[data-print]", function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  // Copy buttons for WhatsApp texts; without JavaScript the text box stays to copy by hand.
+  each("[data-copy]", function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var box = document.getElementById(button.dataset.copy);
+      var label = button.querySelector("span");
+      var done = function () { label.textContent = button.dataset.copied; };
+      var fallback = function () {
+        box.focus();
+        box.select();
+        try { if (document.execCommand("copy")) { done(); return; } } catch (e) { /* manual */ }
+        label.textContent = button.dataset.failed;
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(box.value).then(done, fallback);
+      } else {
+        fallback();
+      }
+    });
+  });
+
+  // Personal page: the delegate's fields only matter for "Diwakilkan" (visible without JS).
+  var delegate = document.getElementById("delegate-fields");
+  if (delegate) {
+    var sync = function () {
+      var chosen = document.querySelector('input[name="answer"]:checked');
+      delegate.hidden = !(chosen && chosen.value === "delegated") && !delegate.querySelector(".is-invalid");
+    };
+    each('input[name="answer"]', function (radio) { radio.addEventListener("change", sync); });
+    sync();
+  }
+
+  // Personal page: the offline pass (service worker named by the page's manifest link).
+  var manifest = document.querySelector("link[data-service-worker]");
+  if (manifest && "serviceWorker" in navigator) {
+    navigator.serviceWorker
+      .register(manifest.dataset.serviceWorker, { scope: manifest.dataset.scope })
+      .catch(function () { /* the page works without it */ });
+  }
+})();
