@@ -7,7 +7,6 @@ come from users, delegates' names even from the participants themselves (OWASP "
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
 from flask import Response
@@ -15,7 +14,9 @@ from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from app import uploads
+
+XLSX_MIMETYPE = uploads.KINDS["xlsx"][0]
 
 
 class TableError(ValueError):
@@ -46,23 +47,23 @@ def _clean(value) -> str:
     return text.strip()
 
 
-def read_table(filename: str, data: bytes, columns: list[str]) -> list[Row]:
+def read_table(data: bytes, columns: list[str]) -> list[Row]:
     """Rows of an uploaded XLSX or CSV file, keyed by the (lower-cased) header names.
 
-    Checks the real type, not only the name, and that the required ``columns`` exist.
+    The type is judged from the content (app.uploads), not the name; the required ``columns``
+    must exist.
     """
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise TableError(_("Berkas bukan XLSX yang sah."))
+    try:
+        kind = uploads.check(data, uploads.TABLE_KINDS)
+    except uploads.UploadError as exc:
+        raise TableError(str(exc)) from exc
+    if kind == "xlsx":
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
             raw = [[_clean(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
         except Exception as exc:  # openpyxl raises many types for corrupt files
             raise TableError(_("Berkas XLSX tidak dapat dibaca.")) from exc
-    elif name.endswith(".csv"):
-        if b"\x00" in data[:4096]:
-            raise TableError(_("Berkas CSV harus berupa teks."))
+    else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -76,8 +77,6 @@ def read_table(filename: str, data: bytes, columns: list[str]) -> list[Row]:
             delimiter = ","
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         raw = [[_clean(cell) for cell in row] for row in reader]
-    else:
-        raise TableError(_("Jenis berkas tidak didukung. Unggah berkas .xlsx atau .csv."))
 
     if not raw or not any(raw[0]):
         raise TableError(_("Berkas kosong: baris pertama harus berisi nama kolom."))

@@ -1,13 +1,8 @@
 """People directory logic: search, save, import/export. Used by views, CLI, demo and bench."""
 
-import contextlib
-import os
 import re
-import secrets
-import time
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, insert, or_, select, true, update
@@ -458,52 +453,6 @@ def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
     )
     db.session.expire_all()  # bulk UPDATE bypassed the identity map
     return len(plan.creates), len(plan.updates)
-
-
-# --- the uploaded file between preview and confirm --------------------------------------------
-
-STAGED_MAX_AGE = 24 * 3600
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-def _staging_dir() -> str:
-    path = os.path.join(current_app.config["UPLOAD_FOLDER"], "people-imports")
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
-def _staged_path(token: str) -> str:
-    if not _TOKEN.match(token or ""):
-        raise FileNotFoundError(token)
-    return os.path.join(_staging_dir(), token)
-
-
-def stage_upload(data: bytes) -> str:
-    """Keep an upload on disk (outside the web root) under a new random token."""
-    _sweep_old_uploads()
-    token = secrets.token_urlsafe(24)
-    with open(_staged_path(token), "wb") as handle:
-        handle.write(data)
-    return token
-
-
-def read_staged(token: str) -> bytes:
-    with open(_staged_path(token), "rb") as handle:
-        return handle.read()
-
-
-def discard_staged(token: str | None) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(_staged_path(token or ""))
-
-
-def _sweep_old_uploads() -> None:
-    limit = time.time() - STAGED_MAX_AGE
-    with os.scandir(_staging_dir()) as entries:
-        for entry in entries:
-            if entry.is_file() and entry.stat().st_mtime < limit:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(entry.path)
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app import uploads
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
@@ -33,6 +34,7 @@ PER_PAGE = 50
 PREVIEW_LIMIT = 200  # rows of each kind listed on the preview page (errors: all)
 STATUS_LABELS = {"active": _l("Aktif"), "inactive": _l("Nonaktif"), "all": _l("Semua status")}
 _SESSION_KEY = "people_import"
+IMPORT_AREA = "people-imports"  # staging area of app.uploads for this flow
 FIELD_LABELS = {
     "nip": _l("NIP"),
     "name": _l("Nama"),
@@ -163,8 +165,8 @@ def _read_staged_rows():
         return None, None
     token, filename = staged
     try:
-        data = services.read_staged(token)
-        return filename, read_table(filename, data, services.REQUIRED_COLUMNS)
+        data = uploads.read_staged(IMPORT_AREA, token)
+        return filename, read_table(data, services.REQUIRED_COLUMNS)
     except (FileNotFoundError, TableError):
         session.pop(_SESSION_KEY, None)
         return None, None
@@ -179,7 +181,7 @@ def import_people():
         filename = (upload.filename or "")[-200:]  # only shown and used for its type
         data = upload.read()
         try:
-            rows = read_table(filename, data, services.REQUIRED_COLUMNS)
+            rows = read_table(data, services.REQUIRED_COLUMNS)
         except TableError as exc:
             form.file.errors.append(str(exc))
         else:
@@ -197,8 +199,8 @@ def import_people():
             else:
                 previous = _staged()
                 if previous:
-                    services.discard_staged(previous[0])
-                token = services.stage_upload(data)
+                    uploads.discard_staged(IMPORT_AREA, previous[0])
+                token = uploads.stage(data, IMPORT_AREA)
                 session[_SESSION_KEY] = {"token": token, "name": filename}
                 return redirect(url_for("people.import_preview"))
     return render_template(
@@ -261,7 +263,7 @@ def import_confirm():
         return _render_preview(filename, plan, warning), 409
     created, updated = services.apply_import(plan, filename)
     db.session.commit()
-    services.discard_staged(session.pop(_SESSION_KEY)["token"])
+    uploads.discard_staged(IMPORT_AREA, session.pop(_SESSION_KEY)["token"])
     flash(
         _(
             "Impor selesai: %(created)s orang baru, %(updated)s diperbarui, "
@@ -281,7 +283,7 @@ def import_cancel():
     if ActionForm().validate_on_submit():
         staged = session.pop(_SESSION_KEY, None)
         if isinstance(staged, dict):
-            services.discard_staged(staged.get("token"))
+            uploads.discard_staged(IMPORT_AREA, staged.get("token"))
         flash(_("Impor dibatalkan; tidak ada data yang diubah."), "info")
     return redirect(url_for("people.import_people"))
 

@@ -97,7 +97,7 @@ def import_opds():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            rows = read_table(upload.filename, upload.read(), services.REQUIRED_COLUMNS)
+            rows = read_table(upload.read(), services.REQUIRED_COLUMNS)
         except TableError as exc:
             form.file.errors.append(str(exc))
         else:

@@ -26,7 +26,7 @@ def _staged_path(app, client):
         staged = session.get("people_import")
     if not staged:
         return None
-    return os.path.join(app.config["UPLOAD_FOLDER"], "people-imports", staged["token"])
+    return os.path.join(app.config["UPLOAD_FOLDER"], "staging", "people-imports", staged["token"])
 
 
 def test_xlsx_import_shows_a_preview_and_writes_only_on_confirm(app, login_as, make_opd, upload):
@@ -210,10 +210,15 @@ def test_a_row_whose_nip_and_email_belong_to_two_people_is_refused(login_as, mak
 
 def test_wrong_file_types_are_refused_with_a_clear_message(app, login_as, upload):
     admin = login_as("admin")
-    page = upload(admin, "pejabat.pdf", b"%PDF-1.4 ...").get_data(as_text=True)
-    assert "Jenis berkas tidak didukung. Unggah berkas .xlsx atau .csv." in page
-    page = upload(admin, "pejabat.xlsx", b"nip,nama\n1,B\n").get_data(as_text=True)
-    assert "Berkas bukan XLSX yang sah" in page
+    # The content decides, not the name: a PDF or a web page called .csv/.xlsx is refused.
+    for name, content in [
+        ("pejabat.pdf", b"%PDF-1.4 ..."),
+        ("pejabat.csv", b"%PDF-1.4 ..."),
+        ("pejabat.xlsx", b"<html><script>alert(1)</script></html>"),
+        ("pejabat.xlsx", b"MZ\x90\x00\x03\x00"),
+    ]:
+        page = upload(admin, name, content).get_data(as_text=True)
+        assert "Jenis berkas tidak didukung. Unggah berkas XLSX, CSV." in page, name
     page = upload(admin, "pejabat.csv", b"jabatan,email\nKepala,a@b.c\n").get_data(as_text=True)
     assert "Kolom wajib tidak ada: nip, nama" in page
     page = upload(admin, "pejabat.csv", b"nip,nama\n").get_data(as_text=True)

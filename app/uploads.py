@@ -1,0 +1,202 @@
+"""Uploaded files, one way for every feature (people import now, follow-up evidence next).
+
+- size limit: ``MAX_UPLOAD_MB`` (Flask refuses larger requests before they reach a view);
+- the type is judged from the content (magic bytes, the parts inside an Office file), never
+  from the name; each caller says which kinds it accepts;
+- files are stored outside the web root (``UPLOAD_FOLDER``) under their SHA-256, so the same
+  content is kept once and a name chosen by the uploader never becomes a path;
+- they go back to users only as an attachment with a safe name (``send_stored``);
+- multi-step flows (upload → preview → confirm) keep the file in a staging area for a day.
+"""
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass
+
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+
+# kind -> (MIME type, extension, label shown to users)
+KINDS = {
+    "pdf": ("application/pdf", ".pdf", "PDF"),
+    "png": ("image/png", ".png", "PNG"),
+    "jpeg": ("image/jpeg", ".jpg", "JPG"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", "XLSX"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+        "DOCX",
+    ),
+    "csv": ("text/csv", ".csv", "CSV"),
+}
+EVIDENCE_KINDS = frozenset({"pdf", "png", "jpeg", "xlsx", "docx"})
+TABLE_KINDS = frozenset({"xlsx", "csv"})
+STAGED_MAX_AGE = 24 * 3600
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class UploadError(ValueError):
+    """The file cannot be accepted; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    kind: str
+    filename: str  # the uploader's name, made safe, with the extension of its real kind
+
+    @property
+    def mimetype(self) -> str:
+        return KINDS[self.kind][0]
+
+
+def _office_kind(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    return None
+
+
+def detect_kind(data: bytes) -> str | None:
+    """The kind of file ``data`` really is (a key of KINDS), or None."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        return _office_kind(data)
+    head = data[:4096]
+    if head and b"\x00" not in head and not head.lstrip().startswith((b"<", b"MZ", b"\x7fELF")):
+        return "csv"  # plain text; whether it is a usable table is for app.tabular to say
+    return None
+
+
+def accepted_labels(accept) -> str:
+    return ", ".join(KINDS[kind][2] for kind in KINDS if kind in accept)
+
+
+def check(data: bytes, accept) -> str:
+    """The kind of ``data`` if it is one of ``accept`` and within the size limit."""
+    if not data:
+        raise UploadError(_("Berkas kosong."))
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if limit and len(data) > limit:
+        raise UploadError(
+            _("Berkas terlalu besar: paling besar %(mb)s MB.", mb=limit // (1024 * 1024))
+        )
+    kind = detect_kind(data)
+    if kind not in accept:
+        raise UploadError(
+            _(
+                "Jenis berkas tidak didukung. Unggah berkas %(kinds)s.",
+                kinds=accepted_labels(accept),
+            )
+        )
+    return kind
+
+
+def safe_filename(filename: str | None, kind: str) -> str:
+    """A name safe to show and to send: no path, no odd characters, the extension of ``kind``."""
+    stem = os.path.splitext(secure_filename(filename or ""))[0][:100] or "berkas"
+    return stem + KINDS[kind][1]
+
+
+def _folder(*parts: str) -> str:
+    path = os.path.join(current_app.config["UPLOAD_FOLDER"], *parts)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def path_of(sha256: str) -> str:
+    if not _HASH.match(sha256 or ""):
+        raise FileNotFoundError(sha256)
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], "files", sha256[:2], sha256)
+
+
+def store(data: bytes, filename: str | None, accept) -> StoredFile:
+    """Check ``data`` and keep it under its content hash (once, however often it is uploaded)."""
+    kind = check(data, accept)
+    digest = hashlib.sha256(data).hexdigest()
+    path = path_of(digest)
+    if not os.path.exists(path):
+        _folder("files", digest[:2])
+        partial = f"{path}.{secrets.token_hex(4)}.part"
+        with open(partial, "wb") as handle:  # never a half-written file under the final name
+            handle.write(data)
+        os.replace(partial, path)
+    return StoredFile(digest, len(data), kind, safe_filename(filename, kind))
+
+
+def read(sha256: str) -> bytes:
+    with open(path_of(sha256), "rb") as handle:
+        return handle.read()
+
+
+def send_stored(sha256: str, filename: str, kind: str):
+    """A stored file as a download: always an attachment, never rendered by the browser."""
+    response = send_file(
+        path_of(sha256),
+        mimetype=KINDS[kind][0],
+        as_attachment=True,
+        download_name=safe_filename(filename, kind),
+        conditional=True,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- staging: a file between upload, preview and confirmation ---------------------------------
+
+
+def _staged_path(area: str, token: str) -> str:
+    if not _TOKEN.match(token or ""):
+        raise FileNotFoundError(token)
+    return os.path.join(_folder("staging", area), token)
+
+
+def stage(data: bytes, area: str) -> str:
+    """Keep an upload for a later step under a new random token (``area`` names the flow)."""
+    _sweep(area)
+    token = secrets.token_urlsafe(24)
+    with open(_staged_path(area, token), "wb") as handle:
+        handle.write(data)
+    return token
+
+
+def read_staged(area: str, token: str) -> bytes:
+    with open(_staged_path(area, token), "rb") as handle:
+        return handle.read()
+
+
+def discard_staged(area: str, token: str | None) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(_staged_path(area, token or ""))
+
+
+def _sweep(area: str) -> None:
+    limit = time.time() - STAGED_MAX_AGE
+    with os.scandir(_folder("staging", area)) as entries:
+        for entry in entries:
+            if entry.is_file() and entry.stat().st_mtime < limit:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(entry.path)
