@@ -44,7 +44,7 @@ from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
-from participants.mail import EventFacts, event_facts, indonesian
+from participants.mail.facts import EventFacts, event_facts, indonesian
 from participants.models import PERSON_LEVELS, InvitationLetter, Person, Registration
 from participants.nip import format_nip
 

@@ -35,7 +35,10 @@ from app.forms import ActionForm, Form
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
 from app.urls import redirect_back
-from participants import letters, mail
+from participants import letters
+from participants.mail import delivery, outbox
+from participants.mail.facts import event_facts
+from participants.mail.whatsapp import whatsapp_link, whatsapp_text
 from participants.models import (
     MESSAGE_KINDS,
     MESSAGE_STATUSES,
@@ -86,7 +89,7 @@ def _filters() -> tuple[str, str]:
     )
 
 
-def _flash_queued(result: mail.QueueResult, what: str) -> None:
+def _flash_queued(result: outbox.QueueResult, what: str) -> None:
     if result.queued:
         flash(_("%(count)s %(what)s masuk antrean.", count=result.queued, what=what), "success")
     else:
@@ -102,7 +105,7 @@ def _flash_queued(result: mail.QueueResult, what: str) -> None:
         flash(_("Dilewati: %(list)s.", list=", ".join(skipped)), "info")
 
 
-def _flash_sent(result: mail.SendResult) -> None:
+def _flash_sent(result: delivery.SendResult) -> None:
     if result.sent or result.failed:
         flash(
             _("Terkirim %(sent)s, gagal %(failed)s.", sent=result.sent, failed=result.failed),
@@ -128,7 +131,7 @@ def _render_outbox(event: Event | None):
     status, kind = _filters()
     event_id = event.id if event else None
     page = db.paginate(
-        mail.outbox_query(event_id, status, kind), per_page=PER_PAGE, max_per_page=100
+        outbox.outbox_query(event_id, status, kind), per_page=PER_PAGE, max_per_page=100
     )
     context = {}
     if event is None:
@@ -150,9 +153,9 @@ def _render_outbox(event: Event | None):
     else:
         version = latest_published(event, with_snapshot=False)
         context = {
-            "stats": mail.event_mail_stats(event),
+            "stats": outbox.event_mail_stats(event),
             "version": version,
-            "update_sent": mail.agenda_update_sent(event, version) if version else 0,
+            "update_sent": outbox.agenda_update_sent(event, version) if version else 0,
         }
     return render_template(
         "participants/outbox/index.html",
@@ -160,10 +163,10 @@ def _render_outbox(event: Event | None):
         page=page,
         status=status,
         kind=kind,
-        counts=mail.status_counts(event_id),
-        kinds=mail.KIND_LABELS,
-        statuses=mail.STATUS_LABELS,
-        batch=mail.batch_size(),
+        counts=outbox.status_counts(event_id),
+        kinds=outbox.KIND_LABELS,
+        statuses=outbox.STATUS_LABELS,
+        batch=delivery.batch_size(),
         **context,
     )
 
@@ -189,8 +192,8 @@ def message(message_id):
         "participants/outbox/message.html",
         message=item,
         event=event,
-        kinds=mail.KIND_LABELS,
-        statuses=mail.STATUS_LABELS,
+        kinds=outbox.KIND_LABELS,
+        statuses=outbox.STATUS_LABELS,
     )
 
 
@@ -202,7 +205,7 @@ def send_invitations(slug):
     event = visible_event_or_404(slug)
     _require_csrf()
     ids = request.form.getlist("registration", type=int)
-    result = mail.queue_invitations(event, ids or None)
+    result = outbox.queue_invitations(event, ids or None)
     db.session.commit()
     _flash_queued(result, _("undangan"))
     if result.queued and not result.with_calendar:
@@ -211,7 +214,7 @@ def send_invitations(slug):
             "warning",
         )
     if result.queued:
-        _flash_sent(mail.send_queued(event_id=event.id))
+        _flash_sent(delivery.send_queued(event_id=event.id))
     return redirect_back(url_for("outbox.event_outbox", slug=slug))
 
 
@@ -220,11 +223,11 @@ def send_invitations(slug):
 def send_reminders(slug):
     event = visible_event_or_404(slug)
     _require_csrf()
-    result = mail.queue_reminders(event, only_new=request.form.get("only_new") == "1")
+    result = outbox.queue_reminders(event, only_new=request.form.get("only_new") == "1")
     db.session.commit()
     _flash_queued(result, _("pengingat"))
     if result.queued:
-        _flash_sent(mail.send_queued(event_id=event.id))
+        _flash_sent(delivery.send_queued(event_id=event.id))
     return redirect_back(url_for("outbox.event_outbox", slug=slug))
 
 
@@ -238,11 +241,11 @@ def send_agenda_update(slug):
     if version is None:
         flash(_("Susunan acara belum pernah diterbitkan."), "warning")
         return redirect(url_for("outbox.event_outbox", slug=slug))
-    result = mail.queue_agenda_update(event, version)
+    result = outbox.queue_agenda_update(event, version)
     db.session.commit()
     _flash_queued(result, _("pemberitahuan perubahan"))
     if result.queued:
-        _flash_sent(mail.send_queued(event_id=event.id))
+        _flash_sent(delivery.send_queued(event_id=event.id))
     return redirect(url_for("outbox.event_outbox", slug=slug))
 
 
@@ -253,7 +256,7 @@ def send(slug=None):
     """Send the next batch of queued messages."""
     event = visible_event_or_404(slug) if slug else None
     _require_csrf()
-    _flash_sent(mail.send_queued(event_id=event.id if event else None))
+    _flash_sent(delivery.send_queued(event_id=event.id if event else None))
     return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
 
 
@@ -265,10 +268,10 @@ def retry_failed(slug=None):
     event = visible_event_or_404(slug) if slug else None
     _require_csrf()
     event_id = event.id if event else None
-    count = mail.requeue_failed(event_id=event_id)
+    count = delivery.requeue_failed(event_id=event_id)
     if count:
         flash(_("%(count)s email yang gagal dicoba kirim ulang.", count=count), "info")
-        _flash_sent(mail.send_queued(event_id=event_id))
+        _flash_sent(delivery.send_queued(event_id=event_id))
     else:
         flash(_("Tidak ada email yang gagal."), "info")
     return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
@@ -280,9 +283,9 @@ def retry(message_id):
     item = db.get_or_404(OutboundMessage, message_id)
     _require_csrf()
     if item.status == "failed":
-        mail.requeue_failed(ids=[item.id])
+        delivery.requeue_failed(ids=[item.id])
     if item.status in ("failed", "queued"):
-        _flash_sent(mail.send_queued(ids=[item.id], limit=1))
+        _flash_sent(delivery.send_queued(ids=[item.id], limit=1))
     else:
         flash(_("Email ini sudah terkirim."), "info")
     return redirect_back(url_for("outbox.message", message_id=message_id))
@@ -309,11 +312,11 @@ def whatsapp(slug):
     if search:
         query = query.where(person_search_clause(search))
     page = db.paginate(query, per_page=PER_PAGE, max_per_page=100)
-    facts = mail.event_facts(event)
+    facts = event_facts(event)
     rows = []
     for registration in page.items:
-        text = mail.whatsapp_text(registration, facts)
-        rows.append((registration, text, mail.whatsapp_link(registration, text)))
+        text = whatsapp_text(registration, facts)
+        rows.append((registration, text, whatsapp_link(registration, text)))
     return render_template(
         "participants/outbox/whatsapp.html",
         event=event,

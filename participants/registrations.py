@@ -42,7 +42,7 @@ from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import utcnow
 from participants import passes
-from participants.mail import sessions_for_group
+from participants.mail.facts import sessions_for_group
 from participants.models import (
     PERSON_LEVELS,
     REGISTRATION_ROLES,

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from agenda import services as agenda_services
 from app.extensions import db
 from app.timeutil import utcnow
-from participants import mail
+from participants.mail import cli, delivery, facts, outbox, whatsapp
 from participants.models import OutboundMessage, Person, Registration
 
 BASE = "https://sinergi.batukota.example"
@@ -283,16 +283,16 @@ def test_a_message_another_sender_is_sending_is_not_sent_twice(
     smtp_server, meeting, make_person, make_registration
 ):
     make_registration(meeting, make_person(email="satu@batukota.example"))
-    mail.queue_invitations(meeting)
+    outbox.queue_invitations(meeting)
     (message,) = messages()
     message.sent_at = utcnow()  # claimed a moment ago by another worker, still sending
     db.session.commit()
-    assert mail.send_queued().sent == 0
+    assert delivery.send_queued().sent == 0
     assert smtp_server.messages == []
 
     message.sent_at = utcnow() - timedelta(hours=1)  # that worker died long ago
     db.session.commit()
-    assert mail.send_queued().sent == 1
+    assert delivery.send_queued().sent == 1
     assert [m["To"] for m in smtp_server.messages] == ["satu@batukota.example"]
 
 
@@ -339,9 +339,9 @@ def test_no_address_or_name_reaches_the_log(
     publish(meeting)
     make_registration(meeting, make_person("Budi Santoso, S.T.", email="budi@batukota.example"))
     smtp_server.refuse.add("budi@batukota.example")
-    mail.queue_invitations(meeting)
+    outbox.queue_invitations(meeting)
     with caplog.at_level(logging.DEBUG):
-        result = mail.send_queued()
+        result = delivery.send_queued()
     assert result.failed == 1
     # Everything Sinergi logs (the test SMTP server's own log, "mail.log", is not ours).
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "mail.log")
@@ -385,12 +385,12 @@ def test_cli_reminds_events_starting_soon_once_and_sends_the_queue(
     make_registration(later, make_person(email="later@batukota.example"))
     runner = app.test_cli_runner()
 
-    result = runner.invoke(mail.mail_cli, ["remind", "--days", "3"])
+    result = runner.invoke(cli.mail_cli, ["remind", "--days", "3"])
     assert result.exit_code == 0, result.output
     assert "besok: 1 pengingat diantrekan." in result.output
     assert [m["To"] for m in smtp_server.messages] == ["soon@batukota.example"]
 
-    again = runner.invoke(mail.mail_cli, ["remind", "--days", "3"])
+    again = runner.invoke(cli.mail_cli, ["remind", "--days", "3"])
     assert "besok: 0 pengingat diantrekan." in again.output
     assert len(smtp_server.messages) == 1
 
@@ -398,9 +398,9 @@ def test_cli_reminds_events_starting_soon_once_and_sends_the_queue(
 def test_cli_sends_what_is_queued(smtp_server, app, meeting, make_person, make_registration):
     for n in range(3):
         make_registration(meeting, make_person(email=f"q{n}@batukota.example"))
-    mail.queue_invitations(meeting)
+    outbox.queue_invitations(meeting)
     db.session.commit()
-    result = app.test_cli_runner().invoke(mail.mail_cli, ["send-queued"])
+    result = app.test_cli_runner().invoke(cli.mail_cli, ["send-queued"])
     assert result.exit_code == 0, result.output
     assert "Terkirim 3, gagal 0, masih dalam antrean 0." in result.output
     assert len(smtp_server.messages) == 3
@@ -428,10 +428,10 @@ def test_agenda_update_tells_affected_confirmed_participants_what_moved(
     page = organiser.get("/manage/events/sm-tw3/outbox").get_data(as_text=True)
     assert "Kirim pemberitahuan perubahan versi 2" in page
 
-    result = mail.queue_agenda_update(meeting, version)
+    result = outbox.queue_agenda_update(meeting, version)
     db.session.commit()
     assert (result.queued, result.not_affected) == (1, 1)
-    mail.send_queued(event_id=meeting.id)
+    delivery.send_queued(event_id=meeting.id)
 
     (received,) = smtp_server.messages
     assert received["To"] == "a@batukota.example"
@@ -458,9 +458,9 @@ def test_change_lines_in_indonesian_in_the_event_zone(app):
         "new_start": "2025-08-05T01:00:00",
         "new_end": "2025-08-05T02:00:00",
     }
-    with mail.indonesian():
-        line = mail.change_line(change, "Asia/Makassar")
-        room = mail.change_line(
+    with facts.indonesian():
+        line = facts.change_line(change, "Asia/Makassar")
+        room = facts.change_line(
             {"type": "room", "title": "Pleno", "old": "Aula", "new": "Ruang Rapat"},
             "Asia/Makassar",
         )
@@ -616,7 +616,7 @@ def test_whatsapp_text_has_the_personal_link_and_nobody_elses_data(
     budi = make_registration(
         meeting, make_person("Budi Santoso", email="budi@batukota.example", phone="0813 1111 2222")
     )
-    text = mail.whatsapp_text(ayu)
+    text = whatsapp.whatsapp_text(ayu)
     assert text.startswith("Yth. Bapak/Ibu Ayu Lestari,")
     assert f"{BASE}/p/{ayu.link_token}/" in text
     assert "Strategic Meeting Triwulan III" in text and "Senin, 4 Agustus 2025" in text
@@ -653,7 +653,7 @@ def test_whatsapp_page_has_a_copyable_text_and_wa_me_link_per_participant(
     ],
 )
 def test_phone_numbers_become_wa_me_numbers(raw, expected):
-    assert mail.wa_number(raw) == expected
+    assert whatsapp.wa_number(raw) == expected
 
 
 def test_personal_link_uses_the_request_host_without_base_url(
@@ -664,7 +664,7 @@ def test_personal_link_uses_the_request_host_without_base_url(
     app.config["BASE_URL"] = ""
     try:
         with app.test_request_context("/", base_url="https://panitia.example"):
-            url = mail.personal_url(registration)
+            url = facts.personal_url(registration)
     finally:
         app.config["BASE_URL"] = saved
     assert url == f"https://panitia.example/p/{registration.link_token}/"
@@ -673,9 +673,9 @@ def test_personal_link_uses_the_request_host_without_base_url(
 def test_first_publication_sends_no_change_notice(meeting, make_person, make_registration):
     make_registration(meeting, make_person(email="a@batukota.example"), status="confirmed")
     version = publish(meeting)
-    result = mail.queue_agenda_update(meeting, version)
+    result = outbox.queue_agenda_update(meeting, version)
     assert (result.queued, result.not_affected) == (0, 1)
-    assert mail.queued_count(meeting.id) == 0
+    assert delivery.queued_count(meeting.id) == 0
 
 
 def test_publishing_a_changed_agenda_queues_notices_for_confirmed_participants(

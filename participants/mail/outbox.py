@@ -1,0 +1,224 @@
+"""The outbox: who gets which message (queueing, never twice), and the outbox page's queries.
+
+Every message is first written to the outbox (``OutboundMessage``, status ``queued``) with its
+final text; participants.mail.delivery sends it.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from agenda.models import AgendaVersion, Event
+from app.audit.services import ACTION_LABELS, record
+from app.extensions import db
+from participants.mail.compose import compose_agenda_update, compose_invitation, compose_reminder
+from participants.mail.facts import (
+    change_line,
+    changes_for_group,
+    event_facts,
+    indonesian,
+    snapshot_sessions,
+)
+from participants.models import OutboundMessage, Person, Registration
+
+ACTION_LABELS.setdefault("mail", _l("email diantrekan"))
+
+KIND_LABELS = {
+    "invitation": _l("Undangan"),
+    "reminder": _l("Pengingat"),
+    "agenda_update": _l("Perubahan acara"),
+}
+STATUS_LABELS = {"queued": _l("Menunggu"), "sent": _l("Terkirim"), "failed": _l("Gagal")}
+
+# Who receives what (registration statuses).
+INVITATION_STATUSES = ("invited", "confirmed")  # bulk "send invitations": only "invited"
+REMINDER_STATUSES = ("invited", "confirmed")
+UPDATE_STATUSES = ("confirmed",)
+
+# --- queueing -----------------------------------------------------------------------------------
+
+
+def message_scope(query, event_id=None, ids=None):
+    """``query`` of outbox messages narrowed to one event and/or some ids."""
+    if event_id is not None:
+        query = query.where(OutboundMessage.event_id == event_id)
+    if ids is not None:
+        query = query.where(OutboundMessage.id.in_(list(ids) or [0]))
+    return query
+
+
+@dataclass
+class QueueResult:
+    queued: int = 0
+    without_email: int = 0  # skipped: the person has no e-mail address
+    already: int = 0  # skipped: already has such a message (queued or sent)
+    not_affected: int = 0  # agenda update: no change touches their sessions
+    with_calendar: bool = True
+
+
+def _registrations(event: Event, statuses, ids=None) -> list[Registration]:
+    query = (
+        select(Registration)
+        .join(Registration.person)
+        .where(Registration.event_id == event.id, Registration.status.in_(statuses))
+        .options(joinedload(Registration.person))
+        .order_by(Person.name, Registration.id)
+    )
+    if ids is not None:
+        query = query.where(Registration.id.in_(list(ids) or [0]))
+    return list(db.session.scalars(query))
+
+
+def _already_messaged(event: Event, kind: str, since: datetime | None = None) -> set[int]:
+    query = select(OutboundMessage.registration_id).where(
+        OutboundMessage.event_id == event.id,
+        OutboundMessage.kind == kind,
+        OutboundMessage.status.in_(("queued", "sent")),
+        OutboundMessage.registration_id.is_not(None),
+    )
+    if since is not None:
+        query = query.where(OutboundMessage.created_at >= since)
+    return set(db.session.scalars(query))
+
+
+def _queue(event, kind, registrations, compose, skip_ids=()) -> QueueResult:
+    result = QueueResult()
+    with indonesian():
+        for registration in registrations:
+            if not registration.person.email:
+                result.without_email += 1
+            elif registration.id in skip_ids:
+                result.already += 1
+            else:
+                message = compose(registration)
+                if message is None:
+                    result.not_affected += 1
+                    continue
+                db.session.add(message)
+                result.queued += 1
+    if result.queued:
+        record(event, "mail", changes={kind: [None, result.queued]})
+    return result
+
+
+def queue_invitations(event: Event, registration_ids=None) -> QueueResult:
+    """Invitations with the personal link and (once published) the agenda as .ics.
+
+    ``registration_ids`` given: those registrations (invited or confirmed), even if they were
+    invited before. Otherwise every registration still ``invited`` that has no invitation
+    queued or sent yet.
+    """
+    facts = event_facts(event)
+    if registration_ids is None:
+        registrations = _registrations(event, ("invited",))
+        skip = _already_messaged(event, "invitation")
+    else:
+        registrations = _registrations(event, INVITATION_STATUSES, registration_ids)
+        skip = set()
+    result = _queue(
+        event, "invitation", registrations, lambda r: compose_invitation(r, facts), skip
+    )
+    result.with_calendar = facts.version is not None
+    return result
+
+
+def queue_reminders(event: Event, *, only_new: bool = False) -> QueueResult:
+    """A reminder to every invited or confirmed participant (``only_new``: not reminded yet)."""
+    facts = event_facts(event)
+    skip = _already_messaged(event, "reminder") if only_new else set()
+    registrations = _registrations(event, REMINDER_STATUSES)
+    return _queue(event, "reminder", registrations, lambda r: compose_reminder(r, facts), skip)
+
+
+def queue_agenda_update(event: Event, version: AgendaVersion) -> QueueResult:
+    """Tell confirmed participants what changed in ``version`` (only the changes touching
+    their sessions; participants no change touches get nothing). Call after publishing."""
+    facts = event_facts(event)
+    if facts.version is None or facts.version.id != version.id:
+        facts.version, facts.sessions = version, snapshot_sessions(version)
+    skip = _already_messaged(event, "agenda_update", since=version.published_at)
+    per_group: dict[str, list[str]] = {}
+
+    def compose(registration):
+        group = registration.group
+        if group not in per_group:
+            per_group[group] = [
+                change_line(c, event.timezone) for c in changes_for_group(version, group)
+            ]
+        if not per_group[group]:
+            return None
+        return compose_agenda_update(registration, facts, version, per_group[group])
+
+    registrations = _registrations(event, UPDATE_STATUSES)
+    return _queue(event, "agenda_update", registrations, compose, skip)
+
+
+def agenda_update_sent(event: Event, version: AgendaVersion) -> int:
+    """How many notices about ``version`` are queued or sent already."""
+    return len(_already_messaged(event, "agenda_update", since=version.published_at))
+
+
+# --- the outbox page ------------------------------------------------------------------------------
+
+
+def outbox_query(event_id: int | None = None, status: str = "", kind: str = ""):
+    query = message_scope(select(OutboundMessage), event_id).options(
+        joinedload(OutboundMessage.registration).joinedload(Registration.person)
+    )
+    if status:
+        query = query.where(OutboundMessage.status == status)
+    if kind:
+        query = query.where(OutboundMessage.kind == kind)
+    return query.order_by(OutboundMessage.id.desc())
+
+
+def status_counts(event_id: int | None = None) -> dict[str, int]:
+    rows = db.session.execute(
+        message_scope(
+            select(OutboundMessage.status, func.count(OutboundMessage.id)).group_by(
+                OutboundMessage.status
+            ),
+            event_id,
+        )
+    ).all()
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+@dataclass
+class EventMailStats:
+    invited: int  # status invited, with e-mail
+    invited_new: int  # of those: no invitation queued or sent yet
+    remindable: int  # invited or confirmed, with e-mail
+    reminded: int  # of those: already reminded
+    confirmed: int  # confirmed, with e-mail
+    without_email: int  # invited or confirmed without e-mail (reach them by WhatsApp)
+
+
+def event_mail_stats(event: Event) -> EventMailStats:
+    """Who each button on the event's outbox page would reach (three queries)."""
+    rows = db.session.execute(
+        select(Registration.id, Registration.status, Person.email.is_not(None))
+        .join(Registration.person)
+        .where(Registration.event_id == event.id, Registration.status.in_(REMINDER_STATUSES))
+    ).all()
+    invited = _already_messaged(event, "invitation")
+    reminded = _already_messaged(event, "reminder")
+    counts = Counter()
+    for registration_id, status, has_email in rows:
+        if not has_email:
+            counts["without_email"] += 1
+            continue
+        counts["remindable"] += 1
+        counts["reminded"] += registration_id in reminded
+        if status == "invited":
+            counts["invited"] += 1
+            counts["invited_new"] += registration_id not in invited
+        else:
+            counts["confirmed"] += 1
+    return EventMailStats(**{key: counts[key] for key in EventMailStats.__annotations__})
