@@ -40,7 +40,7 @@ from app.extensions import db
 from participants import passes
 from participants.forms import REGISTRATION_STATUS_LABELS, ROLE_LABELS
 from participants.models import REGISTRATION_ROLES, Person, Registration
-from participants.registrations import SEAT_STATUSES
+from participants.registrations.core import SEAT_STATUSES
 
 # --- vocabulary ------------------------------------------------------------------------------
 

@@ -20,8 +20,8 @@ from app.demo import DEMO_OPDS
 from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.models import Opd
-from participants import registrations
 from participants.models import Person, Registration
+from participants.registrations import changes, delegates, invitations, rules
 
 SEED = 20250804  # the day of the first Strategic Meeting in the news (seeds/)
 EMAIL_DOMAIN = "demo.test"  # never a real domain: invitations may be sent from the demo
@@ -491,7 +491,7 @@ def _delegate_for(head: Registration, taken: set[int], outside: list) -> Person:
         existing = db.session.scalar(
             select(Person).where(Person.name == name, Person.nip.is_(None))
         )
-        return existing or registrations.delegate_person(head, {"name": name, "position": position})
+        return existing or delegates.delegate_person(head, {"name": name, "position": position})
     colleague = db.session.scalar(
         select(Person)
         .where(
@@ -504,7 +504,7 @@ def _delegate_for(head: Registration, taken: set[int], outside: list) -> Person:
         .order_by(Person.level, Person.id)
         .limit(1)
     )
-    return colleague or registrations.delegate_person(
+    return colleague or delegates.delegate_person(
         head, {"name": "Staf Pendamping", "position": "Pelaksana"}
     )
 
@@ -522,13 +522,13 @@ def _answer(event: Event, rng: random.Random, weights: dict, outside: list) -> d
         chosen[rng.choices(statuses, chances)[0]].append(registration)
     for status in ("confirmed", "declined", "cancelled"):
         if chosen.get(status):
-            registrations.bulk_update(event, [r.id for r in chosen[status]], status=status)
+            changes.bulk_update(event, [r.id for r in chosen[status]], status=status)
     taken = set(
         db.session.scalars(select(Registration.person_id).where(Registration.event_id == event.id))
     )
     for head in chosen.get("delegated", []):
         # Outside delegates stand in for heads of OPD only.
-        delegate = registrations.set_delegate(
+        delegate = delegates.set_delegate(
             head,
             _delegate_for(head, taken, outside if head.person.level == "jpt_pratama" else []),
             note="Demo",
@@ -540,19 +540,19 @@ def _answer(event: Event, rng: random.Random, weights: dict, outside: list) -> d
 def _invite_staff(event: Event) -> None:
     speakers = _speaker_people(event)
     if speakers:
-        registrations.invite(event, speakers, role="narasumber", source="Demo: narasumber")
-    registrations.invite(event, _organisers(), role="panitia", source="Demo: panitia")
+        invitations.invite(event, speakers, role="narasumber", source="Demo: narasumber")
+    invitations.invite(event, _organisers(), role="panitia", source="Demo: panitia")
     staff = db.session.scalars(
         select(Registration.id).where(
             Registration.event_id == event.id, Registration.role.in_(("narasumber", "panitia"))
         )
     ).all()
     if staff:
-        registrations.bulk_update(event, staff, status="confirmed")
+        changes.bulk_update(event, staff, status="confirmed")
 
 
 def _register_strategic_meeting(event: Event, rng: random.Random) -> None:
-    registrations.invite(event, registrations.heads_of_opd(), source="Demo: kepala OPD")
+    invitations.invite(event, rules.heads_of_opd(), source="Demo: kepala OPD")
     _invite_staff(event)
     _answer(event, rng, {"confirmed": 80, "declined": 8, "delegated": 12}, OUTSIDE_DELEGATES[:1])
     # Invitations went out two weeks before the meeting.
@@ -565,19 +565,17 @@ def _register_strategic_meeting(event: Event, rng: random.Random) -> None:
 
 
 def _register_rakor(event: Event, rng: random.Random) -> None:
-    registrations.invite(event, registrations.heads_of_opd(), source="Demo: kepala OPD")
+    invitations.invite(event, rules.heads_of_opd(), source="Demo: kepala OPD")
     _invite_staff(event)
     _answer(event, rng, {"invited": 45, "confirmed": 40, "declined": 8, "delegated": 7}, [])
 
 
 def _register_retreat(event: Event, rng: random.Random) -> None:
-    registrations.invite(
-        event, registrations.heads_of_opd(), group="Kelompok A", source="Demo: kepala OPD"
+    invitations.invite(event, rules.heads_of_opd(), group="Kelompok A", source="Demo: kepala OPD")
+    invitations.invite(
+        event, rules.camat_and_lurah(), group="Kelompok B", source="Demo: camat dan lurah"
     )
-    registrations.invite(
-        event, registrations.camat_and_lurah(), group="Kelompok B", source="Demo: camat dan lurah"
-    )
-    registrations.invite(
+    invitations.invite(
         event, _secretaries(), group="Kelompok C", source="Demo: sekretaris dinas dan badan"
     )
     _invite_staff(event)

@@ -21,9 +21,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.extensions import db
-from participants import passes, registrations
+from participants import passes
 from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
-from participants.registrations import RegistrationError
+from participants.registrations import changes, delegates, personal_agenda
+from participants.registrations.core import RegistrationError
 
 bp = Blueprint("personal", __name__, template_folder="templates")
 
@@ -63,14 +64,14 @@ def _registration(token: str):
 @bp.get("/p/<token>/")
 def page(token):
     registration = _registration(token)
-    agenda = registrations.personal_agenda(registration)
+    agenda = personal_agenda.personal_agenda(registration)
     form = RsvpForm()
     return _render(registration, agenda, form)
 
 
 def _render(registration, agenda, form, status=200):
     show_pass = registration.status == "confirmed"
-    delegates = registrations.active_delegates(registration)
+    delegates = changes.active_delegates(registration)
     response = Response(
         render_template(
             "participants/personal/page.html",
@@ -108,7 +109,7 @@ def rsvp(token):
             form.answer.errors.append(_("Seorang wakil tidak dapat mewakilkan lagi."))
         else:
             try:
-                registrations.respond(
+                delegates.respond(
                     registration,
                     form.answer.data,
                     {
@@ -125,19 +126,19 @@ def rsvp(token):
                 db.session.commit()
                 flash(_("Terima kasih, jawaban Anda sudah kami terima."), "success")
             return redirect(url_for("personal.page", token=token))
-    return _render(registration, registrations.personal_agenda(registration), form, 422)
+    return _render(registration, personal_agenda.personal_agenda(registration), form, 422)
 
 
 @bp.get("/p/<token>/agenda.ics")
 def calendar(token):
     registration = _registration(token)
-    agenda = registrations.personal_agenda(registration)
-    text = registrations.personal_calendar(
+    agenda = personal_agenda.personal_agenda(registration)
+    text = personal_agenda.personal_calendar(
         registration, agenda, url_for("personal.page", token=token, _external=True)
     )
     response = Response(text, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="agenda-saya.ics"'
-    response.set_etag(registrations.calendar_etag(registration, agenda))
+    response.set_etag(personal_agenda.calendar_etag(registration, agenda))
     return _private(response).make_conditional(request)
 
 

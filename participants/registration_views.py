@@ -26,7 +26,7 @@ from app.forms import ActionForm
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
 from app.urls import redirect_back
-from participants import passes, registrations, services
+from participants import passes, services
 from participants.forms import (
     BULK_ACTIONS,
     INVITE_RULE_LABELS,
@@ -41,7 +41,8 @@ from participants.forms import (
     RegistrationForm,
 )
 from participants.models import Person
-from participants.registrations import RegistrationError
+from participants.registrations import changes, core, delegates, invitations, queries, rules
+from participants.registrations.core import RegistrationError
 
 bp = Blueprint("registrations", __name__, template_folder="templates")
 nav_item(25, _l("Peserta acara"), "registrations.events", "registrations.view")
@@ -63,7 +64,7 @@ def _current_event(endpoint, values):
 
 
 def _registration(event: Event, registration_id: int):
-    registration = registrations.get_registration(event, registration_id)
+    registration = queries.get_registration(event, registration_id)
     if registration is None:
         abort(404)
     return registration
@@ -75,11 +76,11 @@ def _registration(event: Event, registration_id: int):
 @bp.get("/manage/registrations/")
 @permission_required("registrations.view")
 def events():
-    page = db.paginate(registrations.events_overview(), per_page=20, error_out=False)
+    page = db.paginate(queries.events_overview(), per_page=20, error_out=False)
     return render_template(
         "participants/registrations/events.html",
         page=page,
-        counts=registrations.counts_by_event(e.id for e in page.items),
+        counts=queries.counts_by_event(e.id for e in page.items),
         statuses=REGISTRATION_STATUS_LABELS,
     )
 
@@ -104,12 +105,12 @@ def index(slug):
     event = visible_event_or_404(slug)
     filters = _list_filters()
     page = db.paginate(
-        registrations.registration_query(event, **filters),
+        queries.registration_query(event, **filters),
         per_page=PER_PAGE,
         max_per_page=200,
         error_out=False,
     )
-    counts = registrations.status_counts(event)
+    counts = queries.status_counts(event)
     return render_template(
         "participants/registrations/index.html",
         event=event,
@@ -118,10 +119,10 @@ def index(slug):
         group_arg=request.args.get("group", ""),
         counts=counts,
         total=sum(counts.values()),
-        seats=sum(counts[s] for s in registrations.SEAT_STATUSES),
-        seat_statuses=registrations.SEAT_STATUSES,  # only these get a badge
+        seats=sum(counts[s] for s in core.SEAT_STATUSES),
+        seat_statuses=core.SEAT_STATUSES,  # only these get a badge
         opds=active_opds(),
-        groups=registrations.event_groups(event),
+        groups=queries.event_groups(event),
         statuses=REGISTRATION_STATUS_LABELS,
         roles=ROLE_LABELS,
         bulk_form=BulkForm(),
@@ -150,7 +151,7 @@ def bulk(slug):
     else:
         kwargs["group"] = form.group.data or ""
     try:
-        changed = registrations.bulk_update(event, form.ids.data, **kwargs)
+        changed = changes.bulk_update(event, form.ids.data, **kwargs)
     except RegistrationError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
@@ -194,7 +195,7 @@ def _render_invite(event, people_form=None, opds_form=None, rule_form=None, stat
     found, registered = [], set()
     if search:
         found = db.session.scalars(services.people_query(search).limit(SEARCH_LIMIT)).all()
-        registered = registrations.registered_person_ids(event, (p.id for p in found))
+        registered = queries.registered_person_ids(event, (p.id for p in found))
     opds_form = opds_form or InviteOpdsForm(prefix="opds")
     tree = _opd_tree()
     opds_form.opd_ids.choices = [(opd.id, opd.name) for opd, _d, _n in tree]
@@ -208,9 +209,9 @@ def _render_invite(event, people_form=None, opds_form=None, rule_form=None, stat
         opds_form=opds_form,
         rule_form=rule_form or InviteRuleForm(prefix="rule"),
         tree=tree,
-        sizes=registrations.rule_sizes(),
-        groups=registrations.event_groups(event),
-        seats_left=registrations.seats_left(event),
+        sizes=rules.rule_sizes(),
+        groups=queries.event_groups(event),
+        seats_left=core.seats_left(event),
         rules=INVITE_RULE_LABELS,
         levels=LEVEL_LABELS,
     ), status
@@ -224,7 +225,7 @@ def invite(slug):
 
 def _do_invite(event, person_ids, form, source):
     try:
-        result = registrations.invite(
+        result = invitations.invite(
             event, person_ids, role=form.role.data, group=form.group.data or "", source=source
         )
         db.session.commit()
@@ -259,7 +260,7 @@ def invite_opds(slug):
     form = InviteOpdsForm(prefix="opds")
     form.opd_ids.choices = [(opd.id, opd.name) for opd in active_opds()]
     if form.validate_on_submit():
-        people = registrations.people_of_opds(form.opd_ids.data, form.include_children.data)
+        people = rules.people_of_opds(form.opd_ids.data, form.include_children.data)
         names = ", ".join(
             str(o) for o in active_opds() if o.id in set(form.opd_ids.data)
         )  # for the audit trail
@@ -279,7 +280,7 @@ def invite_rule(slug):
         source = str(INVITE_RULE_LABELS[rule])
         if rule == "level":
             source = f"{source}: {LEVEL_LABELS[level]}"
-        done = _do_invite(event, registrations.people_by_rule(rule, level), form, source)
+        done = _do_invite(event, rules.people_by_rule(rule, level), form, source)
         if done is not None:
             return done
     return _render_invite(event, rule_form=form, status=422)
@@ -311,9 +312,9 @@ def _render_edit(event, registration, form=None, delegate_form=None, status=200)
         delegate_form=delegate_form,
         search=search,
         found=found,
-        registered=registrations.registered_person_ids(event, (p.id for p in found)),
-        active_delegates=registrations.active_delegates(registration),
-        groups=registrations.event_groups(event),
+        registered=queries.registered_person_ids(event, (p.id for p in found)),
+        active_delegates=changes.active_delegates(registration),
+        groups=queries.event_groups(event),
         personal_url=url_for("personal.page", token=registration.link_token, _external=True),
         statuses=REGISTRATION_STATUS_LABELS,
         roles=ROLE_LABELS,
@@ -336,7 +337,7 @@ def edit(slug, registration_id):
     if form.validate_on_submit():
         status = form.status.data
         try:
-            registrations.update_registration(
+            changes.update_registration(
                 registration,
                 role=form.role.data,
                 group=form.group.data or "",
@@ -369,9 +370,9 @@ def delegate(slug, registration_id):
             if person is None:
                 raise RegistrationError(_("Orang yang dipilih tidak ditemukan di direktori."))
             # set_delegate refuses inactive people.
-            delegate = registrations.set_delegate(registration, person, note=form.note.data or "")
+            delegate = delegates.set_delegate(registration, person, note=form.note.data or "")
         else:
-            delegate = registrations.set_delegate(
+            delegate = delegates.set_delegate(
                 registration,
                 new_person={
                     "name": form.name.data,
@@ -422,7 +423,7 @@ def undo_delegate(slug, registration_id):
     return _action(
         slug,
         registration_id,
-        registrations.undo_delegate,
+        delegates.undo_delegate,
         lambda r: _("Perwakilan %(name)s dibatalkan.", name=r.person.name),
     )
 
@@ -433,7 +434,7 @@ def cancel(slug, registration_id):
     return _action(
         slug,
         registration_id,
-        registrations.cancel,
+        changes.cancel,
         lambda r: _("Registrasi %(name)s dibatalkan.", name=r.person.name),
     )
 

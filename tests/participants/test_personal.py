@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from agenda import services
 from app.extensions import db
-from participants import passes, registrations
+from participants import passes
 from participants.models import Person, Registration
+from participants.registrations import changes
 
 ZBARIMG = shutil.which("zbarimg") or "/usr/bin/zbarimg"  # Debian zbar-tools
 
@@ -304,7 +305,7 @@ def test_the_answer_needs_the_forms_csrf_token(client, retreat):
 
 def test_a_cancelled_registration_says_so_plainly(client, retreat):
     head = retreat["head"]
-    registrations.cancel(head)
+    changes.cancel(head)
     db.session.commit()
     html = client.get(f"/p/{head.link_token}/").get_data(as_text=True)
     page = text_of(html)

@@ -8,8 +8,9 @@ from sqlalchemy import func, insert, select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from participants import passes, registrations
+from participants import passes
 from participants.models import Person, Registration, new_token
+from participants.registrations import changes, core, delegates, invitations, rules
 
 from .conftest import nip_for
 
@@ -496,9 +497,9 @@ def test_a_delegate_already_registered_in_their_own_right_is_refused(
 def test_cancelling_a_delegated_head_cancels_the_delegate_too(make_event, make_registration, city):
     event = make_event("sm-iv")
     head = make_registration(event, city["kadinkes"])
-    delegate = registrations.set_delegate(head, city["sekdinkes"])
+    delegate = delegates.set_delegate(head, city["sekdinkes"])
     db.session.commit()
-    registrations.cancel(head)
+    changes.cancel(head)
     db.session.commit()
     assert (head.status, delegate.status) == ("cancelled", "cancelled")
 
@@ -509,8 +510,8 @@ def test_a_cancelled_delegate_cannot_be_reactivated_beside_the_new_one(
     organiser = login_as("organiser")
     event = make_event("sm-iv")
     head = make_registration(event, city["kadinkes"])
-    first = registrations.set_delegate(head, city["sekdinkes"])
-    registrations.set_delegate(head, city["kabid"])
+    first = delegates.set_delegate(head, city["sekdinkes"])
+    delegates.set_delegate(head, city["kabid"])
     db.session.commit()
     organiser.submit(
         "/manage/events/sm-iv/registrations/bulk",
@@ -610,7 +611,7 @@ def test_the_list_runs_the_same_number_of_queries_for_20_and_1000_registrations(
     )
     db.session.add(head)
     db.session.commit()
-    registrations.set_delegate(head, make_person("Aaron Wakil", opd=opd))
+    delegates.set_delegate(head, make_person("Aaron Wakil", opd=opd))
     db.session.commit()
 
     def measure():
@@ -782,7 +783,7 @@ def test_invite_service_bulk_inserts_a_thousand_people_quickly(make_event, count
     db.session.commit()
     started = time.perf_counter()
     with count_queries() as counter:
-        result = registrations.invite(event, registrations.officials_of_level("fungsional"))
+        result = invitations.invite(event, rules.officials_of_level("fungsional"))
         db.session.commit()
     assert result.added == 1000
     assert time.perf_counter() - started < 3
@@ -895,11 +896,11 @@ def test_a_bulk_answer_for_a_head_and_its_delegates_leaves_one_seat(
     organiser = login_as("organiser")
     event = make_event("sm-iv", capacity=1)
     head = make_registration(event, city["kadinkes"])
-    registrations.set_delegate(head, city["kabid"])  # an earlier delegate, now cancelled
-    registrations.set_delegate(head, city["sekdinkes"])
+    delegates.set_delegate(head, city["kabid"])  # an earlier delegate, now cancelled
+    delegates.set_delegate(head, city["sekdinkes"])
     db.session.commit()
     chosen = registered(event)
-    assert registrations.seats_taken(event) == 1
+    assert core.seats_taken(event) == 1
 
     response = organiser.submit(
         "/manage/events/sm-iv/registrations/bulk",
@@ -910,7 +911,7 @@ def test_a_bulk_answer_for_a_head_and_its_delegates_leaves_one_seat(
     assert chosen["dr. Aditya Prasetyo, M.Kes."].status == status
     assert chosen["Sri Rahayu, S.KM."].status == "cancelled"
     assert chosen["Bagus Santoso, S.KM."].status == "cancelled"
-    assert registrations.seats_taken(event) == 1  # within the capacity of 1
+    assert core.seats_taken(event) == 1  # within the capacity of 1
 
 
 def test_a_bulk_change_cannot_bring_back_an_old_delegate_beside_the_active_one(
@@ -919,8 +920,8 @@ def test_a_bulk_change_cannot_bring_back_an_old_delegate_beside_the_active_one(
     organiser = login_as("organiser")
     event = make_event("sm-iv")
     head = make_registration(event, city["kadinkes"])
-    first = registrations.set_delegate(head, city["kabid"])
-    second = registrations.set_delegate(head, city["sekdinkes"])
+    first = delegates.set_delegate(head, city["kabid"])
+    second = delegates.set_delegate(head, city["sekdinkes"])
     db.session.commit()
     organiser.submit(
         "/manage/events/sm-iv/registrations/bulk",
@@ -979,7 +980,7 @@ def test_the_capacity_check_locks_the_event_before_counting(make_event, make_per
     event = make_event("rakor", capacity=5)
     person = make_person()
     with count_queries() as counter:
-        registrations.invite(event, [person.id])
+        invitations.invite(event, [person.id])
     statements = [" ".join(s.split()) for s in counter.statements]
     lock = next(i for i, s in enumerate(statements) if s.startswith("SELECT event.capacity"))
     count = next(i for i, s in enumerate(statements) if s.startswith("SELECT count(*)"))
