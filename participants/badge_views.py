@@ -18,15 +18,13 @@ from collections.abc import Iterator, Sequence
 from flask import Blueprint, Response, abort
 
 from agenda.permissions import visible_event_or_404
-from app.auth.models import ADMIN, ORGANISER
-from app.auth.permissions import permission_required, roles
+from app.auth.permissions import permission_required
 from app.tabular import table_response
 from participants import badges as services
 
 bp = Blueprint("badges", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
 
-roles("badges.print", ADMIN, ORGANISER)
 
 PDF_SIGNATURE = b"%PDF-"  # how every PDF file starts
 CHUNK = 256 * 1024

@@ -3,6 +3,7 @@ from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     RadioField,
@@ -228,3 +229,64 @@ class RsvpForm(Form):
                 self.delegate_phone.errors.append(_l("Isi telepon atau email wakil."))
                 ok = False
         return ok
+
+
+class LetterForm(Form):
+    number = StringField(
+        _l("Nomor surat"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Contoh: 005/123/422.010/2025"),
+    )
+    nature = StringField(_l("Sifat"), validators=[Optional(), Length(max=50)])
+    attachment = StringField(
+        _l("Lampiran"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Untuk surat per OPD (berisi daftar undangan), mis. 1 (satu) berkas."),
+    )
+    subject = StringField(_l("Perihal"), validators=[DataRequired(), Length(max=200)])
+    place = StringField(
+        _l("Tempat surat"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Kota tempat surat dibuat, mis. Batu."),
+    )
+    letter_date = DateField(
+        _l("Tanggal surat"),
+        validators=[Optional()],
+        description=_l("Kosongkan untuk memakai tanggal hari pencetakan."),
+    )
+    opening = TextAreaField(
+        _l("Paragraf pembuka"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Kosongkan untuk teks baku \u201cDalam rangka pelaksanaan …\u201d."),
+    )
+    closing = TextAreaField(
+        _l("Paragraf penutup"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Kosongkan untuk teks baku \u201cDemikian undangan ini …\u201d."),
+    )
+    dress_code = StringField(
+        _l("Pakaian"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Mis. Batik lengan panjang. Kosongkan bila tidak perlu dicantumkan."),
+    )
+    signatory_position = TextAreaField(
+        _l("Jabatan penanda tangan"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Satu baris per baris cetak, mis. a.n. WALI KOTA BATU / SEKRETARIS DAERAH"),
+    )
+    signatory_name = StringField(
+        _l("Nama penanda tangan"), validators=[Optional(), Length(max=200)]
+    )
+    signatory_rank = StringField(
+        _l("Pangkat"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Mis. Pembina Utama Muda (IV/c)"),
+    )
+    signatory_nip = StringField(_l("NIP penanda tangan"), validators=[Optional(), Length(max=40)])
+
+    def validate_signatory_nip(self, field):
+        if field.data and field.data.strip():
+            try:
+                field.data = check_nip(field.data)
+            except NipError as exc:
+                raise ValidationError(str(exc)) from exc

@@ -20,22 +20,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
-from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from agenda.models import Event
 from agenda.permissions import visible_event_or_404
 from agenda.presenters import latest_published
 from agenda.views import event_link
-from app.auth.models import ADMIN, ORGANISER
-from app.auth.permissions import permission_required, roles
+from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
-from app.forms import ActionForm, Form
+from app.forms import ActionForm
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
 from app.urls import redirect_back
 from participants import letters
+from participants.forms import LetterForm
 from participants.mail import delivery, outbox
 from participants.mail.facts import event_facts
 from participants.mail.whatsapp import whatsapp_link, whatsapp_text
@@ -46,13 +44,11 @@ from participants.models import (
     Person,
     Registration,
 )
-from participants.nip import NipError, format_nip, validate_nip
+from participants.nip import format_nip
 from participants.services import person_search_clause
 
 bp = Blueprint("outbox", __name__, template_folder="templates")
 
-roles("outbox.view", ADMIN, ORGANISER)
-roles("outbox.manage", ADMIN, ORGANISER)
 nav_item(45, _l("Kotak keluar"), "outbox.index", "outbox.view")
 event_link(20, _l("Undangan email"), "outbox.event_outbox", "outbox.view")
 event_link(30, _l("Surat undangan"), "outbox.letter_settings", "outbox.view")
@@ -328,67 +324,6 @@ def whatsapp(slug):
 
 
 # --- invitation letters ---------------------------------------------------------------------------
-
-
-class LetterForm(Form):
-    number = StringField(
-        _l("Nomor surat"),
-        validators=[Optional(), Length(max=100)],
-        description=_l("Contoh: 005/123/422.010/2025"),
-    )
-    nature = StringField(_l("Sifat"), validators=[Optional(), Length(max=50)])
-    attachment = StringField(
-        _l("Lampiran"),
-        validators=[Optional(), Length(max=100)],
-        description=_l("Untuk surat per OPD (berisi daftar undangan), mis. 1 (satu) berkas."),
-    )
-    subject = StringField(_l("Perihal"), validators=[DataRequired(), Length(max=200)])
-    place = StringField(
-        _l("Tempat surat"),
-        validators=[Optional(), Length(max=100)],
-        description=_l("Kota tempat surat dibuat, mis. Batu."),
-    )
-    letter_date = DateField(
-        _l("Tanggal surat"),
-        validators=[Optional()],
-        description=_l("Kosongkan untuk memakai tanggal hari pencetakan."),
-    )
-    opening = TextAreaField(
-        _l("Paragraf pembuka"),
-        validators=[Optional(), Length(max=2000)],
-        description=_l("Kosongkan untuk teks baku \u201cDalam rangka pelaksanaan …\u201d."),
-    )
-    closing = TextAreaField(
-        _l("Paragraf penutup"),
-        validators=[Optional(), Length(max=2000)],
-        description=_l("Kosongkan untuk teks baku \u201cDemikian undangan ini …\u201d."),
-    )
-    dress_code = StringField(
-        _l("Pakaian"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Mis. Batik lengan panjang. Kosongkan bila tidak perlu dicantumkan."),
-    )
-    signatory_position = TextAreaField(
-        _l("Jabatan penanda tangan"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Satu baris per baris cetak, mis. a.n. WALI KOTA BATU / SEKRETARIS DAERAH"),
-    )
-    signatory_name = StringField(
-        _l("Nama penanda tangan"), validators=[Optional(), Length(max=200)]
-    )
-    signatory_rank = StringField(
-        _l("Pangkat"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Mis. Pembina Utama Muda (IV/c)"),
-    )
-    signatory_nip = StringField(_l("NIP penanda tangan"), validators=[Optional(), Length(max=40)])
-
-    def validate_signatory_nip(self, field):
-        if field.data and field.data.strip():
-            try:
-                field.data = validate_nip(field.data)
-            except NipError as exc:
-                raise ValidationError(str(exc)) from exc
 
 
 @bp.route("/manage/events/<slug>/letter", methods=["GET", "POST"])

@@ -1,3 +1,5 @@
+"""Who may do what in participants (the rules every view and template asks through ``can``)."""
+
 from app.auth.models import ADMIN, OPERATOR, ORGANISER, VIEWER
 from app.auth.permissions import roles
 
@@ -6,3 +8,7 @@ roles("people.manage", ADMIN, ORGANISER)
 # Registrations: organisers manage them; operators (check-in) and viewers (pimpinan) read the list.
 roles("registrations.view", ADMIN, ORGANISER, OPERATOR, VIEWER)
 roles("registrations.manage", ADMIN, ORGANISER)
+# Mail, letters and badges speak for the organiser: organisers only.
+roles("outbox.view", ADMIN, ORGANISER)
+roles("outbox.manage", ADMIN, ORGANISER)
+roles("badges.print", ADMIN, ORGANISER)

@@ -142,16 +142,8 @@ def bulk(slug):
             for error in errors:
                 flash(error, "danger")
         return redirect_back(back)
-    action = form.action.data
-    kwargs = {}
-    if action.startswith("status:"):
-        kwargs["status"] = action.split(":", 1)[1]
-    elif action.startswith("role:"):
-        kwargs["role"] = action.split(":", 1)[1]
-    else:
-        kwargs["group"] = form.group.data or ""
     try:
-        changed = changes.bulk_update(event, form.ids.data, **kwargs)
+        changed = changes.bulk_action(event, form.ids.data, form.action.data, form.group.data)
     except RegistrationError as exc:
         db.session.rollback()
         flash(str(exc), "danger")

@@ -131,6 +131,19 @@ def _selection(event: Event, ids) -> list[Registration]:
     return found
 
 
+def bulk_action(event: Event, ids, action: str, group: str = "") -> int:
+    """Apply a bulk action as the list's menu names it: ``status:<status>``, ``role:<role>``
+    or ``group`` (with the group typed beside it). Returns how many registrations changed."""
+    kind, _sep, value = action.partition(":")
+    if kind == "status" and value:
+        return bulk_update(event, ids, status=value)
+    if kind == "role" and value:
+        return bulk_update(event, ids, role=value)
+    if action == "group":
+        return bulk_update(event, ids, group=(group or "").strip())
+    raise RegistrationError(_("Tindakan tidak dikenal."))
+
+
 def bulk_update(event: Event, ids, *, status=None, role=None, group=None) -> int:
     """Apply one change to the selected registrations of ``event`` (all or nothing, one audit
     entry). Returns how many registrations changed."""

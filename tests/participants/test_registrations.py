@@ -351,6 +351,25 @@ def test_bulk_status_group_and_role_for_a_selection_with_one_audit_entry_each(
     assert len(batch_entries()) == 3
 
 
+def test_a_bulk_action_is_read_by_the_service_and_nonsense_changes_nothing(
+    make_event, make_registration, city
+):
+    event = make_event("retret")
+    a = make_registration(event, city["kadinkes"])
+    assert changes.bulk_action(event, [a.id], "group", "  Kelompok B ") == 1
+    assert a.group == "Kelompok B"
+    assert changes.bulk_action(event, [a.id], "role:panitia") == 1 and a.role == "panitia"
+    for action, message in [
+        ("hapus-semua", "Tindakan tidak dikenal."),
+        ("status:", "Tindakan tidak dikenal."),
+        ("status:delegated", "Status tidak dapat dipilih langsung."),
+        ("role:raja", "Peran tidak dikenal."),
+    ]:
+        with pytest.raises(core.RegistrationError, match=message):
+            changes.bulk_action(event, [a.id], action)
+    assert (a.status, a.role, a.group) == ("invited", "panitia", "Kelompok B")
+
+
 def test_bulk_action_only_touches_registrations_of_this_event(
     login_as, make_event, make_registration, city
 ):
