@@ -30,8 +30,8 @@ from app.auth import services as users  # noqa: E402
 from app.auth.models import User  # noqa: E402
 from app.demo import DEMO_OPDS, seed_opds  # noqa: E402
 from app.extensions import db  # noqa: E402
+from participants.directory.spreadsheets import IMPORT_COLUMNS  # noqa: E402
 from participants.models import Person  # noqa: E402
-from participants.services import IMPORT_COLUMNS  # noqa: E402
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "sinergi_bench_people"

@@ -33,6 +33,7 @@ from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
 from app.urls import redirect_back
 from participants import letters
+from participants.directory.people import person_search_clause
 from participants.forms import LetterForm
 from participants.mail import delivery, outbox
 from participants.mail.facts import event_facts
@@ -45,7 +46,6 @@ from participants.models import (
     Registration,
 )
 from participants.nip import format_nip
-from participants.services import person_search_clause
 
 bp = Blueprint("outbox", __name__, template_folder="templates")
 

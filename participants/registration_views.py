@@ -26,7 +26,8 @@ from app.forms import ActionForm
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
 from app.urls import redirect_back
-from participants import passes, services
+from participants import passes
+from participants.directory.people import people_query
 from participants.forms import (
     BULK_ACTIONS,
     INVITE_RULE_LABELS,
@@ -186,7 +187,7 @@ def _render_invite(event, people_form=None, opds_form=None, rule_form=None, stat
     search = request.args.get("q", "").strip()
     found, registered = [], set()
     if search:
-        found = db.session.scalars(services.people_query(search).limit(SEARCH_LIMIT)).all()
+        found = db.session.scalars(people_query(search).limit(SEARCH_LIMIT)).all()
         registered = queries.registered_person_ids(event, (p.id for p in found))
     opds_form = opds_form or InviteOpdsForm(prefix="opds")
     tree = _opd_tree()
@@ -292,7 +293,7 @@ def _render_edit(event, registration, form=None, delegate_form=None, status=200)
     search = request.args.get("q", "").strip()
     found = []
     if search:
-        found = db.session.scalars(services.people_query(search).limit(SEARCH_LIMIT)).all()
+        found = db.session.scalars(people_query(search).limit(SEARCH_LIMIT)).all()
     delegate_form = delegate_form or _delegate_form()
     if request.method == "GET" and not delegate_form.opd_id.data:
         delegate_form.opd_id.data = registration.person.opd_id or 0

@@ -22,7 +22,7 @@ from app.forms import ActionForm
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
 from app.tabular import TableError, read_table, table_response
-from participants import services
+from participants.directory import people, spreadsheets
 from participants.forms import LEVEL_LABELS, ImportForm, PersonForm
 from participants.models import Person
 from participants.nip import format_nip
@@ -70,7 +70,7 @@ def _filters():
 def index():
     search, opd_id, level, status = _filters()
     page = db.paginate(
-        services.people_query(search, opd_id, level, status), per_page=PER_PAGE, max_per_page=100
+        people.people_query(search, opd_id, level, status), per_page=PER_PAGE, max_per_page=100
     )
     return render_template(
         "participants/people/index.html",
@@ -99,8 +99,8 @@ def edit(person_id=None):
     if form.validate_on_submit():
         nip = form.nip.data or None
         email = (form.email.data or "").strip().lower() or None
-        same_nip = services.get_by_nip(nip) if nip else None
-        same_email = services.get_by_email(email) if email else None
+        same_nip = people.get_by_nip(nip) if nip else None
+        same_email = people.get_by_email(email) if email else None
         if same_nip is not None and same_nip is not person:
             form.nip.errors.append(
                 _(
@@ -114,7 +114,7 @@ def edit(person_id=None):
                 _("Email %(email)s sudah dipakai %(name)s.", email=email, name=same_email.name)
             )
         else:
-            person = services.save_person(
+            person = people.save_person(
                 person or Person(),
                 nip=nip,
                 name=form.name.data.strip(),
@@ -138,7 +138,7 @@ def edit(person_id=None):
 def toggle_active(person_id):
     person = db.get_or_404(Person, person_id)
     if ActionForm().validate_on_submit():
-        services.set_active(person, not person.active)
+        people.set_active(person, not person.active)
         db.session.commit()
         if person.active:
             flash(_("%(name)s diaktifkan kembali.", name=person.name), "success")
@@ -166,7 +166,7 @@ def _read_staged_rows():
     token, filename = staged
     try:
         data = uploads.read_staged(IMPORT_AREA, token)
-        return filename, read_table(data, services.REQUIRED_COLUMNS)
+        return filename, read_table(data, spreadsheets.REQUIRED_COLUMNS)
     except (FileNotFoundError, TableError):
         session.pop(_SESSION_KEY, None)
         return None, None
@@ -181,19 +181,19 @@ def import_people():
         filename = (upload.filename or "")[-200:]  # only shown and used for its type
         data = upload.read()
         try:
-            rows = read_table(data, services.REQUIRED_COLUMNS)
+            rows = read_table(data, spreadsheets.REQUIRED_COLUMNS)
         except TableError as exc:
             form.file.errors.append(str(exc))
         else:
             if not rows:
                 form.file.errors.append(_("Berkas tidak berisi baris data."))
-            elif len(rows) > services.MAX_IMPORT_ROWS:
+            elif len(rows) > spreadsheets.MAX_IMPORT_ROWS:
                 form.file.errors.append(
                     _(
                         "Berkas berisi %(count)s baris; paling banyak %(limit)s baris per impor. "
                         "Bagi berkas menjadi beberapa bagian.",
                         count=number(len(rows)),
-                        limit=number(services.MAX_IMPORT_ROWS),
+                        limit=number(spreadsheets.MAX_IMPORT_ROWS),
                     )
                 )
             else:
@@ -206,7 +206,7 @@ def import_people():
     return render_template(
         "participants/people/import.html",
         form=form,
-        columns=services.IMPORT_COLUMNS,
+        columns=spreadsheets.IMPORT_COLUMNS,
         levels=LEVEL_LABELS,
     )
 
@@ -237,7 +237,7 @@ def import_preview():
     if rows is None:
         flash(_("Tidak ada berkas impor yang menunggu. Unggah berkas terlebih dahulu."), "warning")
         return redirect(url_for("people.import_people"))
-    return _render_preview(filename, services.plan_import(rows))
+    return _render_preview(filename, spreadsheets.plan_import(rows))
 
 
 @bp.post("/import/confirm")
@@ -253,7 +253,7 @@ def import_confirm():
         # Another tab uploaded a different file since this preview was shown.
         flash(_("Berkas impor telah diganti. Periksa pratinjau ini sebelum menyimpan."), "warning")
         return redirect(url_for("people.import_preview"))
-    plan = services.plan_import(rows)  # again: the directory may have changed since preview
+    plan = spreadsheets.plan_import(rows)  # again: the directory may have changed since preview
     if not plan.ok:
         db.session.rollback()
         return _render_preview(filename, plan), 422
@@ -261,7 +261,7 @@ def import_confirm():
         db.session.rollback()
         warning = _("Direktori berubah sejak pratinjau ditampilkan. Periksa lagi lalu simpan.")
         return _render_preview(filename, plan, warning), 409
-    created, updated = services.apply_import(plan, filename)
+    created, updated = spreadsheets.apply_import(plan, filename)
     db.session.commit()
     uploads.discard_staged(IMPORT_AREA, session.pop(_SESSION_KEY)["token"])
     flash(
@@ -291,12 +291,14 @@ def import_cancel():
 @bp.get("/template.<any(xlsx, csv):fmt>")
 @permission_required("people.manage")
 def template(fmt):
-    return table_response("templat-pejabat", fmt, services.IMPORT_COLUMNS, services.TEMPLATE_ROWS)
+    return table_response(
+        "templat-pejabat", fmt, spreadsheets.IMPORT_COLUMNS, spreadsheets.TEMPLATE_ROWS
+    )
 
 
 @bp.get("/export.<any(xlsx, csv):fmt>")
 @permission_required("people.view")
 def export(fmt):
     search, opd_id, level, status = _filters()
-    header, rows = services.export_rows(services.people_query(search, opd_id, level, status))
+    header, rows = spreadsheets.export_rows(people.people_query(search, opd_id, level, status))
     return table_response("pejabat", fmt, header, rows)

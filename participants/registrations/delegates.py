@@ -7,13 +7,13 @@ from app.audit.services import record
 from app.extensions import db
 from app.timeutil import utcnow
 from participants import passes
+from participants.directory.people import get_by_email, save_person
 from participants.models import (
     Person,
     Registration,
 )
 from participants.registrations.changes import active_delegates, set_status
 from participants.registrations.core import RegistrationError, check_capacity, holds_seat
-from participants.services import get_by_email, save_person
 
 # --- delegates --------------------------------------------------------------------------------
 

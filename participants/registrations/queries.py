@@ -8,13 +8,13 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from agenda.models import Event
 from agenda.models import Session as AgendaSession
 from app.extensions import db
+from participants.directory.people import person_search_clause
 from participants.models import (
     REGISTRATION_ROLES,
     REGISTRATION_STATUSES,
     Person,
     Registration,
 )
-from participants.services import person_search_clause
 
 # --- the list --------------------------------------------------------------------------------
 

@@ -9,11 +9,11 @@ from openpyxl import Workbook
 from sqlalchemy import insert
 
 from app.extensions import db
-from participants import services
+from participants.directory import spreadsheets
 from participants.models import Person
 
 VALID_NIP = "198609262015051001"
-HEADER = services.IMPORT_COLUMNS
+HEADER = spreadsheets.IMPORT_COLUMNS
 
 
 def nip_for(n: int, sex: int = 1) -> str:

@@ -3,7 +3,7 @@
 import pytest
 
 from app.extensions import db
-from participants import services
+from participants.directory import people
 from participants.models import Person, Registration
 
 
@@ -13,7 +13,7 @@ def make_person():
 
     def make(name=None, nip=None, level="administrator", opd=None, email=None, **fields):
         n = next(counter)
-        person = services.save_person(
+        person = people.save_person(
             Person(),
             nip=nip,
             name=name or f"Pejabat {n}, S.Sos.",
