@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.extensions import db
-from participants import passes
+from participants.documents import passes
 from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
 from participants.registrations import changes, delegates, personal_agenda
 from participants.registrations.core import RegistrationError

@@ -27,7 +27,9 @@ from participants.forms import LEVEL_LABELS, ImportForm, PersonForm
 from participants.models import Person
 from participants.nip import format_nip
 
-bp = Blueprint("people", __name__, url_prefix="/people", template_folder="templates")
+bp = Blueprint(
+    "people", __name__, url_prefix="/people", template_folder="../templates"
+)  # participants/templates
 nav_item(30, _l("Pejabat"), "people.index", "people.view")
 
 PER_PAGE = 50

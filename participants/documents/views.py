@@ -1,7 +1,7 @@
 """Badges as PDF and the participant list as XLSX (see DESIGN.md "Contracts").
 
 - ``GET /events/<slug>/badges.pdf``: the badges of everyone expected to attend (invited,
-  confirmed, delegates; see ``participants.badges``), organisers and admins only.
+  confirmed, delegates; see ``participants.documents.badges``), organisers and admins only.
 - ``GET /events/<slug>/registrations/<id>/badge.pdf``: one registration's badge, only while
   it holds a seat (the batch's rule); a declined, cancelled or delegated registration has no
   badge (404), so no live pass is printed for someone who is not coming.
@@ -20,9 +20,9 @@ from flask import Blueprint, Response, abort
 from agenda.permissions import visible_event_or_404
 from app.auth.permissions import permission_required
 from app.tabular import table_response
-from participants import badges as services
+from participants.documents import badges as services
 
-bp = Blueprint("badges", __name__, template_folder="templates")
+bp = Blueprint("badges", __name__, template_folder="../templates")  # participants/templates
 log = logging.getLogger(__name__)
 
 

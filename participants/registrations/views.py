@@ -26,8 +26,8 @@ from app.forms import ActionForm
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
 from app.urls import redirect_back
-from participants import passes
 from participants.directory.people import people_query
+from participants.documents import passes
 from participants.forms import (
     BULK_ACTIONS,
     INVITE_RULE_LABELS,
@@ -45,7 +45,7 @@ from participants.models import Person
 from participants.registrations import changes, core, delegates, invitations, queries, rules
 from participants.registrations.core import RegistrationError
 
-bp = Blueprint("registrations", __name__, template_folder="templates")
+bp = Blueprint("registrations", __name__, template_folder="../templates")  # participants/templates
 nav_item(25, _l("Peserta acara"), "registrations.events", "registrations.view")
 event_link(10, _l("Peserta"), "registrations.index", "registrations.view")
 

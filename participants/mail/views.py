@@ -32,8 +32,8 @@ from app.forms import ActionForm
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
 from app.urls import redirect_back
-from participants import letters
 from participants.directory.people import person_search_clause
+from participants.documents import letters
 from participants.forms import LetterForm
 from participants.mail import delivery, outbox
 from participants.mail.facts import event_facts
@@ -47,7 +47,7 @@ from participants.models import (
 )
 from participants.nip import format_nip
 
-bp = Blueprint("outbox", __name__, template_folder="templates")
+bp = Blueprint("outbox", __name__, template_folder="../templates")  # participants/templates
 
 nav_item(45, _l("Kotak keluar"), "outbox.index", "outbox.view")
 event_link(20, _l("Undangan email"), "outbox.event_outbox", "outbox.view")
