@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from agenda import services
+from agenda import services, versions
 from agenda.models import AgendaVersion, Event
 from agenda.permissions import visible_event_or_404
 from app.auth.permissions import can
@@ -30,7 +30,7 @@ def events():
     )
     return jsonify(
         events=[
-            {**services.event_dict(event), "status": event.status, "version": latest.get(event.id)}
+            {**versions.event_dict(event), "status": event.status, "version": latest.get(event.id)}
             for event in rows
         ]
     )
@@ -45,9 +45,9 @@ def sessions(slug):
     if version is not None:
         snapshot, number = version.snapshot, version.number
     elif can(current_user, "agenda.manage"):
-        snapshot, number = services.build_snapshot(event, None), None
+        snapshot, number = versions.build_snapshot(event, None), None
     else:  # visible but never published: nothing official to show yet
-        snapshot, number = {"event": services.event_dict(event), "sessions": []}, None
+        snapshot, number = {"event": versions.event_dict(event), "sessions": []}, None
     return jsonify(
         event={**snapshot["event"], "status": event.status},
         version=number,

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from agenda import services
+from agenda import services, versions
 from agenda.models import Event, Room, Session, Speaker
 from app.demo_steps import demo_step
 from app.extensions import db
@@ -426,7 +426,7 @@ def seed_events(echo):
         series=f"Strategic Meeting {year}",
     )
     if past is not None:
-        services.publish(past, note="Susunan acara final")
+        versions.publish(past, note="Susunan acara final")
         services.set_status(past, "closed")
     rakor = _create(
         "rakor-program-prioritas",
@@ -439,7 +439,7 @@ def seed_events(echo):
         speakers,
     )
     if rakor is not None:
-        services.publish(rakor)
+        versions.publish(rakor)
     retreat = _create(
         "retret-kepemimpinan-asn",
         f"Retret Kepemimpinan ASN Pemerintah Kota Batu {year}",
@@ -451,7 +451,7 @@ def seed_events(echo):
         speakers,
     )
     if retreat is not None:
-        services.publish(retreat, note="Versi awal")
+        versions.publish(retreat, note="Versi awal")
         # A realistic change after publication: BKN's session moves to the afternoon slot.
         sessions = {s.title: s for s in services.live_sessions(retreat)}
         bkn = sessions["Manajemen ASN dan sistem merit"]
@@ -459,6 +459,6 @@ def seed_events(echo):
         bkn_start, province_start = bkn.starts_at, province.starts_at
         services.move_session(bkn, starts_at=province_start, room_id=bkn.room_id)
         services.move_session(province, starts_at=bkn_start, room_id=province.room_id)
-        services.publish(retreat, note="Sesi Kepala BKN dipindah ke siang hari")
+        versions.publish(retreat, note="Sesi Kepala BKN dipindah ke siang hari")
     count = db.session.scalar(select(db.func.count()).select_from(Event))
     echo(f"Events: {count} (Strategic Meeting III, Rapat Koordinasi, Retret Kepemimpinan ASN)")

@@ -1,6 +1,6 @@
 """iCalendar (RFC 5545) from published agenda snapshots.
 
-The event's whole calendar is built once per published version (see services.publish) and
+The event's whole calendar is built once per published version (see versions.publish) and
 served as stored text; the zone block (VTIMEZONE) is built once per zone per process.
 """
 

@@ -1,7 +1,7 @@
 """What the public agenda pages, print view, PDF and feeds show.
 
 Everything here reads a published snapshot (``AgendaVersion.snapshot``, see
-``services.build_snapshot``) — or, for organisers looking at a draft, the same shape built
+``versions.build_snapshot``) — or, for organisers looking at a draft, the same shape built
 from the live sessions — so a page costs a constant number of queries however long the agenda.
 Times in a snapshot are naive UTC ISO strings; they are shown in the event's zone.
 """
@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import defer, joinedload, load_only
 
-from agenda import services
+from agenda import services, versions
 from agenda.forms import (  # the labels the organiser pages use too
     EVENT_KIND_LABELS,
     SESSION_KIND_LABELS,
@@ -203,8 +203,8 @@ def agenda_source(event: Event, user) -> AgendaSource:
     """Drafts (seen only by organisers) preview the live sessions; otherwise the latest
     published snapshot is shown."""
     if event.status == "draft":
-        sessions = [services.session_dict(s) for s in services.live_sessions(event)]
-        header = header_from_snapshot(services.event_dict(event))
+        sessions = [versions.session_dict(s) for s in services.live_sessions(event)]
+        header = header_from_snapshot(versions.event_dict(event))
         return AgendaSource(event, None, build_layout(header, sessions), preview=True)
     version = latest_published(event, with_snapshot=False)
     if version is None:
@@ -515,7 +515,7 @@ def unseen_changes(event: Event, seen: int | None, current: AgendaVersion | None
     if current is None or seen is None or seen >= current.number:
         return []
     return describe_changes(
-        services.changes_since(event, seen, current), current.snapshot["event"]["timezone"]
+        versions.changes_since(event, seen, current), current.snapshot["event"]["timezone"]
     )
 
 

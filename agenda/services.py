@@ -1,23 +1,23 @@
-"""Agenda logic: sessions, conflicts, publication (snapshots, change lists), copying events.
+"""Agenda logic: events, sessions, rooms and speakers, copying events.
 
-Times are stored as naive UTC and converted with the event's zone at the edges.
+Times are stored as naive UTC and converted with the event's zone at the edges. Conflicts live
+in agenda.conflicts, publication (versions, change lists) in agenda.versions.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda.models import AgendaVersion, Event, Room, Session, SessionSpeaker, Speaker
 from app.audit.services import OBJECT_LABELS, pending_changes, record, save_audited
 from app.extensions import db
-from app.timeutil import to_zone, utcnow
+from app.timeutil import to_zone
 
 OBJECT_LABELS.update(
     {
@@ -28,19 +28,6 @@ OBJECT_LABELS.update(
         "AgendaVersion": _l("Versi susunan acara"),
     }
 )
-
-# Fields whose change bumps a session's iCalendar SEQUENCE.
-CALENDAR_FIELDS = (
-    "title",
-    "starts_at",
-    "ends_at",
-    "room",
-    "description",
-    "cancelled",
-    "speakers",
-    "kind",
-)
-
 
 # --- time helpers ---------------------------------------------------------------------------
 
@@ -184,302 +171,6 @@ def delete_session(session: Session) -> None:
 def set_cancelled(session: Session, cancelled: bool) -> None:
     session.cancelled = cancelled
     record(session, "update")
-
-
-# --- conflicts ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Conflict:
-    kind: str  # room, speaker, outside_event, group, too_long
-    session_ids: tuple[int, ...]
-    detail: dict
-
-
-def _overlap(a: Session, b: Session) -> bool:
-    # Back-to-back sessions (one ends when the next starts) do not overlap.
-    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
-
-
-def find_conflicts(event: Event, sessions: list[Session] | None = None) -> list[Conflict]:
-    """Every scheduling problem of ``event``'s (non-cancelled) sessions."""
-    sessions = [
-        s for s in (sessions if sessions is not None else live_sessions(event)) if not s.cancelled
-    ]
-    conflicts: list[Conflict] = []
-    zone = event.timezone
-    first_day, last_day = event.start_date, event.end_date
-
-    for session in sessions:
-        start_day = local_day(session.starts_at, zone)
-        end_day = local_day(session.ends_at - timedelta(microseconds=1), zone)
-        if start_day < first_day or end_day > last_day:
-            conflicts.append(Conflict("outside_event", (session.id,), {"title": session.title}))
-        if session.ends_at - session.starts_at > timedelta(hours=24):
-            conflicts.append(Conflict("too_long", (session.id,), {"title": session.title}))
-
-    ordered = sorted(sessions, key=lambda s: (s.starts_at, s.id))
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1 :]:
-            if b.starts_at >= a.ends_at:
-                break
-            if a.room_id and a.room_id == b.room_id:
-                conflicts.append(
-                    Conflict(
-                        "room",
-                        (a.id, b.id),
-                        {"room": a.room.name if a.room else "", "a": a.title, "b": b.title},
-                    )
-                )
-            if a.track and a.track == b.track:
-                conflicts.append(
-                    Conflict("group", (a.id, b.id), {"group": a.track, "a": a.title, "b": b.title})
-                )
-    conflicts.extend(_speaker_conflicts(sessions))
-    return conflicts
-
-
-def _speaker_conflicts(sessions: list[Session]) -> list[Conflict]:
-    """A speaker in two overlapping sessions, in this event or any other (one query)."""
-    by_speaker: dict[int, list[Session]] = {}
-    for session in sessions:
-        for link in session.speaker_links:
-            by_speaker.setdefault(link.speaker_id, []).append(session)
-    if not by_speaker:
-        return []
-    ids = {s.id for s in sessions}
-    windows = [
-        and_(Session.starts_at < s.ends_at, Session.ends_at > s.starts_at)
-        for s in sessions
-        if s.speaker_links
-    ]
-    others = db.session.execute(
-        select(SessionSpeaker.speaker_id, Session, Event.title)
-        .join(Session, SessionSpeaker.session_id == Session.id)
-        .join(Event, Session.event_id == Event.id)
-        .where(
-            SessionSpeaker.speaker_id.in_(by_speaker),
-            Session.cancelled.is_(False),
-            Session.id.not_in(ids),
-            or_(*windows),
-        )
-    ).all()
-    speaker_names = {
-        link.speaker_id: link.speaker.name for s in sessions for link in s.speaker_links
-    }
-    conflicts = []
-    seen = set()
-    for speaker_id, own in by_speaker.items():
-        own = sorted(own, key=lambda s: s.starts_at)
-        for i, a in enumerate(own):
-            for b in own[i + 1 :]:
-                if _overlap(a, b) and (speaker_id, a.id, b.id) not in seen:
-                    seen.add((speaker_id, a.id, b.id))
-                    conflicts.append(
-                        Conflict(
-                            "speaker",
-                            (a.id, b.id),
-                            {"speaker": speaker_names[speaker_id], "a": a.title, "b": b.title},
-                        )
-                    )
-    for speaker_id, other, other_event in others:
-        for a in by_speaker.get(speaker_id, []):
-            if _overlap(a, other):
-                conflicts.append(
-                    Conflict(
-                        "speaker",
-                        (a.id,),
-                        {
-                            "speaker": speaker_names[speaker_id],
-                            "a": a.title,
-                            "b": f"{other.title} ({other_event})",
-                        },
-                    )
-                )
-    return conflicts
-
-
-# --- publication ----------------------------------------------------------------------------
-
-
-def session_dict(session: Session, sequence: int = 0) -> dict:
-    """The published form of a session (also what the API and calendars read)."""
-    return {
-        "id": session.id,
-        "uid": session.uid,
-        "title": session.title,
-        "kind": session.kind,
-        "starts_at": session.starts_at.isoformat(),
-        "ends_at": session.ends_at.isoformat(),
-        "room_id": session.room_id,
-        "room": session.room.name if session.room else "",
-        "track": session.track,
-        "takes_attendance": session.takes_attendance,
-        "description": session.description,
-        "cancelled": session.cancelled,
-        "sequence": sequence,
-        "speakers": [
-            {
-                "id": link.speaker_id,
-                "name": link.speaker.name,
-                "position": link.speaker.position,
-                "institution": link.speaker.institution,
-                "role": link.role,
-            }
-            for link in session.speaker_links
-        ],
-    }
-
-
-def event_dict(event: Event) -> dict:
-    return {
-        "id": event.id,
-        "slug": event.slug,
-        "title": event.title,
-        "kind": event.kind,
-        "start_date": event.start_date.isoformat(),
-        "end_date": event.end_date.isoformat(),
-        "timezone": event.timezone,
-        "venue": event.venue,
-        "description": event.description,
-        "organiser": event.organiser_opd.name if event.organiser_opd else "",
-    }
-
-
-def _calendar_view(item: dict) -> tuple:
-    return tuple(
-        tuple((s["id"], s["role"]) for s in item["speakers"]) if key == "speakers" else item[key]
-        for key in CALENDAR_FIELDS
-    )
-
-
-def build_snapshot(event: Event, previous: dict | None) -> dict:
-    """Freeze the live agenda. Sessions deleted since ``previous`` stay, as cancelled."""
-    old = {s["uid"]: s for s in (previous or {}).get("sessions", [])}
-    sessions = []
-    live_uids = set()
-    for session in live_sessions(event):
-        live_uids.add(session.uid)
-        item = session_dict(session)
-        before = old.get(session.uid)
-        if before is not None:
-            changed = _calendar_view(before) != _calendar_view(item)
-            item["sequence"] = before["sequence"] + (1 if changed else 0)
-        sessions.append(item)
-    for uid, before in old.items():
-        if uid not in live_uids:
-            gone = dict(before)
-            if not gone["cancelled"]:
-                gone["cancelled"] = True
-                gone["sequence"] = before["sequence"] + 1
-            sessions.append(gone)
-    sessions.sort(key=lambda s: (s["starts_at"], s["id"]))
-    return {"event": event_dict(event), "sessions": sessions}
-
-
-def diff_snapshots(old: dict | None, new: dict) -> list[dict]:
-    """What changed between two published agendas, session by session."""
-    before = {s["uid"]: s for s in (old or {}).get("sessions", [])}
-    changes = []
-    for item in new["sessions"]:
-        prev = before.get(item["uid"])
-        base = {"session_id": item["id"], "title": item["title"]}
-        before_count = len(changes)
-        if prev is None:
-            if not item["cancelled"]:
-                changes.append({**base, "type": "added", "starts_at": item["starts_at"]})
-            continue
-        if item["cancelled"] and not prev["cancelled"]:
-            changes.append({**base, "type": "cancelled", "starts_at": prev["starts_at"]})
-            continue
-        if prev["cancelled"] and not item["cancelled"]:
-            changes.append({**base, "type": "restored", "starts_at": item["starts_at"]})
-        if (prev["starts_at"], prev["ends_at"]) != (item["starts_at"], item["ends_at"]):
-            changes.append(
-                {
-                    **base,
-                    "type": "moved",
-                    "old_start": prev["starts_at"],
-                    "old_end": prev["ends_at"],
-                    "new_start": item["starts_at"],
-                    "new_end": item["ends_at"],
-                }
-            )
-        if prev["room"] != item["room"]:
-            changes.append({**base, "type": "room", "old": prev["room"], "new": item["room"]})
-        if prev["title"] != item["title"]:
-            changes.append({**base, "type": "renamed", "old": prev["title"], "new": item["title"]})
-        old_names = [s["name"] for s in prev["speakers"]]
-        new_names = [s["name"] for s in item["speakers"]]
-        if old_names != new_names:
-            changes.append(
-                {
-                    **base,
-                    "type": "speakers",
-                    "old": ", ".join(old_names),
-                    "new": ", ".join(new_names),
-                }
-            )
-        if len(changes) == before_count and _details(prev) != _details(item):
-            changes.append({**base, "type": "details"})
-    return changes
-
-
-def _details(item: dict) -> tuple:
-    """What else participants see of a session: kind, group, attendance, notes, speaker roles."""
-    roles = tuple((s["id"], s["role"]) for s in item["speakers"])
-    return (item["kind"], item["track"], item["takes_attendance"], item["description"], roles)
-
-
-def nothing_to_publish(event: Event, previous: AgendaVersion | None = None) -> bool:
-    """True when the live agenda and the event's details are those of the last version."""
-    previous = previous or latest_version(event)
-    if previous is None:
-        return False
-    live = build_snapshot(event, previous.snapshot)
-    return not diff_snapshots(previous.snapshot, live) and previous.snapshot["event"] == event_dict(
-        event
-    )
-
-
-def publish(event: Event, user=None, note: str = "") -> AgendaVersion:
-    """Publish the live agenda as the next version, with its change list and calendar."""
-    from agenda.ical import event_calendar  # calendars depend on the snapshot format above
-
-    previous = latest_version(event)
-    snapshot = build_snapshot(event, previous.snapshot if previous else None)
-    version = AgendaVersion(
-        event_id=event.id,
-        number=(previous.number + 1) if previous else 1,
-        published_by_id=user.id if user is not None else None,
-        note=note,
-        snapshot=snapshot,
-        changes=diff_snapshots(previous.snapshot if previous else None, snapshot)
-        if previous
-        else [],
-        published_at=utcnow(),
-    )
-    version.ics = event_calendar(snapshot, version)
-    if event.status == "draft":
-        event.status = "published"
-        record(event, "update")
-    db.session.add(version)
-    record(
-        version,
-        "create",
-        changes={"number": [None, version.number], "changes": [None, len(version.changes)]},
-    )
-    return version
-
-
-def changes_since(event: Event, seen_number: int, current: AgendaVersion) -> list[dict]:
-    """Changes a participant has not seen yet: between their last seen version and now."""
-    if seen_number >= current.number:
-        return []
-    seen = get_version(event, seen_number)
-    if seen is None:
-        return []
-    return diff_snapshots(seen.snapshot, current.snapshot)
 
 
 # --- events ---------------------------------------------------------------------------------

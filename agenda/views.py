@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from agenda import presenters, services
+from agenda import presenters, services, versions
+from agenda.conflicts import Conflict, find_conflicts
 from agenda.forms import (
     EVENT_KIND_LABELS,
     SESSION_KIND_LABELS,
@@ -81,7 +82,7 @@ def _speaker_choices():
     )
 
 
-def conflict_message(conflict: services.Conflict) -> str:
+def conflict_message(conflict: Conflict) -> str:
     d = conflict.detail
     messages = {
         "room": lambda: _("Ruang %(room)s dipakai dua sesi sekaligus: %(a)s dan %(b)s.", **d),
@@ -106,7 +107,7 @@ def _conflicts_by_session(conflicts):
 
 
 def _flash_conflicts_of(event: Event, session: Session) -> None:
-    for conflict in services.find_conflicts(event):
+    for conflict in find_conflicts(event):
         if session.id in conflict.session_ids:
             flash(_("Bentrok: %(message)s", message=conflict_message(conflict)), "warning")
 
@@ -239,7 +240,7 @@ def builder(slug):
         today = to_zone(utcnow(), event.timezone).date()
         day = today if event.start_date <= today <= event.end_date else event.start_date
     day_sessions = services.sessions_on_day(event, sessions, day)
-    conflicts = services.find_conflicts(event, sessions)
+    conflicts = find_conflicts(event, sessions)
     return render_template(
         "agenda/manage/builder.html",
         event=event,
@@ -480,11 +481,11 @@ def session_action(slug, session_id, action):
 @permission_required("agenda.manage")
 def publish(slug):
     event = visible_event_or_404(slug)
-    conflicts = [conflict_message(c) for c in services.find_conflicts(event)]
+    conflicts = [conflict_message(c) for c in find_conflicts(event)]
     previous = services.latest_version(event)
     preview = (
-        services.diff_snapshots(
-            previous.snapshot, services.build_snapshot(event, previous.snapshot)
+        versions.diff_snapshots(
+            previous.snapshot, versions.build_snapshot(event, previous.snapshot)
         )
         if previous
         else None
@@ -495,11 +496,11 @@ def publish(slug):
             form.confirm_conflicts.errors.append(
                 _("Ada bentrok jadwal. Centang konfirmasi untuk tetap menerbitkan.")
             )
-        elif services.nothing_to_publish(event, previous):
+        elif versions.nothing_to_publish(event, previous):
             flash(_("Tidak ada perubahan sejak versi %(number)s.", number=previous.number), "info")
             return redirect(url_for("agenda.builder", slug=slug))
         else:
-            version = services.publish(event, current_user, note=form.note.data or "")
+            version = versions.publish(event, current_user, note=form.note.data or "")
             db.session.commit()
             for _receiver, message in agenda_published.send(event, version=version):
                 if message:

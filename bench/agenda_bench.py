@@ -28,7 +28,7 @@ from bench.common import bench_database, measure  # noqa: E402
 
 def build_event(sessions: int, speakers: int) -> str:
     """A published 3-day retreat; returns its slug."""
-    from agenda import services
+    from agenda import services, versions
     from agenda.models import Event, Room, Session, Speaker
     from app.extensions import db
 
@@ -77,14 +77,14 @@ def build_event(sessions: int, speakers: int) -> str:
                 ],
             )
         )
-    services.publish(event)
+    versions.publish(event)
     db.session.commit()
     for session in created[::10]:  # a second version with some moves and a cancellation
         services.move_session(
             session, starts_at=session.starts_at + timedelta(minutes=15), room_id=session.room_id
         )
     services.set_cancelled(created[1], True)
-    services.publish(event)
+    versions.publish(event)
     db.session.commit()
     return event.slug
 

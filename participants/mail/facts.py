@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from agenda import services as agenda_services
+from agenda import versions
 from agenda.models import AgendaVersion, Event
 from agenda.presenters import describe_change
 from app.formatting import long_date, time_in_zone
@@ -115,7 +116,7 @@ def event_facts(event: Event, *, live_fallback: bool = True) -> EventFacts:
     if version is not None:
         sessions = snapshot_sessions(version)
     elif live_fallback:
-        sessions = [agenda_services.session_dict(s) for s in agenda_services.live_sessions(event)]
+        sessions = [versions.session_dict(s) for s in agenda_services.live_sessions(event)]
     else:
         sessions = []
     organiser = (

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime, timedelta
 
-from agenda import services
+from agenda import services, versions
 from agenda.models import Session
 from app.extensions import db
 
@@ -26,7 +26,7 @@ def session_block(html: str, session_id: int) -> str:
 
 
 def publish(event, user=None):
-    version = services.publish(event, user)
+    version = versions.publish(event, user)
     db.session.commit()
     return version
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from agenda import services
+from agenda import versions
 from app.auth.services import issue_token
 from app.extensions import db
 
@@ -17,7 +17,7 @@ def test_api_needs_authentication(client, make_event):
 def test_bearer_token_lists_published_events_only(app, make_user, make_event, make_session):
     published = make_event(slug="retret-2025", title="Retret Kepemimpinan")
     make_session(published, "09:00", "10:00", title="Apel")
-    services.publish(published)
+    versions.publish(published)
     make_event(slug="draf", status="draft")
     user = make_user("operator")
     token = issue_token(user)
@@ -47,7 +47,7 @@ def test_sessions_come_from_the_published_version(
         speakers=[speaker],
         takes_attendance=True,
     )
-    services.publish(event)
+    versions.publish(event)
     session.title = "Belum diterbitkan"
     db.session.commit()
 
@@ -82,7 +82,7 @@ def test_every_api_time_says_its_offset_in_draft_and_published_agendas(
     session = make_session(event, "08:00", "09:15", title="Apel pagi")
     organiser = login_as("organiser")
     draft = organiser.get(f"/api/v1/events/{event.slug}/sessions").get_json()["sessions"]
-    services.publish(event)
+    versions.publish(event)
     db.session.commit()
     published = organiser.get(f"/api/v1/events/{event.slug}/sessions").get_json()["sessions"]
     for item in draft + published:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from agenda.services import find_conflicts
+from agenda.conflicts import find_conflicts
 
 
 def kinds(event):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from agenda import services
+from agenda import services, versions
 from agenda.models import AgendaVersion, Event, Room, Session, Speaker
 from app.extensions import db
 from app.timeutil import to_zone
@@ -223,7 +223,7 @@ def test_publish_page_previews_the_change_list(login_as, make_event, make_sessio
     organiser = login_as("organiser")
     event = make_event()
     session = make_session(event, "09:00", "10:00", title="Paparan BKN")
-    services.publish(event)
+    versions.publish(event)
     services.move_session(session, starts_at=session.starts_at.replace(hour=3), room_id=None)
     db.session.commit()
     page = organiser.get(f"/manage/events/{event.slug}/publish").get_data(as_text=True)
@@ -380,7 +380,7 @@ def test_a_changed_description_can_be_published_and_is_listed(login_as, make_eve
     organiser = login_as("organiser")
     event = make_event()
     session = make_session(event, "09:00", "10:00", title="Apel pagi")
-    services.publish(event)
+    versions.publish(event)
     session.description = "Pakaian: PDH"
     db.session.commit()
     page = organiser.get(f"/manage/events/{event.slug}/publish").get_data(as_text=True)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from agenda import services
+from agenda import services, versions
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
 
@@ -438,7 +438,7 @@ def test_a_much_revised_agenda_pages_through_its_change_log(client, make_event, 
     for n in range(25):
         session.title = f"Evaluasi putaran {n}"
         db.session.commit()
-        services.publish(event)
+        versions.publish(event)
         db.session.commit()
     first = client.get("/events/rakor-berulang/changes")
     assert first.status_code == 200

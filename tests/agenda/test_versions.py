@@ -2,14 +2,14 @@
 
 from datetime import date, datetime
 
-from agenda import services
+from agenda import services, versions
 from agenda.models import AgendaVersion
 from app.extensions import db
 from app.timeutil import to_zone
 
 
 def publish(event):
-    version = services.publish(event)
+    version = versions.publish(event)
     db.session.commit()
     return version
 
@@ -98,8 +98,8 @@ def test_changes_since_an_older_version(make_event, make_session):
     publish(event)
     make_session(event, "10:00", "11:00", title="Outbound")
     current = publish(event)
-    assert {c["type"] for c in services.changes_since(event, 1, current)} == {"renamed", "added"}
-    assert services.changes_since(event, 3, current) == []
+    assert {c["type"] for c in versions.changes_since(event, 1, current)} == {"renamed", "added"}
+    assert versions.changes_since(event, 3, current) == []
 
 
 def test_copy_event_shifts_dates_and_keeps_wall_clock_times(
@@ -170,12 +170,12 @@ def test_session_across_midnight_belongs_to_the_day_it_starts(make_event, make_s
 def test_nothing_to_publish_until_the_agenda_or_the_event_changes(make_event, make_session):
     event = make_event()
     session = make_session(event, "09:00", "10:00", title="Apel")
-    assert not services.nothing_to_publish(event)  # never published
-    services.publish(event)
+    assert not versions.nothing_to_publish(event)  # never published
+    versions.publish(event)
     db.session.commit()
-    assert services.nothing_to_publish(event)
+    assert versions.nothing_to_publish(event)
     session.title = "Apel pagi"
-    assert not services.nothing_to_publish(event)
+    assert not versions.nothing_to_publish(event)
     session.title = "Apel"
     event.venue = "Gedung Among Tani"  # the event's details are part of a version too
-    assert not services.nothing_to_publish(event)
+    assert not versions.nothing_to_publish(event)

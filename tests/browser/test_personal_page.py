@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from agenda import services
+from agenda import versions
 from app.extensions import db
 from participants.models import Registration
 
@@ -47,7 +47,7 @@ def test_a_participant_confirms_on_a_phone_and_gets_a_scannable_pass_that_works_
     make_session(
         event, "13:00", "15:00", title="Diskusi kelompok: camat dan lurah", track="Kelompok B"
     )
-    services.publish(event)
+    versions.publish(event)
     person = make_person(
         "dr. Aditya Prasetyo, M.Kes.",
         level="jpt_pratama",

@@ -4,7 +4,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from agenda import services
+from agenda import services, versions
 from app.extensions import db
 
 
@@ -25,7 +25,7 @@ def test_a_participant_browses_the_agenda_day_by_day_on_a_phone(
     museum = make_session(event, "15:00", "16:00", day=date(2025, 8, 5), title="Kunjungan Museum")
     services.set_cancelled(museum, True)
     db.session.commit()
-    services.publish(event)
+    versions.publish(event)
     db.session.commit()
 
     page.set_viewport_size({"width": 390, "height": 844})

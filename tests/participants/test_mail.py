@@ -13,6 +13,7 @@ from icalendar import Calendar
 from sqlalchemy import insert, select
 
 from agenda import services as agenda_services
+from agenda import versions
 from app.extensions import db
 from app.timeutil import utcnow
 from participants.mail import cli, delivery, facts, outbox, whatsapp
@@ -100,7 +101,7 @@ def meeting(make_event, make_session, make_opd):
 
 
 def publish(event):
-    version = agenda_services.publish(event)
+    version = versions.publish(event)
     db.session.commit()
     return version
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from agenda import services
+from agenda import services, versions
 from app.extensions import db
 from participants.documents import passes
 from participants.models import Person, Registration
@@ -106,7 +106,7 @@ def retreat(make_event, make_room, make_speaker, make_session, make_opd, make_pe
             event, "05:30", "06:15", day=date(2025, 8, 5), title="Apel pagi", kind="ceremony"
         ),
     }
-    services.publish(event)
+    versions.publish(event)
     db.session.commit()
     dinkes = make_opd("DINKES", name="Dinas Kesehatan", short_name="Dinkes")
     kec = make_opd("KEC-BATU", kind="kecamatan", name="Kecamatan Batu", short_name="Kec. Batu")
@@ -337,7 +337,7 @@ def test_the_personal_calendar_holds_exactly_the_participants_sessions(client, r
     # A new version moves the plenary: the same UID comes back with a higher SEQUENCE.
     session = db.session.get(type(sessions["plenary"]), sessions["plenary"].id)
     services.move_session(session, starts_at=session.starts_at.replace(hour=3), room_id=None)
-    services.publish(session.event)
+    versions.publish(session.event)
     db.session.commit()
     calendar = Calendar.from_ical(client.get(f"/p/{head.link_token}/agenda.ics").data)
     moved = {str(item["UID"]): item for item in calendar.walk("VEVENT")}[sessions["plenary"].uid]
