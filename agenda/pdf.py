@@ -13,7 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from agenda.presenters import EventHeader, PrintDay
+from agenda.presenters import EventHeader
+from agenda.printed import PrintDay
 
 MARGIN = 15 * mm
 NAVY = colors.HexColor("#13315c")

@@ -1,12 +1,12 @@
-"""What the public agenda pages, print view, PDF and feeds show.
+"""What the public agenda pages show: events, which version, the agenda day by day.
 
 Everything here reads a published snapshot (``AgendaVersion.snapshot``, see
 ``versions.build_snapshot``) — or, for organisers looking at a draft, the same shape built
 from the live sessions — so a page costs a constant number of queries however long the agenda.
-Times in a snapshot are naive UTC ISO strings; they are shown in the event's zone.
+Times in a snapshot are naive UTC ISO strings; they are shown in the event's zone. About 400
+lines: the view models of one page family (agenda page, personal page, print), kept together.
 """
 
-import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,9 +17,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import defer, joinedload, load_only
+from sqlalchemy import case, select
+from sqlalchemy.orm import defer, load_only
 
 from agenda import services, versions
 from agenda.forms import (  # the labels the organiser pages use too
@@ -27,8 +26,7 @@ from agenda.forms import (  # the labels the organiser pages use too
     SESSION_KIND_LABELS,
     SPEAKER_ROLE_LABELS,
 )
-from agenda.ical import build_calendar, speaker_line
-from agenda.models import AgendaVersion, Event, Speaker
+from agenda.models import AgendaVersion, Event
 from app.auth.permissions import can
 from app.extensions import db
 from app.formatting import long_date
@@ -39,11 +37,11 @@ PUBLIC_STATUSES = ("published", "closed")
 ROLE_LABELS = SPEAKER_ROLE_LABELS
 
 
-def _locale() -> str:
+def current_locale() -> str:
     return str(get_locale() or "id")
 
 
-def _local(value: str, zone: str) -> datetime:
+def local_time(value: str, zone: str) -> datetime:
     """A snapshot time (naive UTC ISO string) as an aware datetime in ``zone``."""
     return datetime.fromisoformat(value).replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
 
@@ -54,15 +52,15 @@ def _clock(hour: int, minute: int, locale: str) -> str:
     return format_time(time(hour, minute), "short", locale=locale)
 
 
-def _hm(value: datetime, locale: str | None = None) -> str:
+def hour_minute(value: datetime, locale: str | None = None) -> str:
     """'09.30' (a local datetime's wall-clock time)."""
-    return _clock(value.hour, value.minute, locale or _locale())
+    return _clock(value.hour, value.minute, locale or current_locale())
 
 
 def time_range(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
     """'09.30–10.30 WIB' (local aware datetimes)."""
-    locale = locale or _locale()
-    return f"{_hm(start, locale)}–{_hm(end, locale)} {zone_abbreviation(zone)}"
+    locale = locale or current_locale()
+    return f"{hour_minute(start, locale)}–{hour_minute(end, locale)} {zone_abbreviation(zone)}"
 
 
 def date_range(start: date, end: date) -> str:
@@ -283,7 +281,7 @@ class _Vocabulary:
     @classmethod
     def current(cls) -> "_Vocabulary":
         return cls(
-            _locale(),
+            current_locale(),
             {key: str(label) for key, label in SESSION_KIND_LABELS.items()},
             {key: str(label) for key, label in ROLE_LABELS.items()},
         )
@@ -291,7 +289,7 @@ class _Vocabulary:
 
 def session_view(item: dict, zone: str, words: _Vocabulary | None = None) -> SessionView:
     words = words or _Vocabulary.current()
-    start, end = _local(item["starts_at"], zone), _local(item["ends_at"], zone)
+    start, end = local_time(item["starts_at"], zone), local_time(item["ends_at"], zone)
     return SessionView(
         id=item["id"],
         uid=item["uid"],
@@ -376,7 +374,7 @@ def published_layout(version: AgendaVersion) -> AgendaLayout:
     A version never changes once published; the key also holds the event, number and time of
     publication so that a reused row id (after a deletion) can never hit an old entry.
     """
-    key = (version.id, version.event_id, version.number, version.published_at, _locale())
+    key = (version.id, version.event_id, version.number, version.published_at, current_locale())
     with _LAYOUTS_LOCK:
         layout = _LAYOUTS.get(key)
         if layout is not None:
@@ -421,221 +419,3 @@ def speaker_entries(days: list[DayView]) -> list[SpeakerEntry]:
                     )
                 entry.sessions.append(session)
     return list(entries.values())
-
-
-# --- changes ----------------------------------------------------------------------------------
-
-
-def _when(value: str, zone: str, with_day: bool, detailed: bool = False) -> str:
-    local = _local(value, zone)
-    if detailed:  # read out of context (e-mail): full day name and the zone
-        clock = f"{_hm(local)} {zone_abbreviation(zone)}"
-        return (
-            f"{format_date(local.date(), 'EEEE d MMMM', locale=_locale())} {clock}"
-            if with_day
-            else clock
-        )
-    if with_day:
-        return f"{format_date(local.date(), 'EEE, d MMM', locale=_locale())} {_hm(local)}"
-    return _hm(local)
-
-
-def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
-    """One change of a published agenda as a sentence in the reader's language.
-
-    ``detailed`` is for texts read away from the agenda (e-mail): the old time always carries
-    its day, and times carry the zone.
-    """
-    kind, title = change["type"], change["title"]
-
-    def when(value, with_day):
-        return _when(value, zone, with_day, detailed)
-
-    if kind == "added":
-        return _(
-            "Sesi %(title)s ditambahkan (%(when)s)",
-            title=title,
-            when=when(change["starts_at"], True),
-        )
-    if kind == "cancelled":
-        return _("Sesi %(title)s dibatalkan", title=title)
-    if kind == "restored":
-        return _("Sesi %(title)s diadakan kembali", title=title)
-    if kind == "moved":
-        old_start, new_start = _local(change["old_start"], zone), _local(change["new_start"], zone)
-        if old_start == new_start:
-            return _(
-                "Sesi %(title)s kini berakhir %(new)s (sebelumnya %(old)s)",
-                title=title,
-                new=when(change["new_end"], False),
-                old=when(change["old_end"], False),
-            )
-        other_day = old_start.date() != new_start.date()
-        return _(
-            "Sesi %(title)s dipindah %(old)s → %(new)s",
-            title=title,
-            old=when(change["old_start"], other_day or detailed),
-            new=when(change["new_start"], other_day),
-        )
-    if kind == "room":
-        return _(
-            "Sesi %(title)s pindah ruang: %(old)s → %(new)s",
-            title=title,
-            old=change["old"] or "–",
-            new=change["new"] or "–",
-        )
-    if kind == "renamed":
-        return _(
-            "Sesi %(old)s berganti judul menjadi %(new)s", old=change["old"], new=change["new"]
-        )
-    if kind == "speakers":
-        return _(
-            "Narasumber sesi %(title)s: %(old)s → %(new)s",
-            title=title,
-            old=change["old"] or "–",
-            new=change["new"] or "–",
-        )
-    return _("Sesi %(title)s diubah", title=title)
-
-
-def describe_changes(changes: list[dict], zone: str) -> list[str]:
-    return [describe_change(change, zone) for change in changes]
-
-
-SEEN_COOKIE = "seen_{}"
-
-
-def seen_number(cookies, event: Event) -> int | None:
-    value = cookies.get(SEEN_COOKIE.format(event.id), "")
-    return int(value) if value.isdigit() else None
-
-
-def unseen_changes(event: Event, seen: int | None, current: AgendaVersion | None) -> list[str]:
-    """What changed since the version this visitor last saw (nothing on a first visit)."""
-    if current is None or seen is None or seen >= current.number:
-        return []
-    return describe_changes(
-        versions.changes_since(event, seen, current), current.snapshot["event"]["timezone"]
-    )
-
-
-def version_history(event: Event):
-    """Query for every published version, newest first, without snapshots or calendars."""
-    return (
-        select(AgendaVersion)
-        .where(AgendaVersion.event_id == event.id)
-        .options(
-            defer(AgendaVersion.snapshot),
-            defer(AgendaVersion.ics),
-            joinedload(AgendaVersion.published_by),
-        )
-        .order_by(AgendaVersion.number.desc())
-    )
-
-
-# --- print / PDF --------------------------------------------------------------------------------
-
-
-@dataclass
-class PrintRow:
-    times: str
-    title: str
-    track: str
-    notes: list[str]
-    place: str
-    next_day: bool = False
-
-
-@dataclass
-class PrintDay:
-    label: str
-    rows: list[PrintRow]
-
-
-def speaker_note(ref: SpeakerRef) -> str:
-    return speaker_line(ref.role_label, ref.name, ref.position, ref.institution)
-
-
-def print_days(days: list[DayView]) -> list[PrintDay]:
-    """The susunan acara as printed: sessions that take place, day by day."""
-    printed = []
-    for day in days:
-        rows = [
-            PrintRow(
-                times=session.times,
-                title=session.title,
-                track=session.track,
-                notes=[speaker_note(ref) for ref in session.speakers]
-                + ([session.description] if session.description else []),
-                place=session.room,
-                next_day=session.ends_next_day,
-            )
-            for session in day.sessions
-            if not session.cancelled
-        ]
-        if rows:
-            printed.append(PrintDay(day.label, rows))
-    return printed
-
-
-# --- speakers' feeds ----------------------------------------------------------------------------
-
-
-def speaker_by_token(token: str) -> Speaker | None:
-    return db.session.scalar(select(Speaker).where(Speaker.feed_token == token))
-
-
-@dataclass
-class SpeakerFeed:
-    etag: str
-    items: list[tuple[dict, dict]]  # (session, event) from the latest published snapshots
-    stamp: datetime | None
-
-
-def speaker_feed(speaker: Speaker) -> SpeakerFeed:
-    """The speaker's sessions in the latest published version of every public event (one query).
-
-    Sessions cancelled (or deleted) after publication stay in, cancelled, so calendars drop them.
-    """
-    latest = (
-        select(AgendaVersion.event_id, func.max(AgendaVersion.number).label("number"))
-        .group_by(AgendaVersion.event_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            AgendaVersion.event_id,
-            AgendaVersion.number,
-            AgendaVersion.published_at,
-            AgendaVersion.snapshot,
-        )
-        .join(
-            latest,
-            and_(
-                AgendaVersion.event_id == latest.c.event_id,
-                AgendaVersion.number == latest.c.number,
-            ),
-        )
-        .join(Event, Event.id == AgendaVersion.event_id)
-        .where(Event.status.in_(PUBLIC_STATUSES))
-        .order_by(AgendaVersion.event_id)
-    ).all()
-    items = []
-    stamps = []
-    for row in rows:
-        mine = [
-            session
-            for session in row.snapshot["sessions"]
-            if any(s["id"] == speaker.id for s in session["speakers"])
-        ]
-        if mine:
-            stamps.append(row.published_at)
-            items.extend((session, row.snapshot["event"]) for session in mine)
-    items.sort(key=lambda pair: (pair[0]["starts_at"], pair[0]["id"]))
-    versions = ",".join(f"{row.event_id}:{row.number}" for row in rows)
-    etag = hashlib.sha256(f"{speaker.id}|{speaker.name}|{versions}".encode()).hexdigest()[:32]
-    return SpeakerFeed(etag, items, max(stamps) if stamps else None)
-
-
-def speaker_calendar(speaker: Speaker, feed: SpeakerFeed, now: datetime) -> str:
-    return build_calendar(_("Jadwal %(name)s", name=speaker.name), feed.items, feed.stamp or now)

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from agenda import presenters
+from agenda import change_log, presenters, printed, speaker_feeds
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
 from agenda.permissions import visible_event_or_404
@@ -76,8 +76,8 @@ def agenda(slug):
     layout = source.layout
     now = utcnow()
     version = source.version
-    seen = presenters.seen_number(request.cookies, event)
-    changes = presenters.unseen_changes(event, seen, version)
+    seen = change_log.seen_number(request.cookies, event)
+    changes = change_log.unseen_changes(event, seen, version)
     response = Response(
         render_template(
             "agenda/public/agenda.html",
@@ -99,7 +99,7 @@ def agenda(slug):
     )
     if version is not None and seen != version.number:
         response.set_cookie(
-            presenters.SEEN_COOKIE.format(event.id),
+            change_log.SEEN_COOKIE.format(event.id),
             str(version.number),
             max_age=SEEN_MAX_AGE,
             path=url_for("public.agenda", slug=event.slug),
@@ -136,13 +136,13 @@ def _session_calendar_links(event):
 @bp.get("/events/<slug>/changes")
 def changes(slug):
     event = visible_event_or_404(slug)
-    page = db.paginate(presenters.version_history(event), per_page=20, error_out=False)
+    page = db.paginate(change_log.version_history(event), per_page=20, error_out=False)
     return render_template(
         "agenda/public/changes.html",
         event=event,
         header=presenters.header_from_event(event),
         page=page,
-        describe=presenters.describe_changes,
+        describe=change_log.describe_changes,
     )
 
 
@@ -155,7 +155,7 @@ def print_view(slug):
         event=event,
         header=source.header,
         source=source,
-        days=presenters.print_days(source.layout.days),
+        days=printed.print_days(source.layout.days),
     )
 
 
@@ -171,7 +171,7 @@ def agenda_pdf_view(slug):
         footer = ""
     body = agenda_pdf(
         source.header,
-        presenters.print_days(source.layout.days),
+        printed.print_days(source.layout.days),
         organisation=current_app.config["ORGANISATION_NAME"],
         footer=footer,
     )
@@ -221,14 +221,14 @@ def session_ics(slug, session_id):
 
 @bp.get("/speakers/<feed_token>/agenda.ics")
 def speaker_calendar(feed_token):
-    speaker = presenters.speaker_by_token(feed_token)
+    speaker = speaker_feeds.speaker_by_token(feed_token)
     if speaker is None:
         abort(404)
-    feed = presenters.speaker_feed(speaker)
+    feed = speaker_feeds.speaker_feed(speaker)
     if feed.etag in request.if_none_match:
         return _calendar_response("", etag=feed.etag, filename="agenda.ics", private=True)
     return _calendar_response(
-        presenters.speaker_calendar(speaker, feed, utcnow()),
+        speaker_feeds.speaker_calendar(speaker, feed, utcnow()),
         etag=feed.etag,
         filename="agenda.ics",
         private=True,

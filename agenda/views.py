@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from agenda import presenters, services, versions
+from agenda import change_log, services, versions
 from agenda.conflicts import Conflict, find_conflicts
 from agenda.forms import (
     EVENT_KIND_LABELS,
@@ -515,7 +515,7 @@ def publish(slug):
         form=form,
         conflicts=conflicts,
         previous=previous,
-        changes=presenters.describe_changes(preview, event.timezone)
+        changes=change_log.describe_changes(preview, event.timezone)
         if preview is not None
         else None,
     )

@@ -12,8 +12,8 @@ from werkzeug.routing import BuildError
 
 from agenda import services as agenda_services
 from agenda import versions
+from agenda.change_log import describe_change
 from agenda.models import AgendaVersion, Event
-from agenda.presenters import describe_change
 from app.formatting import long_date, time_in_zone
 from participants.models import Registration
 

@@ -1,0 +1,123 @@
+"""Agenda changes in words ("Sesi X dipindah 09.00 → 10.00"), the unseen ones, the history."""
+
+from babel.dates import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import defer, joinedload
+
+from agenda import versions
+from agenda.models import AgendaVersion, Event
+from agenda.presenters import current_locale, hour_minute, local_time
+from app.timeutil import zone_abbreviation
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+def _when(value: str, zone: str, with_day: bool, detailed: bool = False) -> str:
+    local = local_time(value, zone)
+    if detailed:  # read out of context (e-mail): full day name and the zone
+        clock = f"{hour_minute(local)} {zone_abbreviation(zone)}"
+        return (
+            f"{format_date(local.date(), 'EEEE d MMMM', locale=current_locale())} {clock}"
+            if with_day
+            else clock
+        )
+    if with_day:
+        return f"{format_date(local.date(), 'EEE, d MMM', locale=current_locale())} {hour_minute(local)}"
+    return hour_minute(local)
+
+
+def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
+    """One change of a published agenda as a sentence in the reader's language.
+
+    ``detailed`` is for texts read away from the agenda (e-mail): the old time always carries
+    its day, and times carry the zone.
+    """
+    kind, title = change["type"], change["title"]
+
+    def when(value, with_day):
+        return _when(value, zone, with_day, detailed)
+
+    if kind == "added":
+        return _(
+            "Sesi %(title)s ditambahkan (%(when)s)",
+            title=title,
+            when=when(change["starts_at"], True),
+        )
+    if kind == "cancelled":
+        return _("Sesi %(title)s dibatalkan", title=title)
+    if kind == "restored":
+        return _("Sesi %(title)s diadakan kembali", title=title)
+    if kind == "moved":
+        old_start, new_start = (
+            local_time(change["old_start"], zone),
+            local_time(change["new_start"], zone),
+        )
+        if old_start == new_start:
+            return _(
+                "Sesi %(title)s kini berakhir %(new)s (sebelumnya %(old)s)",
+                title=title,
+                new=when(change["new_end"], False),
+                old=when(change["old_end"], False),
+            )
+        other_day = old_start.date() != new_start.date()
+        return _(
+            "Sesi %(title)s dipindah %(old)s → %(new)s",
+            title=title,
+            old=when(change["old_start"], other_day or detailed),
+            new=when(change["new_start"], other_day),
+        )
+    if kind == "room":
+        return _(
+            "Sesi %(title)s pindah ruang: %(old)s → %(new)s",
+            title=title,
+            old=change["old"] or "–",
+            new=change["new"] or "–",
+        )
+    if kind == "renamed":
+        return _(
+            "Sesi %(old)s berganti judul menjadi %(new)s", old=change["old"], new=change["new"]
+        )
+    if kind == "speakers":
+        return _(
+            "Narasumber sesi %(title)s: %(old)s → %(new)s",
+            title=title,
+            old=change["old"] or "–",
+            new=change["new"] or "–",
+        )
+    return _("Sesi %(title)s diubah", title=title)
+
+
+def describe_changes(changes: list[dict], zone: str) -> list[str]:
+    return [describe_change(change, zone) for change in changes]
+
+
+SEEN_COOKIE = "seen_{}"
+
+
+def seen_number(cookies, event: Event) -> int | None:
+    value = cookies.get(SEEN_COOKIE.format(event.id), "")
+    return int(value) if value.isdigit() else None
+
+
+def unseen_changes(event: Event, seen: int | None, current: AgendaVersion | None) -> list[str]:
+    """What changed since the version this visitor last saw (nothing on a first visit)."""
+    if current is None or seen is None or seen >= current.number:
+        return []
+    return describe_changes(
+        versions.changes_since(event, seen, current), current.snapshot["event"]["timezone"]
+    )
+
+
+def version_history(event: Event):
+    """Query for every published version, newest first, without snapshots or calendars."""
+    return (
+        select(AgendaVersion)
+        .where(AgendaVersion.event_id == event.id)
+        .options(
+            defer(AgendaVersion.snapshot),
+            defer(AgendaVersion.ics),
+            joinedload(AgendaVersion.published_by),
+        )
+        .order_by(AgendaVersion.number.desc())
+    )
