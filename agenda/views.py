@@ -1,4 +1,9 @@
-"""Organiser pages: events, rooms, speakers, the agenda builder and publication."""
+"""Organiser pages (one blueprint, ``agenda``): events, rooms, speakers, the builder, publication.
+
+Over 400 lines because the blueprint has some twenty routes; each only reads its form, calls a
+service (agenda.services, .conflicts, .versions) and redirects. The grid layout lives in
+agenda.builder_grid, the home panel in agenda.panels, other packages' links in agenda.event_links.
+"""
 
 from datetime import date, datetime, timedelta
 
@@ -9,7 +14,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from agenda import change_log, services, versions
+from agenda.builder_grid import builder_grid
 from agenda.conflicts import Conflict, find_conflicts
+from agenda.event_links import event_links
 from agenda.forms import (
     EVENT_KIND_LABELS,
     SESSION_KIND_LABELS,
@@ -26,9 +33,8 @@ from agenda.forms import (
 from agenda.models import Event, Room, Session, Speaker
 from agenda.permissions import visible_event_or_404
 from agenda.signals import agenda_published
-from app.auth.models import ADMIN, OPERATOR, ORGANISER, VIEWER
-from app.auth.permissions import can, permission_required
-from app.core.home import home_panel, nav_item
+from app.auth.permissions import permission_required
+from app.core.home import nav_item
 from app.extensions import db
 from app.forms import ActionForm, choices
 from app.opds.forms import opd_choices
@@ -38,23 +44,6 @@ from app.timeutil import to_zone, utcnow
 bp = Blueprint("agenda", __name__, url_prefix="/manage", template_folder="templates")
 nav_item(10, _l("Acara"), "public.events", "agenda.view_list")
 nav_item(20, _l("Narasumber"), "agenda.speakers", "agenda.manage")
-
-SLOT_MINUTES = 15
-_EVENT_LINKS: list[tuple[int, object, str, str]] = []
-
-
-def event_link(order: int, label, endpoint: str, permission: str) -> None:
-    """Add a link on each event's builder page (other packages: participants, follow-up)."""
-    _EVENT_LINKS.append((order, label, endpoint, permission))
-    _EVENT_LINKS.sort(key=lambda item: item[0])
-
-
-def _event_links(event: Event) -> list[dict]:
-    return [
-        {"label": label, "url": url_for(endpoint, slug=event.slug)}
-        for _order, label, endpoint, permission in _EVENT_LINKS
-        if can(current_user, permission)
-    ]
 
 
 def _session(event: Event, session_id: int) -> Session:
@@ -201,34 +190,6 @@ def copy_event(slug):
 # --- builder ---------------------------------------------------------------------------------
 
 
-def _grid(event: Event, day: date, sessions: list[Session]):
-    """Rows of 15 minutes from the day's first to last session (07.00–18.00 at least)."""
-    zone = event.timezone
-    day_start = datetime.combine(day, datetime.min.time())
-    starts = [to_zone(s.starts_at, zone).replace(tzinfo=None) for s in sessions]
-    ends = [to_zone(s.ends_at, zone).replace(tzinfo=None) for s in sessions]
-    first = min([day_start + timedelta(hours=7), *starts])
-    last = max([day_start + timedelta(hours=18), *ends])
-    first = first.replace(minute=first.minute - first.minute % SLOT_MINUTES)
-    columns = list(event.rooms)
-    if any(s.room_id is None for s in sessions) or not columns:
-        columns.append(None)
-    column_of = {room.id if room else None: index for index, room in enumerate(columns)}
-    blocks = []
-    for session, start, end in zip(sessions, starts, ends, strict=True):
-        row = int((start - first).total_seconds() // (SLOT_MINUTES * 60)) + 2
-        span = max(1, int(-(-(end - start).total_seconds() // (SLOT_MINUTES * 60))))
-        blocks.append(
-            {"session": session, "row": row, "span": span, "column": column_of[session.room_id] + 2}
-        )
-    slots = []
-    moment = first
-    while moment < last:
-        slots.append(moment)
-        moment += timedelta(minutes=SLOT_MINUTES)
-    return {"columns": columns, "blocks": blocks, "slots": slots}
-
-
 @bp.get("/events/<slug>/")
 @permission_required("agenda.manage")
 def builder(slug):
@@ -244,9 +205,9 @@ def builder(slug):
     return render_template(
         "agenda/manage/builder.html",
         event=event,
-        event_links=_event_links,
+        event_links=lambda event: event_links(event, current_user),
         day=day,
-        grid=_grid(event, day, day_sessions),
+        grid=builder_grid(event, day, day_sessions),
         conflicts=[conflict_message(c) for c in conflicts],
         conflicts_by_session=_conflicts_by_session(conflicts),
         version=services.latest_version(event),
@@ -554,19 +515,4 @@ def edit_speaker(speaker_id=None):
         return redirect(url_for("agenda.speakers"))
     return render_template(
         "agenda/manage/speaker_form.html", form=form, speaker=speaker, roles=SPEAKER_ROLE_LABELS
-    )
-
-
-# --- home panel ------------------------------------------------------------------------------
-
-
-@home_panel(ADMIN, ORGANISER, VIEWER, OPERATOR, order=10)
-def _events_panel(user):
-    today = to_zone(utcnow()).date()
-    query = select(Event).where(Event.end_date >= today).order_by(Event.start_date).limit(6)
-    if user.role not in (ADMIN, ORGANISER):
-        query = query.where(Event.status != "draft")
-    upcoming = db.session.scalars(query).all()
-    return render_template(
-        "agenda/manage/panel_events.html", events=upcoming, statuses=STATUS_LABELS, today=today
     )

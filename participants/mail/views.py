@@ -21,10 +21,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from agenda.event_links import event_link
 from agenda.models import Event
 from agenda.permissions import visible_event_or_404
 from agenda.presenters import latest_published
-from agenda.views import event_link
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db

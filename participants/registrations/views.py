@@ -16,9 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from agenda.event_links import event_link
 from agenda.models import Event
 from agenda.permissions import visible_event_or_404
-from agenda.views import event_link
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
