@@ -1,5 +1,7 @@
 """Demo events for ``seed demo``: a past Strategic Meeting III, a Rapat Koordinasi and an
-upcoming 3-day retreat, dated relative to today so the demo always has past and future."""
+upcoming 3-day retreat, dated relative to today so the demo always has past and future.
+
+Over 400 lines: mostly the demo agendas themselves (titles, speakers, times) as data."""
 
 from datetime import date, datetime, timedelta
 

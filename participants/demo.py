@@ -5,6 +5,9 @@ Everything is generated from a fixed seed, so every run produces the same people
 same valid NIPs; people already in the directory (by NIP, e-mail or, for guests without
 either, name) are left alone, which makes the step idempotent. Registrations are made only
 for demo events that have none yet.
+
+About 600 lines, most of them data (names, titles, positions of a Kota Batu-like city) that
+only the demo reads; the code is one step that seeds people and one that registers them.
 """
 
 import random

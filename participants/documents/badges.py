@@ -12,6 +12,9 @@ A badge QR carries only the registration's pass token (``participants.documents.
 personal data. Drawing works on plain, already translated values (``Badge``, ``SheetText``):
 the view collects them while the request and database session are open, and the PDF can
 then be drawn while the response is already being sent.
+
+About 500 lines because a badge sheet is a drawing: measurements, fonts and fitting long names
+and titles into a fixed box; nothing else lives here.
 """
 
 import io

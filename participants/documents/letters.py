@@ -8,6 +8,9 @@ closing, signature block (jabatan, name underlined, pangkat, NIP).
 
 The letterhead lines come from the ``LETTERHEAD`` setting (a list, or text with one line per
 line or separated by "|"); without it: the organisation's name and "SEKRETARIAT DAERAH".
+
+About 480 lines because the letter is a drawing with a fixed layout (tata naskah dinas); the
+settings it reads are the letter's own (``InvitationLetter``), nothing else lives here.
 """
 
 import re

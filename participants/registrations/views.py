@@ -1,5 +1,9 @@
 """Organiser pages for registrations: the list per event (filters, counts, bulk actions),
-inviting (people, whole OPDs, rules), editing one registration and its delegate."""
+inviting (people, whole OPDs, rules), editing one registration and its delegate.
+
+Over 400 lines for a dozen routes of one blueprint; the rules they apply live in
+participants.registrations (changes, invitations, delegates), the views only translate HTTP.
+"""
 
 from flask import (
     Blueprint,
