@@ -19,6 +19,7 @@ METHODS = [
     ("app/**.py", "python"),
     ("agenda/**.py", "python"),
     ("participants/**.py", "python"),
+    ("attendance/**.py", "python"),
     ("followup/**.py", "python"),
     ("**/templates/**.html", "jinja2"),
     ("**/templates/**.txt", "jinja2"),
@@ -28,7 +29,7 @@ METHODS = [
 
 def _source_messages():
     found = {}
-    for package in ("app", "agenda", "participants", "followup"):
+    for package in ("app", "agenda", "participants", "attendance", "followup"):
         directory = ROOT / package
         if not directory.exists():
             continue
