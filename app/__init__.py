@@ -15,9 +15,8 @@ from app.config import load_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 FEATURE_BLUEPRINTS = ("agenda.blueprints", "participants.blueprints")
-MIGRATIONS_DIR = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations"
-)
+# Inside the package, so an installed wheel can run `flask db upgrade` too.
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -3,6 +3,7 @@ from flask import (
     abort,
     current_app,
     jsonify,
+    redirect,
     render_template,
     session,
     url_for,
@@ -28,6 +29,12 @@ bp = Blueprint("core", __name__)
 def home():
     today = to_zone(utcnow()).date()
     return render_template("core/home.html", panels=panels_for(current_user), today=today)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")
