@@ -11,8 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import static_files
 from app.config import load_config
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 FEATURE_BLUEPRINTS = ("agenda.blueprints", "participants.blueprints")
 # Inside the package, so an installed wheel can run `flask db upgrade` too.
@@ -32,6 +33,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
+    static_files.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)
 
