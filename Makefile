@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 VENDOR := app/static/vendor
 
-.PHONY: run test lint format install assets translations chromium clean
+.PHONY: run test lint format install assets translations chromium dist clean
 
 run: install
 	SINERGI_ENV=development $(FLASK) db upgrade
@@ -31,29 +31,28 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# Front-end assets come from npm and are served by the app itself (venues may be offline).
+# Front-end assets come from npm and are served by the app itself (venues may be offline);
+# the same script runs when the package is built, so a wheel serves what `make run` serves.
 assets: $(VENDOR)/.installed
 
-$(VENDOR)/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons/fonts $(VENDOR)/htmx
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
-	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css $(VENDOR)/bootstrap-icons/
-	cp node_modules/bootstrap-icons/font/fonts/* $(VENDOR)/bootstrap-icons/fonts/
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+$(VENDOR)/.installed: $(BIN)/.installed package.json package-lock.json scripts/build_assets.py
+	$(BIN)/python scripts/build_assets.py assets
 	touch $@
 
 translations: $(BIN)/.installed
-	$(BIN)/pybabel -q compile -d app/translations
-	$(BIN)/pybabel -q compile -D wtforms -d app/translations
+	$(BIN)/python scripts/build_assets.py catalogues
 
 # Extract new strings into the English catalogue (run after changing user-visible text).
 messages: $(BIN)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 -o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
+# A wheel that carries the npm assets and compiled catalogues (what the Production section installs).
+dist: $(BIN)/.installed
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
+
 chromium:
 	@bash scripts/ensure-chromium.sh
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) instance/sinergi.db
+	rm -rf $(VENV) node_modules $(VENDOR) build dist instance/sinergi.db

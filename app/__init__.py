@@ -11,14 +11,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import security
+from app import security, static_files
 from app.config import load_config
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 FEATURE_BLUEPRINTS = ("agenda.blueprints", "participants.blueprints")
-MIGRATIONS_DIR = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations"
-)
+# Inside the package, so an installed wheel can run `flask db upgrade` too.
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -35,6 +34,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    compress.init_app(app)
+    static_files.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)
 

@@ -1,6 +1,7 @@
 """Flask extensions, created once and bound in ``create_app``."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,4 +30,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()  # text responses gzip/brotli: most of a phone's wait is the wire
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

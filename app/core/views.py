@@ -32,6 +32,12 @@ def home():
     return render_template("core/home.html", panels=panels_for(current_user), today=today)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.get("/healthz")
 def healthz():
     db.session.execute(text("SELECT 1"))

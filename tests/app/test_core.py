@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from app import create_app
@@ -109,3 +111,16 @@ def test_every_form_speaks_the_users_language(app):
         if f not in (Form, ActionForm) and not issubclass(f, Form)
     ]
     assert strays == []
+
+
+def test_every_page_links_a_favicon_that_exists(client, make_event):
+    event = make_event()
+    pages = [client.get("/login"), client.get(f"/events/{event.slug}/print")]
+    for page in pages:
+        assert re.search(
+            r'rel="icon" href="/static/favicon.svg\?v=\w+"', page.get_data(as_text=True)
+        )
+    # Browsers ask for /favicon.ico whatever the page links: it must not be a 404.
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200
+    assert response.data.lstrip().startswith(b"<svg")
