@@ -3,18 +3,15 @@ switched to English is in English. Usage: check_installed_site.py http://127.0.0
 
 import http.cookiejar
 import re
+import runpy
 import sys
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 BASE = sys.argv[1].rstrip("/")
-ASSETS = [
-    "bootstrap/bootstrap.min.css",
-    "bootstrap/bootstrap.bundle.min.js",
-    "bootstrap-icons/bootstrap-icons.min.css",
-    "bootstrap-icons/fonts/bootstrap-icons.woff2",
-    "htmx/htmx.min.js",
-]
+# The assets the build copies (one list: scripts/build_assets.py), plus whatever the page links.
+ASSETS = list(runpy.run_path(str(Path(__file__).with_name("build_assets.py")))["ASSETS"])
 opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
 
