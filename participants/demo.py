@@ -23,7 +23,7 @@ from app.demo import DEMO_OPDS
 from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.models import Opd
-from participants.models import Person, Registration
+from participants.models import OpdHead, Person, Registration
 from participants.registrations import changes, delegates, invitations, rules
 
 SEED = 20250804  # the day of the first Strategic Meeting in the news (seeds/)
@@ -233,6 +233,8 @@ GUESTS = [
         "arif.budiman",
     ),
 ]
+# OPDs whose head is acting (Plt./Plh.) in the demo: the secretary holds the office.
+ACTING_HEADS = {"DISPORA": "plt", "KEL-NGAGLIK": "plh"}
 # A real name from the news (seeds/003): Kepala Bagian Organisasi, as in the design brief.
 FIXED_NAMES = {("BAG-ORG", "Kepala Bagian Organisasi"): ("Dr. Ir. Sopa Ike Paci, M.Si.", 2)}
 
@@ -372,15 +374,21 @@ def demo_people() -> list[dict]:
     gen = _Generator()
     people = []
     for code, name, _short, kind, _parent in DEMO_OPDS:
-        for position, level in _positions(code, name, kind):
+        for index, (position, level) in enumerate(_positions(code, name, kind)):
             fixed = FIXED_NAMES.get((code, position))
             sex = fixed[1] if fixed else gen.rng.choice((1, 1, 2))
             nip, born = gen.nip(level, sex)
             full_name, first, last = gen.person_name(sex, code, level, born)
             if fixed:
                 full_name, first, last = fixed[0], "sopa", "paci"
+            head = "definitif" if index == 0 else None
+            if code in ACTING_HEADS:  # the head's office is vacant; the secretary acts
+                if index == 0:
+                    continue  # (generated all the same, so the other names stay put)
+                head = ACTING_HEADS[code] if index == 1 else None
             people.append(
                 {
+                    "head": head,
                     "nip": nip,
                     "name": full_name,
                     "position": position,
@@ -402,6 +410,7 @@ def demo_people() -> list[dict]:
                 "opd_code": "",
                 "email": f"{local}@{EMAIL_DOMAIN}" if local else None,
                 "institution": institution,
+                "head": None,
             }
         )
     return people
@@ -417,6 +426,7 @@ def seed_people(echo):
     new = []
     for row in people:
         row = dict(row)
+        row.pop("head")
         code = row.pop("opd_code")
         if code and code not in opd_ids:
             continue  # an admin removed or renamed the OPD: leave it be
@@ -430,6 +440,34 @@ def seed_people(echo):
     if new:
         db.session.execute(insert(Person), new)
     echo(f"People: {len(people)} in the demo directory ({len(new)} new)")
+    _seed_heads(people)
+
+
+def _seed_heads(people: list[dict]) -> None:
+    """Name the head of every demo OPD that has none yet (an organiser's choice stays)."""
+    wanted = {row["nip"]: row for row in people if row["head"]}
+    person_ids = dict(
+        db.session.execute(select(Person.nip, Person.id).where(Person.nip.in_(wanted))).all()
+    )
+    opd_ids = dict(db.session.execute(select(Opd.code, Opd.id)).all())
+    headed = set(db.session.scalars(select(OpdHead.opd_id)))
+    rows = []
+    for nip, row in wanted.items():
+        opd_id = opd_ids.get(row["opd_code"])
+        if opd_id is None or opd_id in headed or nip not in person_ids:
+            continue
+        headed.add(opd_id)
+        rows.append(
+            {
+                "opd_id": opd_id,
+                "person_id": person_ids[nip],
+                "capacity": row["head"],
+                "title": HEAD_TITLES.get(row["opd_code"], ""),  # else the usual title
+                "since": date(2025, 3, 3) if row["head"] == "definitif" else date(2026, 9, 1),
+            }
+        )
+    if rows:
+        db.session.execute(insert(OpdHead), rows)
 
 
 # --- registrations -----------------------------------------------------------------------------

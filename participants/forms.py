@@ -18,6 +18,7 @@ from app.auth.forms import EMAIL_PATTERN
 from app.forms import Form, choices
 from participants.models import (
     GOLONGAN,
+    HEAD_CAPACITIES,
     PERSON_LEVELS,
     REGISTRATION_ROLES,
     REGISTRATION_STATUSES,
@@ -35,10 +36,27 @@ LEVEL_LABELS = {
 assert set(LEVEL_LABELS) == set(PERSON_LEVELS)
 
 
+def valid_nip(form, field):
+    """A NIP field's validator: 18 digits (spaces allowed) become the bare digits."""
+    if field.data and field.data.strip():
+        try:
+            field.data = check_nip(field.data)
+        except NipError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+CAPACITY_LABELS = {
+    "definitif": _l("Kepala definitif"),
+    "plt": _l("Plt. (Pelaksana Tugas)"),
+    "plh": _l("Plh. (Pelaksana Harian)"),
+}
+assert set(CAPACITY_LABELS) == set(HEAD_CAPACITIES)
+
+
 class PersonForm(Form):
     nip = StringField(
         _l("NIP"),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), Length(max=40), valid_nip],
         description=_l("18 digit, boleh dengan spasi. Kosongkan untuk tamu non-ASN."),
     )
     name = StringField(
@@ -47,7 +65,12 @@ class PersonForm(Form):
         description=_l("Contoh: Dr. Ir. Sopa Ike Paci, M.Si."),
     )
     position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)])
-    level = SelectField(_l("Jenjang jabatan"), choices=choices(LEVEL_LABELS.items()))
+    # No preselection: a level chosen by default once made a Kepala Seksi look like a head.
+    level = SelectField(
+        _l("Jenjang jabatan"),
+        choices=choices([("", _l("— pilih jenjang —")), *LEVEL_LABELS.items()]),
+        validators=[DataRequired(message=_l("Pilih jenjang jabatan."))],
+    )
     golongan = SelectField(
         _l("Golongan"),
         choices=choices([("", _l("— tidak ada —")), *((g, g) for g in GOLONGAN)]),
@@ -69,13 +92,6 @@ class PersonForm(Form):
     )
     phone = StringField(_l("Telepon"), validators=[Optional(), Length(max=40)])
     active = BooleanField(_l("Aktif"), default=True)
-
-    def validate_nip(self, field):
-        if field.data and field.data.strip():
-            try:
-                field.data = check_nip(field.data)
-            except NipError as exc:
-                raise ValidationError(str(exc)) from exc
 
 
 class ImportForm(Form):
@@ -103,7 +119,7 @@ SETTABLE_STATUS_LABELS = {
     key: label for key, label in REGISTRATION_STATUS_LABELS.items() if key != "delegated"
 }
 INVITE_RULE_LABELS = {
-    "heads": _l("Semua kepala OPD (JPT Pratama)"),
+    "heads": _l("Semua kepala perangkat daerah"),
     "camat_lurah": _l("Semua camat dan lurah"),
     "level": _l("Semua pejabat pada jenjang tertentu"),
 }
@@ -120,6 +136,26 @@ def _group_field():
         validators=[Optional(), Length(max=60)],
         description=_l("Kelompok diskusi (sama dengan kelompok sesi). Kosongkan untuk semua."),
     )
+
+
+class HeadForm(Form):
+    """Who heads one OPD: a person of the OPD (or of its parent), or anyone by NIP."""
+
+    person_id = SelectField(_l("Pejabat"), coerce=int, validators=[Optional()])
+    nip = StringField(
+        _l("atau NIP pejabat dari OPD lain"),
+        validators=[Optional(), Length(max=40), valid_nip],
+        description=_l("Untuk Plt./Plh. yang berasal dari OPD lain."),
+    )
+    capacity = RadioField(
+        _l("Sebagai"), choices=choices(CAPACITY_LABELS.items()), default="definitif"
+    )
+    title = StringField(
+        _l("Nama jabatan kepala"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Kosongkan untuk memakai nama baku, mis. “Kepala Dinas Kesehatan”."),
+    )
+    since = DateField(_l("Sejak"), validators=[Optional()])
 
 
 class InviteForm(Form):
@@ -282,11 +318,6 @@ class LetterForm(Form):
         validators=[Optional(), Length(max=200)],
         description=_l("Mis. Pembina Utama Muda (IV/c)"),
     )
-    signatory_nip = StringField(_l("NIP penanda tangan"), validators=[Optional(), Length(max=40)])
-
-    def validate_signatory_nip(self, field):
-        if field.data and field.data.strip():
-            try:
-                field.data = check_nip(field.data)
-            except NipError as exc:
-                raise ValidationError(str(exc)) from exc
+    signatory_nip = StringField(
+        _l("NIP penanda tangan"), validators=[Optional(), Length(max=40), valid_nip]
+    )

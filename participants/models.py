@@ -44,10 +44,25 @@ class Person(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     opd: Mapped[Opd | None] = relationship()
+    # Loaded with every person (one query per list), so printing a position never costs more.
+    headships: Mapped[list["OpdHead"]] = relationship(
+        back_populates="person", lazy="selectin", order_by="OpdHead.opd_id"
+    )
 
     @property
     def nip_display(self) -> str:
         return format_nip(self.nip)
+
+    @property
+    def position_line(self) -> str:
+        """The position to print: "Plt. Kepala Dinas …" while acting as a head, else the
+        position as stored (a definitive head's own position already names the office)."""
+        acting = [h for h in self.headships if h.capacity != "definitif"]
+        if acting:
+            return "; ".join(h.title_line for h in acting)
+        if not self.position and self.headships:
+            return self.headships[0].title_line
+        return self.position
 
     @property
     def affiliation(self) -> str:
@@ -56,6 +71,60 @@ class Person(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# How the head of an OPD holds the office: definitive, or acting (Pelaksana Tugas / Harian).
+HEAD_CAPACITIES = ("definitif", "plt", "plh")
+CAPACITY_PREFIX = {"definitif": "", "plt": "Plt.", "plh": "Plh."}
+
+
+def default_head_title(opd: Opd) -> str:
+    """The usual title of an OPD's head from its name: Sekretariat Daerah → Sekretaris Daerah,
+    Kecamatan Batu → Camat Batu, Dinas Kesehatan → Kepala Dinas Kesehatan."""
+    name = opd.name.strip()
+    for unit, head in (
+        ("Sekretariat ", "Sekretaris "),
+        ("Inspektorat ", "Inspektur "),
+        ("Kecamatan ", "Camat "),
+        ("Kelurahan ", "Lurah "),
+    ):
+        if name.startswith(unit):
+            return head + name.removeprefix(unit)
+    return f"Kepala {name}"
+
+
+class OpdHead(db.Model):
+    """Who heads an OPD, and how: the definitive head or an acting one (Plt./Plh.).
+
+    Named by the organiser or the import, never guessed from a level: the "Kepala OPD"
+    invitation rule reads this table. One head per OPD; a person may head several (a
+    definitive head elsewhere acting here)."""
+
+    __tablename__ = "opd_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id", ondelete="CASCADE"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    capacity: Mapped[str] = mapped_column(String(10), default="definitif")
+    title: Mapped[str] = mapped_column(String(200), default="")  # empty: default_head_title
+    since: Mapped[date | None]
+
+    opd: Mapped[Opd] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(back_populates="headships")
+
+    @property
+    def office(self) -> str:
+        """The office held: "Kepala Dinas Pariwisata"."""
+        return self.title or default_head_title(self.opd)
+
+    @property
+    def title_line(self) -> str:
+        """The office as printed: "Plt. Kepala Dinas Pariwisata"."""
+        prefix = CAPACITY_PREFIX.get(self.capacity, "")
+        return f"{prefix} {self.office}" if prefix else self.office
+
+    def __str__(self) -> str:
+        return f"{self.title_line}: {self.person.name}" if self.person else self.office
 
 
 REGISTRATION_ROLES = ("peserta", "narasumber", "panitia", "undangan")

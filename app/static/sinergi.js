@@ -14,6 +14,13 @@
   each("[data-grid-column]", function (el) { el.style.gridColumn = el.dataset.gridColumn; });
   each("[data-grid-row]", function (el) { el.style.gridRow = el.dataset.gridRow; });
 
+  // A destructive action asks first (the CSP forbids onsubmit="confirm(…)").
+  each("form[data-confirm]", function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+
   // A read-only link box selects itself on click (to copy it on a phone).
   each("[data-select-on-click]", function (input) {
     input.addEventListener("click", function () { input.select(); });

@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from app.audit.services import record_batch
 from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import Row
-from participants.models import GOLONGAN, PERSON_LEVELS, Person
+from participants.models import GOLONGAN, PERSON_LEVELS, OpdHead, Person
 from participants.nip import NipError, format_nip, validate_nip
 
 IMPORT_COLUMNS = [
@@ -25,6 +25,7 @@ IMPORT_COLUMNS = [
     "email",
     "telepon",
     "instansi",
+    "kepala_opd",
 ]
 REQUIRED_COLUMNS = ["nip", "nama"]
 UPDATABLE_FIELDS = ("nip", "name", "position", "level", "golongan", "opd_id", "email", "phone")
@@ -72,6 +73,21 @@ def parse_level(text: str) -> str | None:
     return _LEVEL_ALIASES.get(key)
 
 
+_HEAD_ALIASES = {
+    "definitif": "definitif",
+    "ya": "definitif",
+    "kepala": "definitif",
+    "plt": "plt",
+    "plh": "plh",
+}
+
+
+def parse_head(text: str) -> str | None:
+    """'definitif'/'ya', 'Plt.', 'Plh.' → a HEAD_CAPACITIES value; '' → '' (no change)."""
+    key = text.strip().lower().rstrip(".")
+    return key if key == "" else _HEAD_ALIASES.get(key)
+
+
 def parse_golongan(text: str) -> str | None:
     """'iv/b', 'IV.b', 'IV b' → 'IV/b' ('' stays ''); None if it is no golongan."""
     text = text.strip()
@@ -90,6 +106,7 @@ class PlannedRow:
     values: dict  # field → new value (only the fields the file sets)
     person: Person | None = None  # the existing person to update, None to create
     changes: dict = field(default_factory=dict)  # field → (before, after) for updates
+    head: str = ""  # "definitif", "plt" or "plh": this person heads the row's OPD
 
 
 @dataclass
@@ -167,7 +184,18 @@ def _parse_row(row: Row, columns: set[str], opds: dict[str, Opd]):
                     _("%(column)s terlalu panjang (maks. %(limit)s)", column=column, limit=limit)
                 )
             values[field_name] = text
-    return values, nip, email, problems
+    head = ""
+    if "kepala_opd" in columns:
+        head = parse_head(cells.get("kepala_opd", ""))
+        if head is None:
+            problems.append(
+                _(
+                    "kepala_opd %(value)s tidak dikenal (isi: definitif, plt, plh atau kosong)",
+                    value=cells["kepala_opd"],
+                )
+            )
+            head = ""
+    return values, nip, email, problems, head
 
 
 MATCH_CHUNK = 5000  # values per IN (…): well below SQLite's and PostgreSQL's limits
@@ -204,7 +232,7 @@ def plan_import(rows: list[Row]) -> ImportPlan:
     nip_rows: dict[str, int] = {}
     email_rows: dict[str, int] = {}
     for row in rows:
-        values, nip, email, problems = _parse_row(row, columns, opds)
+        values, nip, email, problems, head = _parse_row(row, columns, opds)
         if nip:
             if nip in nip_rows:
                 problems.append(
@@ -228,7 +256,7 @@ def plan_import(rows: list[Row]) -> ImportPlan:
             else:
                 email_rows[email] = row.number
         plan.errors.extend((row.number, problem) for problem in problems)
-        parsed.append((row.number, values, nip, email, bool(problems)))
+        parsed.append((row.number, values, nip, email, bool(problems), head))
 
     existing_by_nip: dict[str, Person] = {}
     existing_by_email: dict[str, Person] = {}
@@ -243,7 +271,7 @@ def plan_import(rows: list[Row]) -> ImportPlan:
 
     # Guests with neither NIP nor e-mail (e.g. exported, then imported back) match by name.
     anonymous_names = {
-        values["name"].lower() for _n, values, nip, email, bad in parsed if not (nip or email)
+        values["name"].lower() for _n, values, nip, email, bad, _h in parsed if not (nip or email)
     } - {""}
     existing_by_name: dict[str, list[Person]] = {}
     for person in _people_where(
@@ -251,8 +279,10 @@ def plan_import(rows: list[Row]) -> ImportPlan:
     ):
         existing_by_name.setdefault(person.name.lower(), []).append(person)
 
+    current_heads = _current_heads(parsed, existing_by_nip, existing_by_email)
     matched_rows: dict[int, int] = {}  # person id → row number
-    for number, values, nip, email, bad in parsed:
+    head_rows: dict[int, int] = {}  # OPD id → the row that names its head
+    for number, values, nip, email, bad, head in parsed:
         by_nip = existing_by_nip.get(nip) if nip else None
         by_email = existing_by_email.get(email) if email else None
         person = by_nip or by_email
@@ -297,6 +327,18 @@ def plan_import(rows: list[Row]) -> ImportPlan:
                 problems.append(_("level wajib diisi untuk orang baru yang ber-NIP"))
             else:
                 values["level"] = "non_asn"
+        head_opd = values.get("opd_id", person.opd_id if person is not None else None)
+        if head and head_opd is None:
+            problems.append(_("kepala_opd diisi, tetapi orang ini tidak punya OPD (kode_opd)"))
+        elif head and head_opd in head_rows:
+            problems.append(
+                _(
+                    "baris %(row)s juga menjadi kepala OPD yang sama",
+                    row=head_rows[head_opd],
+                )
+            )
+        elif head:
+            head_rows[head_opd] = number
         plan.errors.extend((number, problem) for problem in problems)
         if bad or problems:
             continue
@@ -306,15 +348,18 @@ def plan_import(rows: list[Row]) -> ImportPlan:
         if email:
             values["email"] = email
         if person is None:
-            plan.creates.append(PlannedRow(number, values))
+            plan.creates.append(PlannedRow(number, values, head=head))
             continue
         changes = {
             key: (getattr(person, key), value)
             for key, value in values.items()
             if getattr(person, key) != value
         }
+        held = current_heads.get(head_opd)
+        if head and held != (person.id, head):
+            changes["head"] = (held[1] if held and held[0] == person.id else None, head)
         if changes:
-            plan.updates.append(PlannedRow(number, values, person, changes))
+            plan.updates.append(PlannedRow(number, values, person, changes, head))
         else:
             plan.unchanged += 1
     plan.errors.sort(key=lambda item: item[0])
@@ -326,6 +371,49 @@ def plan_import(rows: list[Row]) -> ImportPlan:
             db.session.execute(select(Opd.id, Opd.code).where(Opd.id.in_(old_opd_ids))).all()
         )
     return plan
+
+
+def _current_heads(parsed, by_nip, by_email) -> dict[int, tuple[int, str]]:
+    """OPD id → (person id, capacity) of the recorded heads of the OPDs the file names as
+    headed (one query)."""
+    opd_ids = set()
+    for _n, values, nip, email, _bad, head in parsed:
+        if not head:
+            continue
+        person = by_nip.get(nip) or by_email.get(email)
+        opd_ids.add(values.get("opd_id", person.opd_id if person is not None else None))
+    opd_ids.discard(None)
+    if not opd_ids:
+        return {}
+    return {
+        opd_id: (person_id, capacity)
+        for opd_id, person_id, capacity in db.session.execute(
+            select(OpdHead.opd_id, OpdHead.person_id, OpdHead.capacity).where(
+                OpdHead.opd_id.in_(opd_ids)
+            )
+        )
+    }
+
+
+def _write_heads(plan: ImportPlan, created_ids: list[int]) -> None:
+    """Record the heads the file names, replacing whoever held those offices."""
+    heads = {}
+    for row, person_id in zip(plan.creates, created_ids, strict=True):
+        if row.head:
+            heads[row.values["opd_id"]] = (person_id, row.head)
+    for row in plan.updates:
+        if row.head:
+            heads[row.values.get("opd_id", row.person.opd_id)] = (row.person.id, row.head)
+    if not heads:
+        return
+    db.session.execute(delete(OpdHead).where(OpdHead.opd_id.in_(list(heads))))
+    db.session.execute(
+        insert(OpdHead),
+        [
+            {"opd_id": opd_id, "person_id": person_id, "capacity": capacity, "title": ""}
+            for opd_id, (person_id, capacity) in heads.items()
+        ],
+    )
 
 
 def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
@@ -342,8 +430,14 @@ def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
         "institution": "",
         "active": True,
     }
+    created_ids = []
     if plan.creates:
-        db.session.execute(insert(Person), [defaults | row.values for row in plan.creates])
+        created_ids = list(
+            db.session.scalars(
+                insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                [defaults | row.values for row in plan.creates],
+            )
+        )
     if plan.updates:
         # One executemany; every row carries every field (unchanged ones keep their value).
         params = []
@@ -354,6 +448,7 @@ def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
             values["id"] = person.id
             params.append(values)
         db.session.execute(update(Person), params)
+    _write_heads(plan, created_ids)
     record_batch(
         "PeopleImport",
         _(
@@ -390,6 +485,7 @@ def export_rows(query) -> tuple[list[str], list[list]]:
             person.email or "",
             person.phone,
             person.institution,
+            next((h.capacity for h in person.headships if h.opd_id == person.opd_id), ""),
         ]
         for person in db.session.scalars(query)
     ]
@@ -407,17 +503,19 @@ TEMPLATE_ROWS = [
         "budi.santoso@example.go.id",
         "0341-512345",
         "",
+        "definitif",
     ],
     [
         "19860926 201505 2 001",
         "Siti Rahmawati, S.STP., M.Si.",
-        "Camat Batu",
+        "Sekretaris Kecamatan Batu",
         "administrator",
         "III/d",
         "KEC-BATU",
         "",
         "",
         "",
+        "plt",
     ],
     [
         "",
@@ -429,5 +527,6 @@ TEMPLATE_ROWS = [
         "",
         "",
         "Badan Kepegawaian Negara",
+        "",
     ],
 ]

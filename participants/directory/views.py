@@ -1,4 +1,5 @@
-"""People directory pages: list, edit, deactivate, import (upload → preview → confirm), export."""
+"""People directory pages: list, edit, deactivate, heads of OPD, import (upload → preview →
+confirm), export."""
 
 from flask import (
     Blueprint,
@@ -20,11 +21,12 @@ from app.extensions import db
 from app.formatting import number
 from app.forms import ActionForm
 from app.opds.forms import opd_choices
+from app.opds.models import Opd
 from app.opds.services import active_opds
 from app.tabular import TableError, read_table, table_response
-from participants.directory import people, spreadsheets
-from participants.forms import LEVEL_LABELS, ImportForm, PersonForm
-from participants.models import Person
+from participants.directory import heads, people, spreadsheets
+from participants.forms import CAPACITY_LABELS, LEVEL_LABELS, HeadForm, ImportForm, PersonForm
+from participants.models import Person, default_head_title
 from participants.nip import format_nip
 
 bp = Blueprint(
@@ -47,6 +49,7 @@ FIELD_LABELS = {
     "email": _l("Email"),
     "phone": _l("Telepon"),
     "institution": _l("Instansi"),
+    "head": _l("Kepala OPD"),
 }
 
 
@@ -133,6 +136,69 @@ def edit(person_id=None):
             flash(_("Data %(name)s disimpan.", name=person.name), "success")
             return redirect(url_for("people.index", q=person.nip or person.name))
     return render_template("participants/people/edit.html", form=form, person=person)
+
+
+@bp.get("/heads")
+@permission_required("people.view")
+def heads_index():
+    return render_template(
+        "participants/people/heads.html",
+        rows=heads.heads_overview(),
+        capacities=CAPACITY_LABELS,
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/heads/<int:opd_id>", methods=["GET", "POST"])
+@permission_required("people.manage")
+def edit_head(opd_id):
+    opd = db.get_or_404(Opd, opd_id)
+    current = heads.head_of(opd)
+    form = HeadForm(obj=current)
+    candidates = heads.candidates(opd)
+    form.person_id.choices = [(0, _("— pilih —"))] + [
+        (p.id, f"{p.name} · {p.position_line or p.affiliation}") for p in candidates
+    ]
+    if current is not None and current.person not in candidates:
+        form.person_id.choices.append((current.person_id, current.person.name))
+    if form.validate_on_submit():
+        person = people.get_by_nip(form.nip.data) if form.nip.data else None
+        if form.nip.data and person is None:
+            form.nip.errors.append(_("Tidak ada pejabat dengan NIP itu di direktori."))
+        elif person is None and form.person_id.data:
+            person = db.session.get(Person, form.person_id.data)
+        if person is None and not form.nip.errors:
+            form.person_id.errors.append(_("Pilih pejabat atau isi NIP-nya."))
+        if person is not None:
+            try:
+                head = heads.set_head(
+                    opd, person, form.capacity.data, form.title.data, form.since.data
+                )
+            except heads.HeadError as exc:
+                db.session.rollback()
+                form.person_id.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("%(line)s: %(name)s.", line=head.title_line, name=person.name), "success")
+                return redirect(url_for("people.heads_index"))
+    return render_template(
+        "participants/people/edit_head.html",
+        opd=opd,
+        default_title=default_head_title(opd),
+        current=current,
+        form=form,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/heads/<int:opd_id>/clear")
+@permission_required("people.manage")
+def clear_head(opd_id):
+    opd = db.get_or_404(Opd, opd_id)
+    if ActionForm().validate_on_submit() and heads.clear_head(opd):
+        db.session.commit()
+        flash(_("Jabatan kepala %(opd)s dikosongkan.", opd=opd.name), "success")
+    return redirect(url_for("people.heads_index"))
 
 
 @bp.post("/<int:person_id>/active")
@@ -223,6 +289,7 @@ def _render_preview(filename, plan, warning=None):
         warning=warning,
         limit=PREVIEW_LIMIT,
         levels=LEVEL_LABELS,
+        capacities=CAPACITY_LABELS,
         field_labels=FIELD_LABELS,
     )
 

@@ -48,7 +48,14 @@ from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
 from participants.mail.facts import EventFacts, event_facts, indonesian
-from participants.models import PERSON_LEVELS, InvitationLetter, Person, Registration
+from participants.models import (
+    PERSON_LEVELS,
+    InvitationLetter,
+    OpdHead,
+    Person,
+    Registration,
+    default_head_title,
+)
 from participants.nip import format_nip
 
 OBJECT_LABELS["InvitationLetter"] = _l("Surat undangan")
@@ -147,15 +154,21 @@ def opd_targets(event: Event, opd_ids=None) -> list[LetterTarget]:
     for registration in db.session.scalars(query):
         person = registration.person
         entry = by_opd.setdefault(person.opd_id, (person.opd, []))
-        entry[1].append(Official(person.name, person.position, person.opd.name))
+        entry[1].append(Official(person.name, person.position_line, person.opd.name))
     if opd_ids is not None:  # an OPD without invited officials still gets its letter
         for opd in db.session.scalars(select(Opd).where(Opd.id.in_(list(opd_ids) or [0]))):
             by_opd.setdefault(opd.id, (opd, []))
-    with indonesian():
-        return [
-            LetterTarget([_("Kepala %(opd)s", opd=opd.name)], officials, f"{opd.code}".lower())
-            for opd, officials in sorted(by_opd.values(), key=lambda item: item[0].code)
-        ]
+    # Addressed to the office as the registry names it ("Plt. Kepala Dinas …", "Camat Batu").
+    offices = {
+        head.opd_id: head.title_line
+        for head in db.session.scalars(select(OpdHead).where(OpdHead.opd_id.in_(list(by_opd))))
+    }
+    return [
+        LetterTarget(
+            [offices.get(opd.id) or default_head_title(opd)], officials, f"{opd.code}".lower()
+        )
+        for opd, officials in sorted(by_opd.values(), key=lambda item: item[0].code)
+    ]
 
 
 def person_target(registration: Registration) -> LetterTarget:
@@ -163,8 +176,8 @@ def person_target(registration: Registration) -> LetterTarget:
     person = registration.person
     with indonesian():
         lines = [_("Bapak/Ibu %(name)s", name=person.name)]
-    if person.position:
-        lines.append(person.position)
+    if person.position_line:
+        lines.append(person.position_line)
     if person.affiliation:
         lines.append(person.opd.name if person.opd else person.affiliation)
     return LetterTarget(lines, None, f"{registration.id}")

@@ -1,6 +1,5 @@
 """Choosing whom to invite: heads of OPD, camat and lurah, officials of a level, people of OPDs."""
 
-import re
 from collections import defaultdict
 
 from flask_babel import gettext as _
@@ -8,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.opds.models import Opd
+from participants.directory import heads
 from participants.models import (
     PERSON_LEVELS,
     Person,
@@ -17,44 +17,22 @@ from participants.registrations.core import RegistrationError, chunks
 # --- choosing whom to invite -------------------------------------------------------------------
 
 
-_ACTING = r"(?:(?:plt|plh|pj)\.?\s+)?"
-_REGIONAL_HEAD = re.compile(rf"^\s*{_ACTING}(camat|lurah)\b", re.IGNORECASE)
-
-
 def heads_of_opd() -> list[int]:
-    """Ids of the heads of OPD: active JPT Pratama officials of active OPDs."""
-    return list(
-        db.session.scalars(
-            select(Person.id)
-            .join(Opd, Person.opd_id == Opd.id)
-            .where(Person.active.is_(True), Opd.active.is_(True), Person.level == "jpt_pratama")
-            .order_by(Person.id)
-        )
-    )
-
-
-def is_regional_head(position: str, opd_kind: str) -> bool:
-    """A camat (in a kecamatan) or lurah (in a kelurahan), by position text."""
-    match = _REGIONAL_HEAD.match(position or "")
-    if not match:
-        return False
-    word = match.group(1).lower()
-    return (word, opd_kind) in (("camat", "kecamatan"), ("lurah", "kelurahan"))
+    """Ids of the heads of OPD as recorded in the OPD registry (definitive, Plt. or Plh.)."""
+    return heads.head_person_ids(heads.PD_KINDS)
 
 
 def camat_and_lurah() -> list[int]:
-    """Ids of the active camat and lurah (see the module docstring for the rule)."""
-    rows = db.session.execute(
-        select(Person.id, Person.position, Opd.kind)
-        .join(Opd, Person.opd_id == Opd.id)
-        .where(
-            Person.active.is_(True),
-            Opd.active.is_(True),
-            Opd.kind.in_(("kecamatan", "kelurahan")),
-        )
-        .order_by(Person.id)
-    ).all()
-    return [person_id for person_id, position, kind in rows if is_regional_head(position, kind)]
+    """Ids of the recorded heads of the active kecamatan and kelurahan."""
+    return heads.head_person_ids(heads.REGIONAL_KINDS)
+
+
+def opds_without_head() -> dict[str, list[Opd]]:
+    """Per rule, the OPDs it would skip because nobody is recorded as their head."""
+    return {
+        "heads": heads.opds_without_head(heads.PD_KINDS),
+        "camat_lurah": heads.opds_without_head(heads.REGIONAL_KINDS),
+    }
 
 
 def officials_of_level(level: str) -> list[int]:

@@ -207,6 +207,7 @@ def _render_invite(event, people_form=None, opds_form=None, rule_form=None, stat
         rule_form=rule_form or InviteRuleForm(prefix="rule"),
         tree=tree,
         sizes=rules.rule_sizes(),
+        vacant=rules.opds_without_head(),
         groups=queries.event_groups(event),
         seats_left=core.seats_left(event),
         rules=INVITE_RULE_LABELS,

@@ -3,7 +3,7 @@
 import pytest
 
 from app.extensions import db
-from participants.directory import people
+from participants.directory import heads, people
 from participants.models import Person, Registration
 
 
@@ -11,7 +11,8 @@ from participants.models import Person, Registration
 def make_person():
     counter = iter(range(1, 100_000))
 
-    def make(name=None, nip=None, level="administrator", opd=None, email=None, **fields):
+    def make(name=None, nip=None, level="administrator", opd=None, email=None, head=None, **fields):
+        """``head="definitif"``/``"plt"``/``"plh"`` records the person as head of ``opd``."""
         n = next(counter)
         person = people.save_person(
             Person(),
@@ -26,6 +27,8 @@ def make_person():
             institution=fields.pop("institution", ""),
             **fields,
         )
+        if head:
+            heads.set_head(opd, person, head)
         db.session.commit()
         return person
 

@@ -250,7 +250,13 @@ def test_export_opens_in_openpyxl_and_imports_back_unchanged(
 ):
     organiser = login_as("organiser")
     opd = make_opd("BAPPEDA")
-    make_person("Dr. Anik Lestari, S.E., M.M.", nip=VALID_NIP, opd=opd, email="anik@example.go.id")
+    make_person(
+        "Dr. Anik Lestari, S.E., M.M.",
+        nip=VALID_NIP,
+        opd=opd,
+        email="anik@example.go.id",
+        head="definitif",
+    )
     make_person("Tamu Mitra", level="non_asn", institution="Universitas Brawijaya")
 
     sheet = load_workbook(io.BytesIO(organiser.get("/people/export.xlsx").data)).active
@@ -266,6 +272,7 @@ def test_export_opens_in_openpyxl_and_imports_back_unchanged(
         "anik@example.go.id",
         None,
         None,
+        "definitif",
     ] in rows
 
     content = organiser.get("/people/export.csv?q=anik").data

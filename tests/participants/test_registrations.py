@@ -55,6 +55,7 @@ def city(make_opd, make_person):
             level="jpt_pratama",
             opd=dinkes,
             position="Kepala Dinas Kesehatan",
+            head="definitif",
         ),
         "sekdinkes": make_person(
             "Sri Rahayu, S.KM.", opd=dinkes, position="Sekretaris Dinas Kesehatan"
@@ -63,7 +64,11 @@ def city(make_opd, make_person):
             "Bagus Santoso, S.KM.", level="pengawas", opd=dinkes, position="Kepala Seksi"
         ),
         "kadislama": make_person(
-            "Drs. Heru Wibowo", level="jpt_pratama", opd=old, position="Kepala Dinas Lama"
+            "Drs. Heru Wibowo",
+            level="jpt_pratama",
+            opd=old,
+            position="Kepala Dinas Lama",
+            head="definitif",
         ),
         "retired_head": make_person(
             "Ir. Gatot Subagyo",
@@ -73,7 +78,11 @@ def city(make_opd, make_person):
             active=False,
         ),
         "camat": make_person(
-            "Rizal Hakim, S.STP.", opd=kec, position="Camat Batu", level="administrator"
+            "Rizal Hakim, S.STP.",
+            opd=kec,
+            position="Camat Batu",
+            level="administrator",
+            head="definitif",
         ),
         "sekcam": make_person(
             "Dewi Lestari, S.Sos.", opd=kec, position="Sekretaris Kecamatan Batu"
@@ -81,11 +90,12 @@ def city(make_opd, make_person):
         "plt_camat": make_person(
             "Yudi Hermawan, S.IP.",
             opd=kec2,
-            position="Plt. Camat Bumiaji",
+            position="Sekretaris Kecamatan Bumiaji",
             level="administrator",
+            head="plt",
         ),
         "lurah_sisir": make_person(
-            "Anang Kusuma, S.AP.", opd=sisir, position="Lurah Sisir", level="pengawas"
+            "Anang Kusuma, S.AP.", opd=sisir, position="Lurah Sisir", level="pengawas", head="plh"
         ),
         "seklur_sisir": make_person(
             "Nurul Fitriani, S.E.",
