@@ -82,7 +82,12 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         "LANGUAGES": ["id", "en"],
-        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        # No MAIL_SERVER: nothing is sent (the outbox says so). MAIL_FOLDER instead of a server
+        # writes each message as an .eml file there (``make run``: instance/mail), for demos.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_FOLDER": os.environ.get(
+            "MAIL_FOLDER", os.path.join(instance_path, "mail") if env == "development" else ""
+        ),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 
 from app.timeutil import DEFAULT_ZONE, to_zone, zone_abbreviation
 
@@ -77,6 +77,15 @@ def number(value) -> str:
     if value is None:
         return "–"
     return format_decimal(value, locale=_locale())
+
+
+def name_list(names: list[str], limit: int = 5) -> str:
+    """'A, B, C, D, E dan 3 lainnya': the people a message is about, without a wall of names."""
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        rest = len(names) - limit
+        shown += " " + ngettext("dan %(num)s lainnya", "dan %(num)s lainnya", rest)
+    return shown
 
 
 FILTERS = {

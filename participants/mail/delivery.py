@@ -1,4 +1,7 @@
-"""Sending queued messages over SMTP in bounded batches.
+"""Sending queued messages in bounded batches: over SMTP (``MAIL_SERVER``), or into a local
+folder of .eml files (``MAIL_FOLDER``, the development default) so a demo shows what an
+official would receive without any server. With neither, nothing is sent and messages stay
+queued; the outbox says so before anyone clicks.
 
 One SMTP connection per batch. Each message's outcome (``sent``, or ``failed`` with the server's
 answer) is committed as soon as it is known: an e-mail cannot be unsent, and one refused address
@@ -9,12 +12,14 @@ only, never addresses or names.
 """
 
 import re
+import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -45,6 +50,40 @@ class _ConnectionFailed(Exception):
     pass
 
 
+def transport() -> str:
+    """How mail leaves: "smtp", "folder" or "" (not configured)."""
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        return "smtp"
+    return "folder" if config.get("MAIL_FOLDER") else ""
+
+
+def not_configured_text() -> str:
+    return _(
+        "Belum ada server email: isi MAIL_SERVER (dan MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD) "
+        "agar email terkirim. Email tetap menunggu di antrean."
+    )
+
+
+class _FolderDelivery:
+    """Writes each message to MAIL_FOLDER as ``<time>-<random>.eml``; quacks like SMTP."""
+
+    def __init__(self, folder: str):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def send_message(self, email: EmailMessage, to_addrs=None) -> None:
+        name = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(4)}.eml"
+        partial = self.folder / (name + ".part")
+        partial.write_bytes(bytes(email))
+        partial.replace(self.folder / name)  # a reader never sees half a message
+
+    def quit(self) -> None:
+        pass
+
+    close = quit
+
+
 def batch_size() -> int:
     return int(current_app.config.get("MAIL_BATCH_SIZE") or BATCH_SIZE)
 
@@ -56,8 +95,10 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
     return f"{exc.smtp_code} {text}".strip()
 
 
-def _connect() -> smtplib.SMTP:
+def _connect() -> smtplib.SMTP | _FolderDelivery:
     config = current_app.config
+    if transport() == "folder":
+        return _FolderDelivery(config["MAIL_FOLDER"])
     server, port = config.get("MAIL_SERVER") or "localhost", int(config.get("MAIL_PORT") or 25)
     timeout = float(config.get("MAIL_TIMEOUT") or SMTP_TIMEOUT)
     try:
@@ -178,6 +219,10 @@ def send_queued(*, event_id: int | None = None, ids=None, limit: int | None = No
     that cannot be sent is marked failed with the reason. Commits."""
     db.session.commit()  # the queued messages must be stored before anything goes out
     result = SendResult()
+    if not transport():
+        result.connection_error = not_configured_text()
+        result.remaining = queued_count(event_id)
+        return result
     with indonesian():
         messages = _claim(event_id, ids, limit or batch_size())
         smtp = None

@@ -4,8 +4,7 @@ Every message is first written to the outbox (``OutboundMessage``, status ``queu
 final text; participants.mail.delivery sends it.
 """
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -54,7 +53,7 @@ def message_scope(query, event_id=None, ids=None):
 @dataclass
 class QueueResult:
     queued: int = 0
-    without_email: int = 0  # skipped: the person has no e-mail address
+    without_email: list[str] = field(default_factory=list)  # skipped (names): no e-mail
     already: int = 0  # skipped: already has such a message (queued or sent)
     not_affected: int = 0  # agenda update: no change touches their sessions
     with_calendar: bool = True
@@ -90,7 +89,7 @@ def _queue(event, kind, registrations, compose, skip_ids=()) -> QueueResult:
     with indonesian():
         for registration in registrations:
             if not registration.person.email:
-                result.without_email += 1
+                result.without_email.append(registration.person.name)
             elif registration.id in skip_ids:
                 result.already += 1
             else:
@@ -192,33 +191,36 @@ def status_counts(event_id: int | None = None) -> dict[str, int]:
 
 @dataclass
 class EventMailStats:
-    invited: int  # status invited, with e-mail
-    invited_new: int  # of those: no invitation queued or sent yet
-    remindable: int  # invited or confirmed, with e-mail
-    reminded: int  # of those: already reminded
-    confirmed: int  # confirmed, with e-mail
-    without_email: int  # invited or confirmed without e-mail (reach them by WhatsApp)
+    """Who each button on an event's outbox page reaches. Built from the same query and the
+    same test (``person.email``) as the queueing, so the page and the result agree."""
+
+    invited: int = 0  # status invited, with e-mail
+    invited_new: int = 0  # of those: no invitation queued or sent yet
+    remindable: int = 0  # invited or confirmed, with e-mail
+    reminded: int = 0  # of those: already reminded
+    confirmed: int = 0  # confirmed, with e-mail
+    # Names of those each button skips for want of an address (reach them by WhatsApp).
+    invitation_without_email: list[str] = field(default_factory=list)
+    reminder_without_email: list[str] = field(default_factory=list)
 
 
 def event_mail_stats(event: Event) -> EventMailStats:
-    """Who each button on the event's outbox page would reach (three queries)."""
-    rows = db.session.execute(
-        select(Registration.id, Registration.status, Person.email.is_not(None))
-        .join(Registration.person)
-        .where(Registration.event_id == event.id, Registration.status.in_(REMINDER_STATUSES))
-    ).all()
+    """Three queries, whatever the number of participants."""
     invited = _already_messaged(event, "invitation")
     reminded = _already_messaged(event, "reminder")
-    counts = Counter()
-    for registration_id, status, has_email in rows:
-        if not has_email:
-            counts["without_email"] += 1
+    stats = EventMailStats()
+    for registration in _registrations(event, REMINDER_STATUSES):
+        name = registration.person.name
+        if not registration.person.email:
+            stats.reminder_without_email.append(name)
+            if registration.status == "invited":
+                stats.invitation_without_email.append(name)
             continue
-        counts["remindable"] += 1
-        counts["reminded"] += registration_id in reminded
-        if status == "invited":
-            counts["invited"] += 1
-            counts["invited_new"] += registration_id not in invited
+        stats.remindable += 1
+        stats.reminded += registration.id in reminded
+        if registration.status == "invited":
+            stats.invited += 1
+            stats.invited_new += registration.id not in invited
         else:
-            counts["confirmed"] += 1
-    return EventMailStats(**{key: counts[key] for key in EventMailStats.__annotations__})
+            stats.confirmed += 1
+    return stats

@@ -1,10 +1,12 @@
 """Organiser pages for reaching participants: the e-mail outbox (per event and overall), the
 WhatsApp texts and the official invitation letters (settings and PDFs).
 
-Sending runs in bounded batches: each click sends at most MAIL_BATCH_SIZE (default 30)
-queued messages and says how many still wait; the "Kirim antrean" button (or
-``flask --app wsgi mail send-queued``) sends the rest.
+Queueing and sending are two steps: "Kirim undangan" (reminders, agenda updates) only queues;
+the "Kirim antrean" button (or ``flask --app wsgi mail send-queued``) sends, in bounded
+batches: each click sends at most MAIL_BATCH_SIZE (default 30) and says how many still wait.
 """
+
+from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -14,10 +16,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -28,6 +32,7 @@ from agenda.presenters import latest_published
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
+from app.formatting import name_list
 from app.forms import ActionForm
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
@@ -35,7 +40,7 @@ from app.urls import redirect_back
 from participants.directory.people import person_search_clause
 from participants.documents import letters
 from participants.forms import LetterForm
-from participants.mail import delivery, outbox
+from participants.mail import delivery, mailbox, outbox
 from participants.mail.facts import event_facts
 from participants.mail.whatsapp import whatsapp_link, whatsapp_text
 from participants.models import (
@@ -86,19 +91,47 @@ def _filters() -> tuple[str, str]:
 
 
 def _flash_queued(result: outbox.QueueResult, what: str) -> None:
+    """Say what was queued (nothing is sent yet: sending is its own click) and who was
+    skipped, by name, with the same count the page showed before the click."""
     if result.queued:
-        flash(_("%(count)s %(what)s masuk antrean.", count=result.queued, what=what), "success")
+        flash(
+            ngettext(
+                "%(num)s %(what)s masuk antrean. Kirim dari kotak keluar acara ini dengan tombol “Kirim antrean”.",
+                "%(num)s %(what)s masuk antrean. Kirim dari kotak keluar acara ini dengan tombol “Kirim antrean”.",
+                result.queued,
+                what=what,
+            ),
+            "success",
+        )
     else:
         flash(_("Tidak ada %(what)s baru untuk dikirim.", what=what), "info")
     skipped = []
     if result.without_email:
-        skipped.append(_("%(count)s tanpa alamat email", count=result.without_email))
+        count = len(result.without_email)
+        skipped.append(
+            ngettext(
+                "%(num)s tanpa alamat email (%(names)s)",
+                "%(num)s tanpa alamat email (%(names)s)",
+                count,
+                names=name_list(result.without_email),
+            )
+        )
     if result.already:
-        skipped.append(_("%(count)s sudah pernah dikirimi", count=result.already))
+        skipped.append(
+            ngettext(
+                "%(num)s sudah pernah dikirimi", "%(num)s sudah pernah dikirimi", result.already
+            )
+        )
     if result.not_affected:
-        skipped.append(_("%(count)s tidak terdampak perubahan", count=result.not_affected))
+        skipped.append(
+            ngettext(
+                "%(num)s tidak terdampak perubahan",
+                "%(num)s tidak terdampak perubahan",
+                result.not_affected,
+            )
+        )
     if skipped:
-        flash(_("Dilewati: %(list)s.", list=", ".join(skipped)), "info")
+        flash(_("Dilewati: %(list)s.", list="; ".join(skipped)), "info")
 
 
 def _flash_sent(result: delivery.SendResult) -> None:
@@ -111,10 +144,10 @@ def _flash_sent(result: delivery.SendResult) -> None:
         flash(result.connection_error, "danger")
     if result.remaining:
         flash(
-            _(
-                "%(count)s email masih menunggu di antrean. Tekan \u201cKirim antrean\u201d untuk "
-                "melanjutkan.",
-                count=result.remaining,
+            ngettext(
+                "%(num)s email masih menunggu di antrean. Tekan “Kirim antrean” untuk melanjutkan.",
+                "%(num)s email masih menunggu di antrean. Tekan “Kirim antrean” untuk melanjutkan.",
+                result.remaining,
             ),
             "info",
         )
@@ -163,6 +196,8 @@ def _render_outbox(event: Event | None):
         kinds=outbox.KIND_LABELS,
         statuses=outbox.STATUS_LABELS,
         batch=delivery.batch_size(),
+        transport=delivery.transport(),
+        not_configured=delivery.not_configured_text(),
         **context,
     )
 
@@ -196,8 +231,9 @@ def message(message_id):
 @bp.post("/manage/events/<slug>/outbox/invitations")
 @permission_required("outbox.manage")
 def send_invitations(slug):
-    """Queue and send invitations: to the posted ``registration`` ids, else to every
-    participant still invited who has not been e-mailed an invitation yet."""
+    """Queue invitations (sending is the outbox's own button): to the posted
+    ``registration`` ids, else to every participant still invited who has not been e-mailed
+    an invitation yet."""
     event = visible_event_or_404(slug)
     _require_csrf()
     ids = request.form.getlist("registration", type=int)
@@ -209,8 +245,6 @@ def send_invitations(slug):
             _("Susunan acara belum diterbitkan: undangan dikirim tanpa lampiran kalender (.ics)."),
             "warning",
         )
-    if result.queued:
-        _flash_sent(delivery.send_queued(event_id=event.id))
     return redirect_back(url_for("outbox.event_outbox", slug=slug))
 
 
@@ -222,8 +256,6 @@ def send_reminders(slug):
     result = outbox.queue_reminders(event, only_new=request.form.get("only_new") == "1")
     db.session.commit()
     _flash_queued(result, _("pengingat"))
-    if result.queued:
-        _flash_sent(delivery.send_queued(event_id=event.id))
     return redirect_back(url_for("outbox.event_outbox", slug=slug))
 
 
@@ -240,8 +272,6 @@ def send_agenda_update(slug):
     result = outbox.queue_agenda_update(event, version)
     db.session.commit()
     _flash_queued(result, _("pemberitahuan perubahan"))
-    if result.queued:
-        _flash_sent(delivery.send_queued(event_id=event.id))
     return redirect(url_for("outbox.event_outbox", slug=slug))
 
 
@@ -285,6 +315,51 @@ def retry(message_id):
     else:
         flash(_("Email ini sudah terkirim."), "info")
     return redirect_back(url_for("outbox.message", message_id=message_id))
+
+
+# --- the local mail folder (development) -------------------------------------------------------
+
+
+def _local_mail_or_404():
+    if delivery.transport() != "folder":
+        abort(404)
+
+
+@bp.get("/manage/outbox/mailbox/")
+@permission_required("outbox.manage")
+def mailbox_index():
+    _local_mail_or_404()
+    items, total = mailbox.list_mail()
+    return render_template(
+        "participants/outbox/mailbox.html", items=items, total=total, folder=mailbox.folder()
+    )
+
+
+@bp.get("/manage/outbox/mailbox/<name>")
+@permission_required("outbox.manage")
+def mailbox_message(name):
+    _local_mail_or_404()
+    mail = mailbox.read_mail(name)
+    if mail is None:
+        abort(404)
+    return render_template("participants/outbox/mailbox_message.html", mail=mail)
+
+
+@bp.get("/manage/outbox/mailbox/<name>/raw")
+@bp.get("/manage/outbox/mailbox/<name>/part/<int:part>")
+@permission_required("outbox.manage")
+def mailbox_download(name, part=None):
+    """The whole .eml (opens in a mail program) or one attachment, always as a download."""
+    _local_mail_or_404()
+    mail = mailbox.read_mail(name)
+    if mail is None or (part is not None and part >= len(mail.attachments)):
+        abort(404)
+    if part is None:
+        data, filename, mimetype = mailbox.raw_mail(name), name, "message/rfc822"
+    else:
+        attachment = mail.attachments[part]
+        data, filename, mimetype = attachment.data, attachment.filename, attachment.content_type
+    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
 
 
 # --- WhatsApp -----------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import insert, select
 
 from agenda.models import Event
 from app.audit.services import record_batch
 from app.extensions import db
+from app.formatting import name_list
 from app.timeutil import utcnow
 from participants.models import (
     REGISTRATION_ROLES,
@@ -32,31 +34,26 @@ class InviteResult:
     inactive: list[str] = field(default_factory=list)  # names of inactive people skipped
 
     def message(self) -> str:
-        parts = [_("%(count)s orang diundang.", count=self.added)]
+        parts = [ngettext("%(num)s orang diundang.", "%(num)s orang diundang.", self.added)]
         if self.already:
             parts.append(
-                _(
-                    "%(count)s sudah terdaftar sehingga dilewati: %(names)s.",
-                    count=len(self.already),
-                    names=_names(self.already),
+                ngettext(
+                    "%(num)s sudah terdaftar sehingga dilewati: %(names)s.",
+                    "%(num)s sudah terdaftar sehingga dilewati: %(names)s.",
+                    len(self.already),
+                    names=name_list(self.already),
                 )
             )
         if self.inactive:
             parts.append(
-                _(
-                    "%(count)s tidak aktif sehingga dilewati: %(names)s.",
-                    count=len(self.inactive),
-                    names=_names(self.inactive),
+                ngettext(
+                    "%(num)s tidak aktif sehingga dilewati: %(names)s.",
+                    "%(num)s tidak aktif sehingga dilewati: %(names)s.",
+                    len(self.inactive),
+                    names=name_list(self.inactive),
                 )
             )
         return " ".join(parts)
-
-
-def _names(names: list[str], limit: int = 5) -> str:
-    shown = ", ".join(names[:limit])
-    if len(names) > limit:
-        shown += " " + _("dan %(count)s lainnya", count=len(names) - limit)
-    return shown
 
 
 def invite(

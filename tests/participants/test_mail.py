@@ -4,6 +4,7 @@
 import email
 import email.policy
 import logging
+import re
 import socket
 from datetime import date, timedelta
 
@@ -119,6 +120,14 @@ def calendar_part(message):
     return parts[0] if parts else None
 
 
+def queue_and_send(client, action, data=None):
+    """Press an outbox button that queues (e.g. "invitations"), then "Kirim antrean"; the page
+    after each, as the organiser reads it."""
+    queued = client.submit(f"/manage/events/sm-tw3/outbox/{action}", data, follow_redirects=True)
+    sent = client.submit("/manage/events/sm-tw3/outbox/send", follow_redirects=True)
+    return queued.get_data(as_text=True), sent.get_data(as_text=True)
+
+
 # --- invitations ------------------------------------------------------------------------------
 
 
@@ -131,8 +140,13 @@ def test_invitation_carries_personal_link_date_and_the_participants_sessions(
     organiser = login_as("organiser")
 
     page = organiser.get("/manage/events/sm-tw3/outbox").get_data(as_text=True)
-    assert "Kirim undangan ke 1 peserta" in page
-    response = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
+    assert "Antrekan undangan untuk 1 peserta" in page
+    queued = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
+    # Queuing sends nothing: the organiser sends from the outbox when ready.
+    assert "1 undangan masuk antrean." in queued.get_data(as_text=True)
+    assert smtp_server.messages == []
+    assert "Kirim antrean (1 menunggu" in queued.get_data(as_text=True)
+    response = organiser.submit("/manage/events/sm-tw3/outbox/send", follow_redirects=True)
     assert "Terkirim 1, gagal 0." in response.get_data(as_text=True)
 
     (received,) = smtp_server.to("ayu@batukota.example")
@@ -178,6 +192,7 @@ def test_unpublished_agenda_invitation_goes_without_calendar_and_the_page_says_s
         "/manage/events/draft-rakor/outbox/invitations", follow_redirects=True
     )
     assert "tanpa lampiran kalender" in response.get_data(as_text=True)
+    organiser.submit("/manage/events/draft-rakor/outbox/send")
 
     (received,) = smtp_server.to("camat@batukota.example")
     assert calendar_part(received) is None
@@ -194,9 +209,9 @@ def test_bulk_invitation_skips_people_without_email_and_those_already_invited(
     make_registration(meeting, make_person(email="sudah@batukota.example"), status="confirmed")
     organiser = login_as("organiser")
 
-    first = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
-    assert "3 undangan masuk antrean." in first.get_data(as_text=True)
-    assert "1 tanpa alamat email" in first.get_data(as_text=True)
+    first, _sent = queue_and_send(organiser, "invitations")
+    assert "3 undangan masuk antrean." in first
+    assert "1 tanpa alamat email" in first
     assert len(smtp_server.messages) == 3
 
     again = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
@@ -205,9 +220,7 @@ def test_bulk_invitation_skips_people_without_email_and_those_already_invited(
 
     # Chosen registrations (e.g. from the registration list) are invited even if confirmed.
     confirmed = db.session.scalar(select(Registration).where(Registration.status == "confirmed"))
-    organiser.submit(
-        "/manage/events/sm-tw3/outbox/invitations", {"registration": [str(confirmed.id)]}
-    )
+    queue_and_send(organiser, "invitations", {"registration": [str(confirmed.id)]})
     assert len(smtp_server.to("sudah@batukota.example")) == 1
 
 
@@ -220,8 +233,8 @@ def test_a_refused_address_fails_alone_and_a_retry_sends_it(
     smtp_server.refuse.add("salah@batukota.example")
     organiser = login_as("organiser")
 
-    response = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
-    assert "Terkirim 2, gagal 1." in response.get_data(as_text=True)
+    _queued, sent = queue_and_send(organiser, "invitations")
+    assert "Terkirim 2, gagal 1." in sent
     assert {m["To"] for m in smtp_server.messages} == {
         "a@batukota.example",
         "c@batukota.example",
@@ -254,17 +267,15 @@ def test_smtp_server_down_marks_messages_failed_and_retry_all_sends_them_later(
     make_registration(meeting, make_person(email="sekdis@batukota.example"))
     organiser = login_as("organiser")
 
-    response = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
-    assert response.status_code == 200
-    text = response.get_data(as_text=True)
+    _queued, text = queue_and_send(organiser, "invitations")
     port = mail_config["MAIL_PORT"]
     assert f"Tidak dapat terhubung ke server email 127.0.0.1:{port}" in text
     stored = messages()
     assert [m.status for m in stored] == ["failed", "failed"]
     assert all(f"127.0.0.1:{port}" in m.error and m.attempts == 1 for m in stored)
-    assert "Kirim ulang semua yang gagal (2)" in organiser.get(
-        "/manage/events/sm-tw3/outbox"
-    ).get_data(as_text=True)
+    assert "Kirim ulang yang gagal (2)" in organiser.get("/manage/events/sm-tw3/outbox").get_data(
+        as_text=True
+    )
 
     handler = Collector()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -307,8 +318,8 @@ def test_sending_is_bounded_per_click_and_says_how_many_remain(
     saved = app.config.get("MAIL_BATCH_SIZE")
     app.config["MAIL_BATCH_SIZE"] = 2
     try:
-        first = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
-        assert "3 email masih menunggu di antrean" in first.get_data(as_text=True)
+        _queued, first = queue_and_send(organiser, "invitations")
+        assert "3 email masih menunggu di antrean" in first
         assert len(smtp_server.messages) == 2
         page = organiser.get("/manage/events/sm-tw3/outbox").get_data(as_text=True)
         assert "Kirim antrean (3 menunggu, 2 per klik)" in page
@@ -328,7 +339,7 @@ def test_mail_is_indonesian_even_when_the_organiser_reads_english(
     organiser = login_as("organiser")
     organiser.user.locale = "en"
     db.session.commit()
-    organiser.submit("/manage/events/sm-tw3/outbox/invitations")
+    queue_and_send(organiser, "invitations")
     (received,) = smtp_server.messages
     body = received.get_body(("plain",)).get_content()
     assert "Dengan hormat" in body and "Senin, 4 Agustus 2025" in body
@@ -362,7 +373,7 @@ def test_reminder_goes_to_invited_and_confirmed_and_asks_the_undecided_to_confir
     make_registration(meeting, make_person(email="tolak@batukota.example"), status="declined")
     organiser = login_as("organiser")
 
-    organiser.submit("/manage/events/sm-tw3/outbox/reminders")
+    queue_and_send(organiser, "reminders")
     assert sorted(m["To"] for m in smtp_server.messages) == [
         "belum@batukota.example",
         "hadir@batukota.example",
@@ -427,7 +438,7 @@ def test_agenda_update_tells_affected_confirmed_participants_what_moved(
 
     organiser = login_as("organiser")
     page = organiser.get("/manage/events/sm-tw3/outbox").get_data(as_text=True)
-    assert "Kirim pemberitahuan perubahan versi 2" in page
+    assert "Antrekan pemberitahuan perubahan versi 2" in page
 
     result = outbox.queue_agenda_update(meeting, version)
     db.session.commit()
@@ -446,7 +457,7 @@ def test_agenda_update_tells_affected_confirmed_participants_what_moved(
     assert int(moved["SEQUENCE"]) == 1
 
     # Pressing the button afterwards sends nobody a second copy.
-    organiser.submit("/manage/events/sm-tw3/outbox/agenda-update")
+    queue_and_send(organiser, "agenda-update")
     assert len(smtp_server.messages) == 1
 
 
@@ -702,3 +713,84 @@ def test_publishing_a_changed_agenda_queues_notices_for_confirmed_participants(
     ).all()
     assert [(m.registration_id, m.status) for m in messages] == [(confirmed.id, "queued")]
     assert "Evaluasi program prioritas dipindah" in messages[0].body
+
+
+# --- without a mail server: said before the click; a local folder in development -----------------
+
+
+@pytest.fixture
+def no_mail_server(app, tmp_path):
+    saved = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_FOLDER", "BASE_URL")}
+    app.config.update(MAIL_SERVER="", MAIL_FOLDER="", BASE_URL=BASE)
+    yield app.config
+    app.config.update(saved)
+
+
+def test_without_a_mail_server_the_outbox_says_so_and_nothing_is_lost(
+    no_mail_server, meeting, login_as, make_person, make_registration
+):
+    make_registration(meeting, make_person(email="kadis@batukota.example"))
+    organiser = login_as("organiser")
+    page = organiser.get("/manage/events/sm-tw3/outbox").get_data(as_text=True)
+    assert "Belum ada server email: isi MAIL_SERVER" in page  # before anyone clicks
+
+    _queued, sent = queue_and_send(organiser, "invitations")
+    assert "Email tetap menunggu di antrean." in sent
+    assert [(m.status, m.attempts) for m in messages()] == [("queued", 0)]
+
+
+def test_in_development_mail_goes_to_a_local_folder_the_outbox_links_to(
+    no_mail_server, tmp_path, meeting, login_as, make_person, make_registration
+):
+    no_mail_server["MAIL_FOLDER"] = str(tmp_path / "mail")
+    publish(meeting)
+    registration = make_registration(meeting, make_person("Ayu Lestari", email="ayu@batu.example"))
+    organiser = login_as("organiser")
+    page = organiser.get("/manage/events/sm-tw3/outbox").get_data(as_text=True)
+    assert "Mode demo" in page and "/manage/outbox/mailbox/" in page
+
+    queue_and_send(organiser, "invitations")
+    assert [m.status for m in messages()] == ["sent"]
+    (eml,) = (tmp_path / "mail").glob("*.eml")
+    listing = organiser.get("/manage/outbox/mailbox/").get_data(as_text=True)
+    assert "ayu@batu.example" in listing and "Strategic Meeting Triwulan III" in listing
+
+    shown = organiser.get(f"/manage/outbox/mailbox/{eml.name}").get_data(as_text=True)
+    link = f"{BASE}/p/{registration.link_token}/"
+    assert f'href="{link}"' in shown  # the personal link, clickable
+    assert "undangan.ics" in shown or ".ics" in shown
+    attachment = organiser.get(f"/manage/outbox/mailbox/{eml.name}/part/0")
+    assert attachment.headers["Content-Disposition"].startswith("attachment")
+    assert Calendar.from_ical(attachment.data)["METHOD"] == "REQUEST"
+    raw = organiser.get(f"/manage/outbox/mailbox/{eml.name}/raw")
+    assert raw.data == eml.read_bytes()
+
+    # Only file names the folder writer makes are opened; nothing else on disk is reachable.
+    assert organiser.get("/manage/outbox/mailbox/..%2Fsecret.eml").status_code == 404
+    assert organiser.get("/manage/outbox/mailbox/x.eml").status_code == 404
+    viewer = login_as("viewer")
+    assert viewer.get(f"/manage/outbox/mailbox/{eml.name}").status_code == 403
+
+
+def test_the_local_mailbox_does_not_exist_when_a_server_sends(smtp_server, login_as):
+    assert login_as("organiser").get("/manage/outbox/mailbox/").status_code == 404
+
+
+def test_the_page_and_the_result_name_the_same_people_without_email(
+    smtp_server, meeting, login_as, make_person, make_registration
+):
+    for name in ("Tanpa Satu", "Tanpa Dua"):
+        make_registration(meeting, make_person(name, email=None))
+    # Confirmed without e-mail: no invitation goes to them, so the invitation card leaves
+    # them out; the reminder card (which does reach confirmed people) counts them.
+    make_registration(meeting, make_person("Tanpa Tiga", email=None), status="confirmed")
+    make_registration(meeting, make_person(email="ada@batukota.example"))
+    organiser = login_as("organiser")
+    page = organiser.get("/manage/events/sm-tw3/outbox").get_data(as_text=True)
+    counts = re.findall(r'data-without-email="(\d+)"', page)
+    assert counts == ["2", "3"]
+    assert "2 tanpa alamat email akan dilewati" in page
+
+    queued = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
+    text = queued.get_data(as_text=True)
+    assert "2 tanpa alamat email (Tanpa Dua, Tanpa Satu)" in text
