@@ -23,6 +23,7 @@ from app.demo import DEMO_OPDS
 from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.models import Opd
+from participants.documents import letters
 from participants.models import OpdHead, Person, Registration
 from participants.registrations import changes, delegates, invitations, rules
 
@@ -649,3 +650,50 @@ def seed_registrations(echo):
         made.append(event.slug)
     total = db.session.scalar(select(func.count()).select_from(Registration))
     echo(f"Registrations: {total} ({', '.join(made) or 'no new events'})")
+
+
+# --- invitation letters ------------------------------------------------------------------------
+
+# Pangkat of a golongan ruang IV, as printed under the signer's name.
+PANGKAT = {
+    "IV/a": "Pembina (IV/a)",
+    "IV/b": "Pembina Tingkat I (IV/b)",
+    "IV/c": "Pembina Utama Muda (IV/c)",
+    "IV/d": "Pembina Utama Madya (IV/d)",
+    "IV/e": "Pembina Utama (IV/e)",
+}
+# Official letter numbers: classification code / serial / unit code / year (Setda Kota Batu).
+LETTER_NUMBER = "005/{serial}/35.79.102/{year}"
+
+
+@demo_step(55)
+def seed_letters(echo):
+    """A complete letter for each demo event: number and the Sekretaris Daerah as signer, so the
+    demo's letters are final, not drafts (an organiser's own settings stay)."""
+    sekda = db.session.scalar(
+        select(Person)
+        .join(OpdHead, OpdHead.person_id == Person.id)
+        .join(Opd)
+        .where(Opd.code == "SETDA")
+    )
+    if sekda is None:
+        return
+    events = db.session.scalars(
+        select(Event).where(Event.slug.in_(DEMO_REGISTRATIONS)).order_by(Event.start_date)
+    ).all()
+    made = 0
+    for serial, event in enumerate(events, start=412):
+        letter = letters.letter_for(event)
+        if letter.id is not None:
+            continue
+        letters.save_letter(
+            letter,
+            number=LETTER_NUMBER.format(serial=serial, year=event.start_date.year),
+            letter_date=event.start_date - timedelta(days=10),
+            signatory_position="a.n. WALI KOTA BATU\nSEKRETARIS DAERAH",
+            signatory_name=sekda.name,
+            signatory_rank=PANGKAT.get(sekda.golongan, ""),
+            signatory_nip=sekda.nip or "",
+        )
+        made += 1
+    echo(f"Letters: {made} new (signed by the Sekretaris Daerah)")

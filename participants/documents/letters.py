@@ -101,6 +101,17 @@ def letter_for(event: Event) -> InvitationLetter:
     return letter
 
 
+def letter_gaps(letter: InvitationLetter) -> list[str]:
+    """What a finished letter needs and this one lacks (in the reader's language): a letter
+    with gaps is printed with a DRAF stamp on every page, so it cannot pass for a final one."""
+    gaps = []
+    if not (letter.number or "").strip():
+        gaps.append(_("nomor surat"))
+    if not (letter.signatory_name or "").strip() or not (letter.signatory_position or "").strip():
+        gaps.append(_("penanda tangan"))
+    return gaps
+
+
 def save_letter(letter: InvitationLetter, **fields) -> InvitationLetter:
     creating = letter.id is None
     for key, value in fields.items():
@@ -495,5 +506,21 @@ def letters_pdf(event: Event, letter: InvitationLetter, targets: list[LetterTarg
             subject=letter.subject or _("Surat Undangan"),
             creator="Sinergi",
         )
-        doc.build(story)
+        gaps = letter_gaps(letter)
+        stamp = _draft_stamp(gaps) if gaps else (lambda canvas, doc: None)
+        doc.build(story, onFirstPage=stamp, onLaterPages=stamp)
     return buffer.getvalue()
+
+
+def _draft_stamp(gaps: list[str]):
+    """Draws "DRAF – belum ada: nomor surat, penanda tangan" at the top of a page."""
+    text = _("DRAF – belum diisi: %(gaps)s", gaps=", ".join(gaps))
+
+    def draw(canvas, doc):
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#b02a37"))
+        canvas.setFont("Helvetica-Bold", 10)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 8 * mm, text)
+        canvas.restoreState()
+
+    return draw

@@ -439,6 +439,7 @@ def letter_settings(slug):
         event=event,
         form=form,
         saved=letter.id is not None,
+        gaps=letters.letter_gaps(letter),
         opds=letters.opd_summary(event),
         guests=guests,
     )

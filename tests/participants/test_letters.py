@@ -1,13 +1,20 @@
 """The official invitation letter (surat undangan): settings form and PDFs read back with pypdf."""
 
 import io
+import re
 from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from agenda.demo import seed_events
+from app.demo import seed_opds
 from app.extensions import db
-from participants.models import InvitationLetter
+from app.opds.models import Opd
+from participants.demo import seed_letters, seed_people, seed_registrations
+from participants.models import InvitationLetter, OpdHead, Person
+from participants.nip import format_nip
 
 SETTINGS = {
     "number": "005/123/422.010/2025",
@@ -151,6 +158,38 @@ def test_letter_works_with_defaults_before_settings_are_saved(invited, login_as)
     assert "Dalam rangka pelaksanaan Strategic Meeting Triwulan III" in text
     assert "Undangan Strategic Meeting Triwulan III" in text
     assert db.session.query(InvitationLetter).count() == 0
+
+
+def test_a_letter_without_number_or_signer_is_stamped_draft_on_every_page(invited, login_as):
+    organiser = login_as("organiser")
+    page = organiser.get("/manage/events/sm-tw3/letter").get_data(as_text=True)
+    assert "Belum diisi: nomor surat, penanda tangan." in page
+    response = organiser.get("/manage/events/sm-tw3/letters/opd.pdf")
+    reader = PdfReader(io.BytesIO(response.data))
+    for sheet in reader.pages:  # letters and attachment pages alike
+        assert "DRAF – belum diisi: nomor surat, penanda tangan" in sheet.extract_text()
+
+    organiser.submit("/manage/events/sm-tw3/letter", {**SETTINGS, "signatory_name": ""})
+    text = pdf_text(organiser.get("/manage/events/sm-tw3/letters/opd.pdf"))
+    assert "DRAF – belum diisi: penanda tangan" in text and "nomor surat," not in text
+
+    organiser.submit("/manage/events/sm-tw3/letter", SETTINGS)
+    assert "DRAF" not in pdf_text(organiser.get("/manage/events/sm-tw3/letters/opd.pdf"))
+    page = organiser.get("/manage/events/sm-tw3/letter").get_data(as_text=True)
+    assert "data-letter-gaps" not in page
+
+
+def test_the_demo_letters_are_complete(app, login_as):
+    for step in (seed_opds, seed_people, seed_events, seed_registrations, seed_letters):
+        step(lambda _message: None)
+    db.session.commit()
+    organiser = login_as("organiser")
+    sekda = db.session.scalar(select(Person).join(OpdHead).join(Opd).where(Opd.code == "SETDA"))
+    text = pdf_text(organiser.get("/manage/events/strategic-meeting-iii/letters/opd.pdf"))
+    assert "DRAF" not in text
+    assert re.search(r"Nomor : 005/\d{3}/35\.79\.102/\d{4}", text)
+    assert sekda.name in text and "NIP. " + format_nip(sekda.nip) in text
+    assert "a.n. WALI KOTA BATU SEKRETARIS DAERAH" in text
 
 
 def test_a_wrong_nip_is_refused_and_nothing_is_saved(invited, login_as):
