@@ -14,6 +14,47 @@
   each("[data-grid-column]", function (el) { el.style.gridColumn = el.dataset.gridColumn; });
   each("[data-grid-row]", function (el) { el.style.gridRow = el.dataset.gridRow; });
 
+  // Agenda builder: drag a session to another room or time. The drop point picks the room
+  // (column heads) and the 15-minute row (time slots); the move form posts it, so the server
+  // checks and reports conflicts as for any move.
+  var builder = document.getElementById("builder");
+  var moveForm = document.getElementById("move-form");
+  if (builder && moveForm) {
+    var dragged = null;
+    var under = function (selector, test) {
+      var found = null;
+      builder.querySelectorAll(selector).forEach(function (el) {
+        if (test(el.getBoundingClientRect())) { found = el; }
+      });
+      return found;
+    };
+    builder.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest && event.target.closest("[data-move-url]");
+      if (!dragged) { return; }
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", dragged.id);
+      dragged.classList.add("dragging");
+    });
+    builder.addEventListener("dragend", function () {
+      if (dragged) { dragged.classList.remove("dragging"); }
+    });
+    builder.addEventListener("dragover", function (event) {
+      if (dragged) { event.preventDefault(); }
+    });
+    builder.addEventListener("drop", function (event) {
+      if (!dragged) { return; }
+      event.preventDefault();
+      var x = event.clientX, y = event.clientY;
+      var head = under(".colhead[data-room]", function (r) { return x >= r.left && x < r.right; });
+      var slot = under(".slot[data-time]", function (r) { return y >= r.top && y < r.bottom; });
+      if (!head || !slot) { return; }
+      moveForm.action = dragged.dataset.moveUrl;
+      moveForm.elements.start_time.value = slot.dataset.time;
+      moveForm.elements.room_id.value = head.dataset.room;
+      moveForm.submit();
+    });
+  }
+
   // A destructive action asks first (the CSP forbids onsubmit="confirm(…)").
   each("form[data-confirm]", function (form) {
     form.addEventListener("submit", function (event) {

@@ -54,3 +54,49 @@ def test_organiser_adds_a_session_in_the_builder_and_sees_it_on_the_public_agend
     expect(day_two.get_by_text("Prof. Dr. Zudan Arif Fakrulloh")).to_be_visible()
     expect(day_two).to_contain_text("10.45–12.15 WIB")
     public.context.close()
+
+
+def _login(page, live_server, user, next_url):
+    page.goto(f"{live_server}/login?next={next_url}")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Kata sandi").fill("correct horse battery")
+    page.get_by_role("main").get_by_role("button", name="Masuk").click()
+
+
+def test_overlapping_sessions_sit_side_by_side_and_each_can_be_clicked_and_dragged(
+    live_server, page, make_user, make_event, make_room, make_session
+):
+    organiser = make_user("organiser")
+    event = make_event(slug="sm-tumpuk", title="Strategic Meeting", start=date(2025, 8, 4))
+    aula = make_room(event, "Aula Utama")
+    make_room(event, "Ruang Rapat Sekda")
+    make_session(event, "09:00", "10:30", title="Paparan Bappeda", room=aula)
+    make_session(event, "09:30", "10:00", title="Paparan BKD", room=aula)  # a conflict
+    make_session(event, "11:00", "12:00", title="Diskusi", room=aula)
+
+    _login(page, live_server, organiser, "/manage/events/sm-tumpuk/")
+    first = page.locator(".agenda-block", has_text="Paparan Bappeda")
+    second = page.locator(".agenda-block", has_text="Paparan BKD")
+    expect(first).to_contain_text("Bentrok")  # the conflict marker stays
+    a, b = first.bounding_box(), second.bounding_box()
+    assert a["x"] + a["width"] <= b["x"] + 1  # side by side, not on top of each other
+    later = page.locator(".agenda-block", has_text="Diskusi").bounding_box()
+    assert later["width"] > a["width"] * 1.5  # alone in its hour, it takes the whole room
+
+    for title in ("Paparan Bappeda", "Paparan BKD"):
+        page.locator(".agenda-block").get_by_role("link", name=title).click()
+        expect(page.get_by_label("Judul sesi")).to_have_value(title)
+        page.go_back()
+
+    # Drag the lower one to the other room at 09.30: the conflict is gone.
+    target = page.locator(".colhead", has_text="Ruang Rapat Sekda").bounding_box()
+    slot = page.locator('.slot[data-time="09:30"]').bounding_box()
+    second.hover()
+    page.mouse.down()
+    page.mouse.move(target["x"] + target["width"] / 2, slot["y"] + slot["height"] / 2, steps=8)
+    page.mouse.up()
+    expect(page.get_by_text("Sesi Paparan BKD dipindahkan.")).to_be_visible()
+    expect(page.locator(".agenda-block.conflict")).to_have_count(0)
+    moved = page.locator(".agenda-block", has_text="Paparan BKD").bounding_box()
+    room = page.locator(".colhead", has_text="Ruang Rapat Sekda").bounding_box()
+    assert room["x"] <= moved["x"] < room["x"] + room["width"]
