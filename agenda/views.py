@@ -36,6 +36,7 @@ from agenda.signals import agenda_published
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
+from app.formatting import with_kind
 from app.forms import ActionForm, choices
 from app.opds.forms import opd_choices
 from app.search import contains_text
@@ -74,12 +75,14 @@ def _speaker_choices():
 def conflict_message(conflict: Conflict) -> str:
     d = conflict.detail
     messages = {
-        "room": lambda: _("Ruang %(room)s dipakai dua sesi sekaligus: %(a)s dan %(b)s.", **d),
+        # Room names say what they are ("Aula Utama", "Ruang Rapat Utama"): no "Ruang" prefix.
+        "room": lambda: _("%(room)s dipakai dua sesi sekaligus: %(a)s dan %(b)s.", **d),
         "speaker": lambda: _(
             "%(speaker)s dijadwalkan di dua tempat sekaligus: %(a)s dan %(b)s.", **d
         ),
         "group": lambda: _(
-            "Kelompok %(group)s dijadwalkan dua kali sekaligus: %(a)s dan %(b)s.", **d
+            "%(group)s dijadwalkan dua kali sekaligus: %(a)s dan %(b)s.",
+            **{**d, "group": with_kind(_("Kelompok"), d["group"])},
         ),
         "outside_event": lambda: _("Sesi %(title)s berada di luar tanggal acara.", **d),
         "too_long": lambda: _("Sesi %(title)s lebih lama dari satu hari.", **d),
@@ -245,7 +248,7 @@ def edit_room(slug, room_id=None):
             position=form.position.data or 0,
         )
         db.session.commit()
-        flash(_("Ruang %(name)s disimpan.", name=room.name), "success")
+        flash(_("%(name)s disimpan.", name=room.name), "success")
         return redirect(url_for("agenda.builder", slug=slug))
     if request.method == "POST" and room is None:
         for errors in form.errors.values():
@@ -265,7 +268,7 @@ def delete_room(slug, room_id):
     if ActionForm().validate_on_submit():
         services.delete_room(room)
         db.session.commit()
-        flash(_("Ruang %(name)s dihapus; sesinya kini tanpa ruang.", name=room.name), "success")
+        flash(_("%(name)s dihapus; sesinya kini tanpa ruang.", name=room.name), "success")
     return redirect(url_for("agenda.builder", slug=slug))
 
 

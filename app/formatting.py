@@ -79,6 +79,15 @@ def number(value) -> str:
     return format_decimal(value, locale=_locale())
 
 
+def with_kind(kind: str, name: str) -> str:
+    """'Kelompok' + 'A' → 'Kelompok A', but 'Kelompok' + 'Kelompok A' → 'Kelompok A': names
+    that already say what they are get no second prefix."""
+    name = (name or "").strip()
+    if name.lower() == kind.lower() or name.lower().startswith(kind.lower() + " "):
+        return name
+    return f"{kind} {name}"
+
+
 def name_list(names: list[str], limit: int = 5) -> str:
     """'A, B, C, D, E dan 3 lainnya': the people a message is about, without a wall of names."""
     shown = ", ".join(names[:limit])

@@ -128,7 +128,7 @@ def csv_bytes(header: list[str], rows: list[list]) -> bytes:
 def table_response(basename: str, fmt: str, header: list[str], rows: list[list]) -> Response:
     """A download of the table as ``basename.xlsx`` or ``basename.csv``."""
     if fmt == "csv":
-        body, mimetype = csv_bytes(header, rows), "text/csv; charset=utf-8"
+        body, mimetype = csv_bytes(header, rows), "text/csv"  # Werkzeug adds the charset
     else:
         fmt = "xlsx"
         body, mimetype = xlsx_bytes(basename, header, rows), XLSX_MIMETYPE

@@ -474,11 +474,11 @@ def _seed_heads(people: list[dict]) -> None:
 # --- registrations -----------------------------------------------------------------------------
 
 # Delegates who are not in the directory (e.g. an acting official from outside the OPD's
-# structure): (name, position).
+# structure): (name, position; {opd} is the head's OPD).
 OUTSIDE_DELEGATES = [
-    ("Yudi Permana, S.T., M.T.", "Plh. Kepala Dinas"),
-    ("Hesti Kusumawati, S.E.", "Pelaksana Harian Sekretaris"),
-    ("Fajar Nugroho, S.STP.", "Staf Ahli Kepala Dinas"),
+    ("Yudi Permana, S.T., M.T.", "Plh. Kepala {opd}"),
+    ("Hesti Kusumawati, S.E.", "Pelaksana Harian Sekretaris {opd}"),
+    ("Fajar Nugroho, S.STP.", "Staf Ahli Kepala {opd}"),
 ]
 
 
@@ -530,6 +530,7 @@ def _delegate_for(head: Registration, taken: set[int], outside: list) -> Person:
     """A colleague of the head's OPD who is not registered yet, else an outside delegate."""
     if outside:
         name, position = outside.pop(0)
+        position = position.format(opd=head.person.opd.name if head.person.opd else "")
         existing = db.session.scalar(
             select(Person).where(Person.name == name, Person.nip.is_(None))
         )

@@ -109,14 +109,14 @@ def edit(person_id=None):
         if same_nip is not None and same_nip is not person:
             form.nip.errors.append(
                 _(
-                    "NIP %(nip)s sudah terdaftar atas nama %(name)s.",
+                    "NIP %(nip)s sudah terdaftar (%(name)s).",
                     nip=format_nip(nip),
                     name=same_nip.name,
                 )
             )
         elif same_email is not None and same_email is not person:
             form.email.errors.append(
-                _("Email %(email)s sudah dipakai %(name)s.", email=email, name=same_email.name)
+                _("Email %(email)s sudah dipakai (%(name)s).", email=email, name=same_email.name)
             )
         else:
             person = people.save_person(
@@ -179,7 +179,7 @@ def edit_head(opd_id):
                 form.person_id.errors.append(str(exc))
             else:
                 db.session.commit()
-                flash(_("%(line)s: %(name)s.", line=head.title_line, name=person.name), "success")
+                flash(_("%(line)s: %(name)s", line=head.title_line, name=person.name), "success")
                 return redirect(url_for("people.heads_index"))
     return render_template(
         "participants/people/edit_head.html",

@@ -40,6 +40,7 @@ from sqlalchemy.orm import joinedload
 
 from agenda.models import Event
 from app.extensions import db
+from app.formatting import with_kind
 from participants.documents import passes
 from participants.forms import REGISTRATION_STATUS_LABELS, ROLE_LABELS
 from participants.models import REGISTRATION_ROLES, Person, Registration
@@ -347,10 +348,11 @@ def layout_badge(badge: Badge, sheet: SheetText) -> BadgeLayout:
         centre = QR_X + QR_SIZE / 2
         top = QR_TOP - QR_SIZE
         size = 6.5
-        placed, top = _place(
-            _Block(REGULAR, size, [sheet.group_label.upper()], GREY), centre, top, "centre"
-        )
-        texts.extend(placed)
+        if with_kind(sheet.group_label, badge.group) != badge.group:  # "A", not "Kelompok A"
+            placed, top = _place(
+                _Block(REGULAR, size, [sheet.group_label.upper()], GREY), centre, top, "centre"
+            )
+            texts.extend(placed)
         size, lines = fit(badge.group, BOLD, 10, 7, QR_SIZE - 2 * mm, 2)
         placed, _bottom = _place(_Block(BOLD, size, lines), centre, top, "centre")
         texts.extend(placed)

@@ -38,8 +38,8 @@ class InviteResult:
         if self.already:
             parts.append(
                 ngettext(
-                    "%(num)s sudah terdaftar sehingga dilewati: %(names)s.",
-                    "%(num)s sudah terdaftar sehingga dilewati: %(names)s.",
+                    "%(num)s sudah terdaftar sehingga dilewati (%(names)s).",
+                    "%(num)s sudah terdaftar sehingga dilewati (%(names)s).",
                     len(self.already),
                     names=name_list(self.already),
                 )
@@ -47,8 +47,8 @@ class InviteResult:
         if self.inactive:
             parts.append(
                 ngettext(
-                    "%(num)s tidak aktif sehingga dilewati: %(names)s.",
-                    "%(num)s tidak aktif sehingga dilewati: %(names)s.",
+                    "%(num)s tidak aktif sehingga dilewati (%(names)s).",
+                    "%(num)s tidak aktif sehingga dilewati (%(names)s).",
                     len(self.inactive),
                     names=name_list(self.inactive),
                 )

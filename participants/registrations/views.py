@@ -390,7 +390,7 @@ def delegate(slug, registration_id):
     db.session.commit()
     flash(
         _(
-            "%(head)s diwakilkan oleh %(name)s.",
+            "%(name)s ditetapkan sebagai wakil %(head)s",
             head=registration.person.name,
             name=delegate.person.name,
         ),

@@ -153,7 +153,7 @@ def test_saving_a_conflicting_session_warns_the_organiser(
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
-    assert "Bentrok: Ruang Ballroom dipakai dua sesi sekaligus: Pembukaan dan Paparan." in page
+    assert "Bentrok: Ballroom dipakai dua sesi sekaligus: Pembukaan dan Paparan." in page
 
 
 def test_move_nudge_duplicate_cancel_and_delete(login_as, make_event, make_room, make_session):

@@ -70,6 +70,7 @@ def test_no_export_contains_a_formula_cell(
         assert response.status_code == 200, url
         cells = _cells(response)
         if url.endswith(".csv"):
+            assert response.headers["Content-Type"] == "text/csv; charset=utf-8", url
             texts = [cell for cell in cells if cell]
             assert not [t for t in texts if t.startswith(("=", "+", "-", "@", "\t", "\r"))], url
         else:

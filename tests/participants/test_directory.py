@@ -75,11 +75,11 @@ def test_duplicate_nip_or_email_is_refused_with_the_owner_named(login_as, make_p
     admin = login_as("admin")
     make_person("Sri Wahyuni, S.E.", nip=VALID_NIP, email="sri@example.go.id")
     page = admin.submit("/people/new", FORM).get_data(as_text=True)
-    assert "NIP 19860926 201505 1 001 sudah terdaftar atas nama Sri Wahyuni, S.E." in page
+    assert "NIP 19860926 201505 1 001 sudah terdaftar (Sri Wahyuni, S.E.)." in page
     page = admin.submit("/people/new", FORM | {"nip": "", "email": "SRI@example.go.id"}).get_data(
         as_text=True
     )
-    assert "Email sri@example.go.id sudah dipakai Sri Wahyuni, S.E." in page
+    assert "Email sri@example.go.id sudah dipakai (Sri Wahyuni, S.E.)." in page
     assert _count() == 1
 
 

@@ -253,7 +253,7 @@ def test_individuals_are_found_in_the_directory_and_invited_with_role_and_group(
     assert chosen["Prof. Dr. Zudan Arif Fakrulloh, S.H., M.H."].role == "narasumber"
     assert chosen["dr. Aditya Prasetyo, M.Kes."].role == "peserta"  # untouched
     page = text_of(organiser.get(response.location).get_data(as_text=True))
-    assert "1 orang diundang. 1 sudah terdaftar sehingga dilewati: dr. Aditya Prasetyo" in page
+    assert "1 orang diundang. 1 sudah terdaftar sehingga dilewati (dr. Aditya Prasetyo" in page
 
 
 def test_inactive_people_picked_one_by_one_are_skipped_and_named(login_as, make_event, city):
@@ -267,7 +267,7 @@ def test_inactive_people_picked_one_by_one_are_skipped_and_named(login_as, make_
     )
     assert registered(event) == {}
     page = text_of(organiser.get(response.location).get_data(as_text=True))
-    assert "1 tidak aktif sehingga dilewati: Ir. Gatot Subagyo" in page
+    assert "1 tidak aktif sehingga dilewati (Ir. Gatot Subagyo" in page
 
 
 # --- capacity -----------------------------------------------------------------------------------
