@@ -27,6 +27,16 @@ def _when(value: str, zone: str, with_day: bool, detailed: bool = False) -> str:
     return hour_minute(local)
 
 
+def _span(start: str, end: str, zone: str, with_day: bool, detailed: bool) -> str:
+    """'09.00–10.00', or with its day and (``detailed``) zone: 'Senin 4 Agustus 09.00–10.00 WIB'."""
+    first = _when(start, zone, with_day, detailed)
+    until = hour_minute(local_time(end, zone))
+    if detailed:  # the zone goes once, after the range
+        clock = first.rsplit(" ", 1)
+        return f"{clock[0]}–{until} {clock[1]}"
+    return f"{first}–{until}"
+
+
 def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
     """One change of a published agenda as a sentence in the reader's language.
 
@@ -61,11 +71,14 @@ def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
                 old=when(change["old_end"], False),
             )
         other_day = old_start.date() != new_start.date()
+        # Old and new time both with their end, so a reader sees the whole change.
         return _(
             "Sesi %(title)s dipindah %(old)s → %(new)s",
             title=title,
-            old=when(change["old_start"], other_day or detailed),
-            new=when(change["new_start"], other_day),
+            old=_span(
+                change["old_start"], change["old_end"], zone, other_day or detailed, detailed
+            ),
+            new=_span(change["new_start"], change["new_end"], zone, other_day, detailed),
         )
     if kind == "room":
         return _(

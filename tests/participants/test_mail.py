@@ -449,7 +449,9 @@ def test_agenda_update_tells_affected_confirmed_participants_what_moved(
     assert received["To"] == "a@batukota.example"
     assert "versi 2" in received["Subject"]
     body = received.get_body(("plain",)).get_content()
-    assert "Sesi Diskusi Kelompok A dipindah Senin 4 Agustus 10.00 WIB → 11.00 WIB" in body
+    assert (
+        "Sesi Diskusi Kelompok A dipindah Senin 4 Agustus 10.00–11.00 WIB → 11.00–12.00 WIB" in body
+    )
     assert f"{BASE}/p/{group_a.link_token}/" in body
     calendar = Calendar.from_ical(calendar_part(received).get_content())
     moved = next(e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Diskusi Kelompok A")
@@ -476,7 +478,10 @@ def test_change_lines_in_indonesian_in_the_event_zone(app):
             {"type": "room", "title": "Pleno", "old": "Aula", "new": "Ruang Rapat"},
             "Asia/Makassar",
         )
-    assert line == "Sesi Pleno dipindah Senin 4 Agustus 10.00 WITA → Selasa 5 Agustus 09.00 WITA"
+    assert (
+        line
+        == "Sesi Pleno dipindah Senin 4 Agustus 10.00–11.00 WITA → Selasa 5 Agustus 09.00–10.00 WITA"
+    )
     assert room == "Sesi Pleno pindah ruang: Aula → Ruang Rapat"
 
 
