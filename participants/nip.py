@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 NIP_LENGTH = 18
 FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1940, 2010
@@ -30,7 +31,13 @@ def validate_nip(raw, today: date | None = None) -> str:
     if not nip.isdigit() or not nip.isascii():
         raise NipError(_("NIP hanya boleh berisi angka (spasi dan titik boleh)."))
     if len(nip) != NIP_LENGTH:
-        raise NipError(_("NIP harus 18 digit, bukan %(count)s digit.", count=len(nip)))
+        raise NipError(
+            ngettext(
+                "NIP harus 18 digit, bukan %(num)s digit.",
+                "NIP harus 18 digit, bukan %(num)s digit.",
+                len(nip),
+            )
+        )
 
     birth_text, tmt_text, sex, sequence = nip[:8], nip[8:14], nip[14], nip[15:]
     try:

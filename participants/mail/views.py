@@ -296,7 +296,14 @@ def retry_failed(slug=None):
     event_id = event.id if event else None
     count = delivery.requeue_failed(event_id=event_id)
     if count:
-        flash(_("%(count)s email yang gagal dicoba kirim ulang.", count=count), "info")
+        flash(
+            ngettext(
+                "%(num)s email yang gagal dicoba kirim ulang.",
+                "%(num)s email yang gagal dicoba kirim ulang.",
+                count,
+            ),
+            "info",
+        )
         _flash_sent(delivery.send_queued(event_id=event_id))
     else:
         flash(_("Tidak ada email yang gagal."), "info")

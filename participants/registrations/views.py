@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -154,7 +155,10 @@ def bulk(slug):
         flash(str(exc), "danger")
         return redirect_back(back)
     db.session.commit()
-    flash(_("%(count)s registrasi diperbarui.", count=changed), "success")
+    flash(
+        ngettext("%(num)s registrasi diperbarui.", "%(num)s registrasi diperbarui.", changed),
+        "success",
+    )
     return redirect_back(back)
 
 

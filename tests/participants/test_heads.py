@@ -204,3 +204,18 @@ def test_the_demo_names_a_head_for_every_opd_and_two_acting_heads(app):
     assert len(heads) == db.session.scalar(select(func.count()).select_from(Opd))
     setda = next(h for h in heads if h.opd.code == "SETDA")
     assert setda.person.position == "Sekretaris Daerah"
+
+
+def test_counts_read_right_in_english(login_as, make_opd, make_person, make_event):
+    organiser = login_as("organiser")
+    organiser.user.locale = "en"
+    db.session.commit()
+    dinkes = make_opd("DINKES", name="Dinas Kesehatan")
+    make_person("Sri Rahayu", opd=dinkes, position="Kepala Dinas Kesehatan", head="definitif")
+    make_event("sm-iv")
+    invited = invite_heads(organiser, "sm-iv")
+    page = text_of(organiser.get(invited.location, follow_redirects=True).get_data(True))
+    assert "1 person invited." in page and "1 people" not in page
+    page = text_of(organiser.get("/manage/events/sm-iv/letter").get_data(as_text=True))
+    assert "All OPDs in one PDF (1 letter)" in page and "1 official" in page
+    assert "1 officials" not in page
