@@ -1,0 +1,163 @@
+"""Lighthouse (12.2.3, mobile preset: simulated slow 4G, 4x slower CPU) on the pages phones open:
+login, the demo's public agenda and a personal page, beside a bare Flask page measured in the
+same run. Sinergi runs under gunicorn (2 workers, production settings) on a fresh demo database.
+
+    .venv/bin/python bench/lighthouse_bench.py [--runs 1]
+
+Lighthouse is installed with npm into bench/.lighthouse/ on first use (not a project dependency).
+Scores move a few points between runs: compare the pages of one run.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = ROOT / "bench" / ".lighthouse"
+LIGHTHOUSE = TOOLS / "node_modules" / ".bin" / "lighthouse"
+BIN = Path(sys.executable).parent
+BARE_APP = """
+from flask import Flask
+app = Flask(__name__)
+
+@app.get("/")
+def index():
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Bare</title>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+            "<body><main><h1>Bare Flask</h1><p>Hello.</p></main></body></html>")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+def ensure_lighthouse() -> None:
+    if not LIGHTHOUSE.exists():
+        TOOLS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(  # noqa: S603
+            [
+                shutil.which("npm") or "npm",
+                "install",
+                "--prefix",
+                str(TOOLS),
+                "--no-audit",
+                "--no-fund",
+                "-E",
+                "lighthouse@12.2.3",
+            ],
+            check=True,
+        )
+
+
+def lighthouse(url: str, out: Path) -> dict:
+    subprocess.run(  # noqa: S603
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            "--only-categories=performance,accessibility",
+            "--chrome-flags=--headless --no-sandbox --disable-gpu "
+            "--disable-background-networking --disable-component-update",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+    )
+    report = json.loads(out.read_text())
+    audits = report["audits"]
+    return {
+        "performance": round(report["categories"]["performance"]["score"] * 100),
+        "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
+        "fcp_s": audits["first-contentful-paint"]["numericValue"] / 1000,
+        "lcp_s": audits["largest-contentful-paint"]["numericValue"] / 1000,
+        "kib": audits["total-byte-weight"]["numericValue"] / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
+    args = parser.parse_args()
+    ensure_lighthouse()
+    work = Path(tempfile.mkdtemp(prefix="sinergi-lighthouse-"))
+    env = {
+        **os.environ,
+        "SINERGI_ENV": "production",
+        "SECRET_KEY": "bench-" + os.urandom(8).hex(),
+        "DATABASE_URL": f"sqlite:///{work / 'sinergi.db'}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_FOLDER": str(work / "uploads"),
+        "SESSION_COOKIE_SECURE": "0",  # plain http on loopback
+    }
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)  # noqa: S603
+    subprocess.run([*flask, "seed", "demo"], env=env, cwd=ROOT, check=True)  # noqa: S603
+    with sqlite3.connect(work / "sinergi.db") as con:
+        (token,) = con.execute(
+            "select link_token from registration where status = 'confirmed' order by id limit 1"
+        ).fetchone()
+    (work / "bare.py").write_text(BARE_APP)
+    port, bare_port = free_port(), free_port()
+    servers = [
+        subprocess.Popen(  # noqa: S603
+            [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            env=env,
+            cwd=ROOT,
+            stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(  # noqa: S603
+            [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{bare_port}", "bare:app"],
+            cwd=work,
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
+    try:
+        base = f"http://127.0.0.1:{port}"
+        pages = {
+            "bare Flask page": f"http://127.0.0.1:{bare_port}/",
+            "login": f"{base}/login",
+            "public agenda (3-day retreat)": f"{base}/events/retret-kepemimpinan-asn/",
+            "personal page": f"{base}/p/{token}/",
+        }
+        wait_for(pages["login"])
+        wait_for(pages["bare Flask page"])
+        print(f"{'page':32} perf  a11y  FCP s  LCP s  KiB")
+        for name, url in pages.items():
+            results = [lighthouse(url, work / f"run{i}.json") for i in range(args.runs)]
+            results.sort(key=lambda r: r["performance"])
+            r = results[len(results) // 2]
+            print(
+                f"{name:32} {r['performance']:4}  {r['accessibility']:4}  {r['fcp_s']:5.1f}"
+                f"  {r['lcp_s']:5.1f}  {r['kib']:4.0f}"
+            )
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
