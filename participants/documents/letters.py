@@ -513,7 +513,7 @@ def letters_pdf(event: Event, letter: InvitationLetter, targets: list[LetterTarg
 
 
 def _draft_stamp(gaps: list[str]):
-    """Draws "DRAF – belum ada: nomor surat, penanda tangan" at the top of a page."""
+    """Draws "DRAF – belum diisi: nomor surat, penanda tangan" at the top of a page."""
     text = _("DRAF – belum diisi: %(gaps)s", gaps=", ".join(gaps))
 
     def draw(canvas, doc):

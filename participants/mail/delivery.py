@@ -12,14 +12,12 @@ only, never addresses or names.
 """
 
 import re
-import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,6 +25,7 @@ from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
 from app.timeutil import utcnow
+from participants.mail import mailbox
 from participants.mail.compose import CALENDAR_FILENAME, sender
 from participants.mail.facts import indonesian
 from participants.mail.outbox import message_scope
@@ -66,17 +65,11 @@ def not_configured_text() -> str:
 
 
 class _FolderDelivery:
-    """Writes each message to MAIL_FOLDER as ``<time>-<random>.eml``; quacks like SMTP."""
-
-    def __init__(self, folder: str):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+    """Writes each message into the local mail folder (participants.mail.mailbox); quacks
+    like SMTP so the sending loop is the same for both."""
 
     def send_message(self, email: EmailMessage, to_addrs=None) -> None:
-        name = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(4)}.eml"
-        partial = self.folder / (name + ".part")
-        partial.write_bytes(bytes(email))
-        partial.replace(self.folder / name)  # a reader never sees half a message
+        mailbox.write_mail(email)
 
     def quit(self) -> None:
         pass
@@ -98,7 +91,7 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 def _connect() -> smtplib.SMTP | _FolderDelivery:
     config = current_app.config
     if transport() == "folder":
-        return _FolderDelivery(config["MAIL_FOLDER"])
+        return _FolderDelivery()
     server, port = config.get("MAIL_SERVER") or "localhost", int(config.get("MAIL_PORT") or 25)
     timeout = float(config.get("MAIL_TIMEOUT") or SMTP_TIMEOUT)
     try:

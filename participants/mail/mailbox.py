@@ -1,9 +1,11 @@
-"""The local mail folder (MAIL_FOLDER): the .eml files delivery writes instead of sending, read
-back for the outbox's "Kotak surat lokal" so a demo shows what an official would receive."""
+"""The local mail folder (MAIL_FOLDER): delivery writes each message here as an .eml file
+instead of sending it, and the outbox's "Kotak surat lokal" reads them back, so a demo shows
+what an official would receive."""
 
 import re
+import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 
-# Only names delivery writes are ever opened (no path from the URL reaches the disk).
+# Only names write_mail makes are ever opened (no path from the URL reaches the disk).
 NAME = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}\.eml$")
 LIST_LIMIT = 200
 
@@ -38,6 +40,17 @@ class LocalMail:
 def folder() -> Path | None:
     configured = current_app.config.get("MAIL_FOLDER")
     return Path(configured) if configured else None
+
+
+def write_mail(email: EmailMessage) -> str:
+    """Store ``email`` as ``<UTC time>-<random>.eml`` (matching NAME); returns the name."""
+    base = folder()
+    base.mkdir(parents=True, exist_ok=True)
+    name = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(4)}.eml"
+    partial = base / (name + ".part")
+    partial.write_bytes(bytes(email))
+    partial.replace(base / name)  # a reader never sees half a message
+    return name
 
 
 def _parse(path: Path, with_body: bool) -> LocalMail:

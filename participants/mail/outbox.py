@@ -205,7 +205,7 @@ class EventMailStats:
 
 
 def event_mail_stats(event: Event) -> EventMailStats:
-    """Three queries, whatever the number of participants."""
+    """A fixed number of queries, whatever the number of participants."""
     invited = _already_messaged(event, "invitation")
     reminded = _already_messaged(event, "reminder")
     stats = EventMailStats()

@@ -1,9 +1,10 @@
 """Organiser pages for reaching participants: the e-mail outbox (per event and overall), the
 WhatsApp texts and the official invitation letters (settings and PDFs).
 
-Queueing and sending are two steps: "Kirim undangan" (reminders, agenda updates) only queues;
-the "Kirim antrean" button (or ``flask --app wsgi mail send-queued``) sends, in bounded
-batches: each click sends at most MAIL_BATCH_SIZE (default 30) and says how many still wait.
+Queueing and sending are two steps: the "Antrekan …" buttons (invitations, reminders, agenda
+updates) only queue; the "Kirim antrean" button (or ``flask --app wsgi mail send-queued``)
+sends, in bounded batches: each click sends at most MAIL_BATCH_SIZE (default 30) and says how
+many still wait.
 """
 
 from io import BytesIO
@@ -358,14 +359,16 @@ def mailbox_message(name):
 def mailbox_download(name, part=None):
     """The whole .eml (opens in a mail program) or one attachment, always as a download."""
     _local_mail_or_404()
-    mail = mailbox.read_mail(name)
-    if mail is None or (part is not None and part >= len(mail.attachments)):
-        abort(404)
     if part is None:
         data, filename, mimetype = mailbox.raw_mail(name), name, "message/rfc822"
     else:
+        mail = mailbox.read_mail(name)
+        if mail is None or part >= len(mail.attachments):
+            abort(404)
         attachment = mail.attachments[part]
         data, filename, mimetype = attachment.data, attachment.filename, attachment.content_type
+    if data is None:
+        abort(404)
     return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
 
 
