@@ -56,16 +56,14 @@ def clear_head(opd: Opd) -> bool:
     return True
 
 
-def heads_overview(kinds=None) -> list[tuple[Opd, OpdHead | None]]:
-    """Every active OPD (optionally of ``kinds``) with its head or None, in code order."""
+def heads_overview() -> list[tuple[Opd, OpdHead | None]]:
+    """Every active OPD with its head or None, in code order (one query)."""
     query = (
         select(Opd, OpdHead)
         .outerjoin(OpdHead, OpdHead.opd_id == Opd.id)
         .where(Opd.active.is_(True))
         .order_by(Opd.code)
     )
-    if kinds:
-        query = query.where(Opd.kind.in_(kinds))
     return [(opd, head) for opd, head in db.session.execute(query).all()]
 
 

@@ -106,7 +106,8 @@ class PlannedRow:
     values: dict  # field → new value (only the fields the file sets)
     person: Person | None = None  # the existing person to update, None to create
     changes: dict = field(default_factory=dict)  # field → (before, after) for updates
-    head: str = ""  # "definitif", "plt" or "plh": this person heads the row's OPD
+    head: str = ""  # "definitif", "plt" or "plh": this person heads ``head_opd_id``
+    head_opd_id: int | None = None  # the row's OPD (from the file, else the person's own)
 
 
 @dataclass
@@ -279,7 +280,7 @@ def plan_import(rows: list[Row]) -> ImportPlan:
     ):
         existing_by_name.setdefault(person.name.lower(), []).append(person)
 
-    current_heads = _current_heads(parsed, existing_by_nip, existing_by_email)
+    current_heads = _current_heads() if "kepala_opd" in columns else {}
     matched_rows: dict[int, int] = {}  # person id → row number
     head_rows: dict[int, int] = {}  # OPD id → the row that names its head
     for number, values, nip, email, bad, head in parsed:
@@ -348,7 +349,7 @@ def plan_import(rows: list[Row]) -> ImportPlan:
         if email:
             values["email"] = email
         if person is None:
-            plan.creates.append(PlannedRow(number, values, head=head))
+            plan.creates.append(PlannedRow(number, values, head=head, head_opd_id=head_opd))
             continue
         changes = {
             key: (getattr(person, key), value)
@@ -359,7 +360,7 @@ def plan_import(rows: list[Row]) -> ImportPlan:
         if head and held != (person.id, head):
             changes["head"] = (held[1] if held and held[0] == person.id else None, head)
         if changes:
-            plan.updates.append(PlannedRow(number, values, person, changes, head))
+            plan.updates.append(PlannedRow(number, values, person, changes, head, head_opd))
         else:
             plan.unchanged += 1
     plan.errors.sort(key=lambda item: item[0])
@@ -373,24 +374,12 @@ def plan_import(rows: list[Row]) -> ImportPlan:
     return plan
 
 
-def _current_heads(parsed, by_nip, by_email) -> dict[int, tuple[int, str]]:
-    """OPD id → (person id, capacity) of the recorded heads of the OPDs the file names as
-    headed (one query)."""
-    opd_ids = set()
-    for _n, values, nip, email, _bad, head in parsed:
-        if not head:
-            continue
-        person = by_nip.get(nip) or by_email.get(email)
-        opd_ids.add(values.get("opd_id", person.opd_id if person is not None else None))
-    opd_ids.discard(None)
-    if not opd_ids:
-        return {}
+def _current_heads() -> dict[int, tuple[int, str]]:
+    """OPD id → (person id, capacity) of every recorded head (one query; one row per OPD)."""
     return {
         opd_id: (person_id, capacity)
         for opd_id, person_id, capacity in db.session.execute(
-            select(OpdHead.opd_id, OpdHead.person_id, OpdHead.capacity).where(
-                OpdHead.opd_id.in_(opd_ids)
-            )
+            select(OpdHead.opd_id, OpdHead.person_id, OpdHead.capacity)
         )
     }
 
@@ -400,10 +389,10 @@ def _write_heads(plan: ImportPlan, created_ids: list[int]) -> None:
     heads = {}
     for row, person_id in zip(plan.creates, created_ids, strict=True):
         if row.head:
-            heads[row.values["opd_id"]] = (person_id, row.head)
+            heads[row.head_opd_id] = (person_id, row.head)
     for row in plan.updates:
         if row.head:
-            heads[row.values.get("opd_id", row.person.opd_id)] = (row.person.id, row.head)
+            heads[row.head_opd_id] = (row.person.id, row.head)
     if not heads:
         return
     db.session.execute(delete(OpdHead).where(OpdHead.opd_id.in_(list(heads))))
