@@ -4,7 +4,7 @@ Plt./Plh. The invitation rules read these records; nothing is inferred from a le
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
@@ -57,11 +57,13 @@ def clear_head(opd: Opd) -> bool:
 
 
 def heads_overview() -> list[tuple[Opd, OpdHead | None]]:
-    """Every active OPD with its head or None, in code order (one query)."""
+    """Every active OPD with its head (and the head's person) or None, in code order: the
+    same few queries for any number of OPDs."""
     query = (
         select(Opd, OpdHead)
         .outerjoin(OpdHead, OpdHead.opd_id == Opd.id)
         .where(Opd.active.is_(True))
+        .options(joinedload(OpdHead.person))
         .order_by(Opd.code)
     )
     return [(opd, head) for opd, head in db.session.execute(query).all()]

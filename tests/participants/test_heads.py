@@ -219,3 +219,22 @@ def test_counts_read_right_in_english(login_as, make_opd, make_person, make_even
     page = text_of(organiser.get("/manage/events/sm-iv/letter").get_data(as_text=True))
     assert "All OPDs in one PDF (1 letter)" in page and "1 official" in page
     assert "1 officials" not in page
+
+
+def test_the_heads_page_runs_the_same_queries_for_3_or_30_heads(
+    login_as, make_opd, make_person, count_queries
+):
+    viewer = login_as("viewer")
+
+    def heads(start, count):
+        for n in range(start, start + count):
+            make_person(f"Kepala {n}", opd=make_opd(f"DINAS-{n}"), head="definitif")
+
+    heads(0, 3)
+    with count_queries() as few:
+        assert viewer.get("/people/heads").status_code == 200
+    heads(3, 27)
+    with count_queries() as many:
+        page = viewer.get("/people/heads").get_data(as_text=True)
+    assert "Kepala 29" in page
+    assert many.count == few.count
