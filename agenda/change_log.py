@@ -13,28 +13,21 @@ from app.timeutil import zone_abbreviation
 # --- changes ----------------------------------------------------------------------------------
 
 
-def _when(value: str, zone: str, with_day: bool, detailed: bool = False) -> str:
+def _when(value: str, zone: str, with_day: bool, detailed: bool = False, end: str = "") -> str:
+    """'09.00' (or, with ``end``, '09.00–10.00'), with its day on request; ``detailed`` (e-mail,
+    read out of context) uses the full day name and adds the zone."""
     local = local_time(value, zone)
-    if detailed:  # read out of context (e-mail): full day name and the zone
-        clock = f"{hour_minute(local)} {zone_abbreviation(zone)}"
+    clock = hour_minute(local) + (f"–{hour_minute(local_time(end, zone))}" if end else "")
+    if detailed:
+        clock = f"{clock} {zone_abbreviation(zone)}"
         return (
             f"{format_date(local.date(), 'EEEE d MMMM', locale=current_locale())} {clock}"
             if with_day
             else clock
         )
     if with_day:
-        return f"{format_date(local.date(), 'EEE, d MMM', locale=current_locale())} {hour_minute(local)}"
-    return hour_minute(local)
-
-
-def _span(start: str, end: str, zone: str, with_day: bool, detailed: bool) -> str:
-    """'09.00–10.00', or with its day and (``detailed``) zone: 'Senin 4 Agustus 09.00–10.00 WIB'."""
-    first = _when(start, zone, with_day, detailed)
-    until = hour_minute(local_time(end, zone))
-    if detailed:  # the zone goes once, after the range
-        clock = first.rsplit(" ", 1)
-        return f"{clock[0]}–{until} {clock[1]}"
-    return f"{first}–{until}"
+        return f"{format_date(local.date(), 'EEE, d MMM', locale=current_locale())} {clock}"
+    return clock
 
 
 def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
@@ -45,8 +38,8 @@ def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
     """
     kind, title = change["type"], change["title"]
 
-    def when(value, with_day):
-        return _when(value, zone, with_day, detailed)
+    def when(value, with_day, end=""):
+        return _when(value, zone, with_day, detailed, end)
 
     if kind == "added":
         return _(
@@ -75,10 +68,8 @@ def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
         return _(
             "Sesi %(title)s dipindah %(old)s → %(new)s",
             title=title,
-            old=_span(
-                change["old_start"], change["old_end"], zone, other_day or detailed, detailed
-            ),
-            new=_span(change["new_start"], change["new_end"], zone, other_day, detailed),
+            old=when(change["old_start"], other_day or detailed, change["old_end"]),
+            new=when(change["new_start"], other_day, change["new_end"]),
         )
     if kind == "room":
         return _(
