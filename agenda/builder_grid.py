@@ -18,15 +18,15 @@ def assign_lanes(intervals: list[tuple]) -> tuple[dict[int, tuple[int, int]], in
     """``intervals`` = [(start, end, key)] of one column → ({key: (lane, lanes of its overlap
     group)}, lanes the column needs). Greedy: each session takes the first free lane."""
     placed, widest = {}, 1
-    group, group_end = [], None
-    lane_ends: list = []
+    group: list = []  # (key, lane) of the current overlap group
+    lane_ends: list = []  # per lane of the group: when its last session ends
 
     def close_group():
         for key, lane in group:
             placed[key] = (lane, len(lane_ends))
 
     for start, end, key in sorted(intervals, key=lambda item: (item[0], item[1])):
-        if group and start >= group_end:  # nothing still running: a new overlap group
+        if lane_ends and start >= max(lane_ends):  # nothing still running: a new group
             close_group()
             group, lane_ends = [], []
         lane = next((i for i, lane_end in enumerate(lane_ends) if lane_end <= start), None)
@@ -36,7 +36,6 @@ def assign_lanes(intervals: list[tuple]) -> tuple[dict[int, tuple[int, int]], in
         else:
             lane_ends[lane] = end
         group.append((key, lane))
-        group_end = end if group_end is None or len(group) == 1 else max(group_end, end)
         widest = max(widest, len(lane_ends))
     close_group()
     return placed, widest
@@ -87,7 +86,6 @@ def builder_grid(event: Event, day: date, sessions: list[Session]):
                 "row": row,
                 "span": span,
                 "column": f"{column_start[column] + lane} / span {width}",
-                "lane": lane,
             }
         )
     slots = []
