@@ -434,7 +434,7 @@ def seed_events(echo):
         "rakor-program-prioritas",
         "Rapat Koordinasi Percepatan Program Prioritas",
         "rapat_koordinasi",
-        today + timedelta(days=5),
+        today,  # held today: the demo's door scanner and self check-in have a live event
         1,
         "Balai Kota Among Tani, Kota Batu",
         RAKOR,

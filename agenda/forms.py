@@ -116,6 +116,12 @@ class SessionForm(Form):
         description=_l("Kosongkan bila untuk semua peserta."),
     )
     takes_attendance = BooleanField(_l("Presensi diambil di sesi ini"))
+    late_after_minutes = IntegerField(
+        _l("Terlambat setelah (menit)"),
+        default=15,
+        validators=[Optional(), NumberRange(min=0, max=240)],
+        description=_l("Hadir lebih dari sekian menit setelah sesi mulai dicatat terlambat."),
+    )
     description = TextAreaField(_l("Keterangan"), validators=[Optional()])
     speakers = FieldList(FormField(SpeakerRow), min_entries=3, max_entries=12)
 

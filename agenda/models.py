@@ -125,6 +125,8 @@ class Session(db.Model):
     )
     track: Mapped[str] = mapped_column(String(60), default="")  # group/track; empty = everyone
     takes_attendance: Mapped[bool] = mapped_column(default=False)
+    # Arriving more than this after the start counts as "terlambat" (late).
+    late_after_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     description: Mapped[str] = mapped_column(Text, default="")
     cancelled: Mapped[bool] = mapped_column(default=False)
 

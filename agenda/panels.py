@@ -5,13 +5,13 @@ from sqlalchemy import select
 
 from agenda.forms import STATUS_LABELS
 from agenda.models import Event
-from app.auth.models import ADMIN, OPERATOR, ORGANISER, VIEWER
+from app.auth.models import ADMIN, ORGANISER, VIEWER
 from app.core.home import home_panel
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
 
 
-@home_panel(ADMIN, ORGANISER, VIEWER, OPERATOR, order=10)
+@home_panel(ADMIN, ORGANISER, VIEWER, order=10)
 def _events_panel(user):
     today = to_zone(utcnow()).date()
     query = select(Event).where(Event.end_date >= today).order_by(Event.start_date).limit(6)

@@ -68,7 +68,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _numbered_canvas(footer: str):
+def numbered_canvas(footer: str):
     page_label = _("Halaman %(page)s dari %(pages)s")
 
     class NumberedCanvas(Canvas):
@@ -182,5 +182,5 @@ def agenda_pdf(
         story.append(table)
     if not days:
         story.append(_p(_("Belum ada sesi dalam susunan acara."), styles["empty"]))
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    doc.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()

@@ -25,4 +25,5 @@ def visible_event_or_404(slug: str) -> Event:
     return event
 
 
-roles("agenda.view_list", ADMIN, ORGANISER, "viewer", "operator", "opd")
+# Operators (check-in staff) reach the check-in pages only; the public agenda stays public.
+roles("agenda.view_list", ADMIN, ORGANISER, "viewer", "opd")

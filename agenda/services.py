@@ -144,6 +144,7 @@ def _clone(session: Session, **overrides) -> Session:
             "room_id",
             "track",
             "takes_attendance",
+            "late_after_minutes",
             "description",
         )
     }

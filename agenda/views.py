@@ -322,6 +322,9 @@ def edit_session(slug, session_id=None):
             room_id=form.room_id.data or None,
             track=(form.track.data or "").strip(),
             takes_attendance=form.takes_attendance.data,
+            late_after_minutes=15
+            if form.late_after_minutes.data is None
+            else form.late_after_minutes.data,
             description=form.description.data or "",
         )
         db.session.commit()

@@ -15,7 +15,7 @@ from app import security, static_files
 from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
-FEATURE_BLUEPRINTS = ("agenda.blueprints", "participants.blueprints")
+FEATURE_BLUEPRINTS = ("agenda.blueprints", "participants.blueprints", "attendance.blueprints")
 # Inside the package, so an installed wheel can run `flask db upgrade` too.
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
@@ -130,8 +130,11 @@ def _init_cli(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record):
-    # SQLite ignores foreign keys unless asked, per connection.
+    # SQLite ignores foreign keys unless asked, per connection. WAL lets the check-in devices'
+    # writes go on while pages read; a writer waits up to 10 s for another instead of failing.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -66,6 +66,8 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": limiter_storage or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
+        # Per check-in device: far above a door's pace (a scan every 2 s), far below a flood.
+        "CHECKIN_RATE_LIMIT": os.environ.get("CHECKIN_RATE_LIMIT", "120 per minute"),
         # Flask-Compress's text types plus the ones Sinergi serves (calendars, CSV, the favicon).
         "COMPRESS_MIMETYPES": [
             "text/html",

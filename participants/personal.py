@@ -6,10 +6,14 @@ everyone), an RSVP form and, once confirmed, the QR pass. A small service worker
 manifest lets it be added to the home screen. Nothing here shows another participant's data.
 """
 
+import secrets
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -18,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 
 from app.extensions import db
@@ -39,6 +44,53 @@ OFFLINE_ASSETS = (
     "vendor/htmx/htmx.min.js",
     "sinergi.js",
 )
+
+
+# Sections other packages add below the agenda (e.g. attendance): func(registration) -> html.
+_SECTIONS: list[tuple[int, Callable]] = []
+
+
+def personal_section(order: int = 50):
+    def register(func):
+        _SECTIONS.append((order, func))
+        _SECTIONS.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+# The phone remembers whose personal link it opened (signed, HttpOnly), so that a scan of a
+# session's self check-in code knows who is scanning, and which phone it is.
+DEVICE_COOKIE = "sinergi_peserta"
+_MAX_REMEMBERED = 20
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="personal-device")
+
+
+def remembered_device() -> tuple[str, dict[str, int]]:
+    """(device id, {event id: registration id}) of this browser; ("", {}) if none yet."""
+    try:
+        value = _device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+        return str(value["d"]), {str(k): int(v) for k, v in value["e"].items()}
+    except (BadSignature, KeyError, TypeError, ValueError, AttributeError):
+        return "", {}
+
+
+def _remember(response: Response, registration) -> None:
+    device, events = remembered_device()
+    events.pop(str(registration.event_id), None)
+    events[str(registration.event_id)] = registration.id
+    events = dict(list(events.items())[-_MAX_REMEMBERED:])
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps({"d": device or secrets.token_hex(12), "e": events}),
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
 
 
 def _private(response: Response, cache: str = "no-cache") -> Response:
@@ -66,7 +118,9 @@ def page(token):
     registration = _registration(token)
     agenda = personal_agenda.personal_agenda(registration)
     form = RsvpForm()
-    return _render(registration, agenda, form)
+    response = _render(registration, agenda, form)
+    _remember(response, registration)
+    return response
 
 
 def _render(registration, agenda, form, status=200):
@@ -94,6 +148,7 @@ def _render(registration, agenda, form, status=200):
             statuses=REGISTRATION_STATUS_LABELS,
             roles=ROLE_LABELS,
             theme_color=THEME_COLOR,
+            sections=[html for _o, func in _SECTIONS if (html := func(registration))],
         ),
         status=status,
     )

@@ -19,7 +19,11 @@ from app.extensions import db, limiter  # noqa: E402
 from app.opds import services as opd_services  # noqa: E402
 from app.opds.models import Opd  # noqa: E402
 
-pytest_plugins = ["tests.agenda.fixtures", "tests.participants.fixtures"]
+pytest_plugins = [
+    "tests.agenda.fixtures",
+    "tests.participants.fixtures",
+    "tests.attendance.fixtures",
+]
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -55,10 +55,14 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    response = redirect(url_for("auth.login"))
     if ActionForm().validate_on_submit():
         logout_user()
         flash(_("Anda telah keluar."), "info")
-    return redirect(url_for("auth.login"))
+        # A shared phone or laptop keeps nothing of the account: the check-in scanner's
+        # roster, its offline copies and service workers go with the session.
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.get("/users/")

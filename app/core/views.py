@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEntry
-from app.auth.models import ADMIN, OPD, OPERATOR, ORGANISER, VIEWER, User
+from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER, User
 from app.core.home import home_panel, panels_for
 from app.extensions import db
 from app.forms import ActionForm
@@ -89,8 +89,3 @@ def _own_opd(user):
     return render_template(
         "core/panel_own_opd.html", opd=user.opd, colleagues=colleagues, kinds=KIND_LABELS
     )
-
-
-@home_panel(OPERATOR, order=90)
-def _operator(user):
-    return render_template("core/panel_operator.html")

@@ -222,7 +222,7 @@ def letterhead_lines() -> list[str]:
     return [organisation.upper(), "SEKRETARIAT DAERAH"]
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def letter_styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     body = ParagraphStyle(
         "letter", parent=base["Normal"], fontName="Helvetica", fontSize=11, leading=15
@@ -279,7 +279,8 @@ def _plain_table(rows, widths, **extra) -> Table:
     return table
 
 
-def _kop(styles) -> list:
+def kop(styles) -> list:
+    """The letterhead (kop surat) and its double rule; ``styles`` from ``letter_styles()``."""
     lines = letterhead_lines()
     flow = []
     for index, line in enumerate(lines):
@@ -374,7 +375,7 @@ def _letter(ctx: _Context, target: LetterTarget) -> list:
     )
     body.hAlign = "RIGHT"
     return [
-        *_kop(s),
+        *kop(s),
         head,
         Spacer(1, 6 * mm),
         body,
@@ -476,7 +477,7 @@ def letters_pdf(event: Event, letter: InvitationLetter, targets: list[LetterTarg
             event=event,
             letter=letter,
             facts=facts,
-            styles=_styles(),
+            styles=letter_styles(),
             dated=f"{letter.place}, {plain}" if letter.place else plain,
             plain_date=plain,
         )
@@ -489,7 +490,7 @@ def letters_pdf(event: Event, letter: InvitationLetter, targets: list[LetterTarg
                 story += [PageBreak(), *_attachment(ctx, target)]
         if not story:
             story = [
-                *_kop(ctx.styles),
+                *kop(ctx.styles),
                 _p(_("Belum ada pejabat yang diundang."), ctx.styles["body"]),
             ]
         buffer = BytesIO()

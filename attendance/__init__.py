@@ -1,0 +1,1 @@
+"""Attendance: QR check-in at the door and per session, attendance lists and the dashboard."""

@@ -1,0 +1,301 @@
+"""Recording scans: the rules behind the check-in API, the scanner, self check-in and the
+organiser's manual check-in.
+
+Each scan is its own short write transaction (committed here, unlike other services): a batch
+of 40 offline scans must not lose 39 because one failed, and a write that starts with its
+INSERT takes SQLite's lock up front instead of upgrading a read lock (no "database is locked").
+The database decides races: ``CheckIn.nonce`` is unique (a re-sent scan is answered from the
+stored row) and ``CheckIn.ok_key`` is unique (a pass has one ``ok`` per day or session).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from agenda.models import Event
+from agenda.models import Session as AgendaSession
+from app.extensions import db
+from app.timeutil import rfc3339, to_zone, utcnow
+from attendance.models import (
+    CLOCK_TOLERANCE,
+    LATE_UPLOAD_AFTER,
+    CheckIn,
+    scope_key,
+)
+from participants.documents import passes
+from participants.models import Person, Registration
+
+MAX_BATCH = 200
+# Registrations that are not expected: a cancelled one's pass no longer admits anyone.
+REFUSED_STATUSES = ("cancelled",)
+
+
+class ScanError(ValueError):
+    """A batch the server cannot judge at all (the message is shown to the operator)."""
+
+
+@dataclass
+class Scan:
+    code: str
+    nonce: str
+    session_id: int | None = None
+    scanned_at: datetime | None = None  # naive UTC
+    registration_id: int | None = None  # a manual check-in picks the person, not the pass
+
+
+def pass_hash(token: str) -> str:
+    """What the offline roster carries instead of the pass token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def opd_of(registration: Registration):
+    """The OPD a registration counts for: a delegate counts for the head's OPD."""
+    head = registration.delegate_of
+    if head is not None and head.person.opd is not None:
+        return head.person.opd
+    return registration.person.opd
+
+
+def registration_dict(registration: Registration) -> dict:
+    """A registration as the scanner shows it (API contract: id, name, position, role, opd)."""
+    person, opd = registration.person, opd_of(registration)
+    head = registration.delegate_of
+    return {
+        "id": registration.id,
+        "name": person.name,
+        "position": person.position_line,
+        "role": registration.role,
+        "group": registration.group,
+        "opd": {"code": opd.code, "name": opd.name} if opd else None,
+        "institution": person.institution if opd is None else "",
+        "delegate_of": head.person.name if head is not None else None,
+    }
+
+
+def _checked_at(scanned_at: datetime | None, received_at: datetime) -> datetime:
+    """The device's time when believable (an offline scan keeps the moment it was taken)."""
+    if scanned_at is None or abs(received_at - scanned_at) > CLOCK_TOLERANCE:
+        return received_at
+    return min(scanned_at, received_at)
+
+
+def _load_registration(registration_id: int) -> Registration | None:
+    return db.session.scalar(_registration_query().where(Registration.id == registration_id))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where scans are taken, as plain values (they outlive each scan's commit)."""
+
+    event_id: int
+    timezone: str
+    session_id: int | None = None
+    track: str = ""
+
+    @classmethod
+    def of(cls, event: Event, session: AgendaSession | None = None) -> "Place":
+        return cls(
+            event.id,
+            event.timezone,
+            session.id if session else None,
+            session.track if session else "",
+        )
+
+
+def _registration_query():
+    return select(Registration).options(
+        joinedload(Registration.person).joinedload(Person.opd),
+        joinedload(Registration.delegate_of).joinedload(Registration.person).joinedload(Person.opd),
+    )
+
+
+def _judge(place: Place, scan: Scan):
+    """(result, registration) for a scan, before anything is written."""
+    code = scan.code.strip()
+    if scan.registration_id is not None:
+        registration = _load_registration(scan.registration_id)
+        if registration is None:
+            return "unknown", None
+    elif not code or len(code) > 64:
+        return "unknown", None
+    else:
+        registration = db.session.scalar(
+            _registration_query().where(Registration.pass_token == code)
+        )
+    if registration is None:
+        found = passes.lookup(code, "pass")  # a replaced pass, or nobody's
+        if found.state == "unknown":
+            return "unknown", None
+        registration = _load_registration(found.registration.id) if found.registration else None
+        if registration is None or registration.event_id != place.event_id:
+            return "revoked", None
+        return "revoked", registration
+    if registration.event_id != place.event_id:
+        return "wrong_event", None  # nothing about another event's participant is shown
+    if registration.status in REFUSED_STATUSES:
+        return "revoked", registration
+    if place.track and registration.group != place.track:
+        return "not_in_session", registration
+    return "ok", registration
+
+
+def answer(checkin: CheckIn, registration: Registration | None, first_at: datetime | None):
+    return {
+        "nonce": checkin.nonce,
+        "result": checkin.result,
+        "registration": registration_dict(registration) if registration is not None else None,
+        "first_checked_at": rfc3339(first_at),
+    }
+
+
+def _stored_answer(nonce: str) -> dict | None:
+    """The answer already given to ``nonce`` (a re-sent scan), or None."""
+    stored = db.session.scalar(select(CheckIn).where(CheckIn.nonce == nonce))
+    if stored is None:
+        return None
+    registration = _load_registration(stored.registration_id) if stored.registration_id else None
+    if stored.result == "wrong_event" or (
+        registration and registration.event_id != stored.event_id
+    ):
+        registration = None
+    first = stored.checked_at if stored.result == "ok" else None
+    if stored.result == "duplicate" and registration is not None:
+        first = _first_ok_at(stored.registration_id, scope_key(stored.day, stored.session_id))
+    return answer(stored, registration, first)
+
+
+def _first_ok_at(registration_id: int, scope: str) -> datetime | None:
+    return db.session.scalar(
+        select(CheckIn.checked_at).where(CheckIn.ok_key == f"{registration_id}:{scope}")
+    )
+
+
+def record_scan(
+    place: Place,
+    scan: Scan,
+    *,
+    method: str = "scan",
+    operator_id: int | None = None,
+    device: str = "",
+    checked_at: datetime | None = None,
+) -> dict:
+    """Judge and store one scan; commits. Returns the API answer for it. ``checked_at`` is
+    for an organiser recording afterwards when someone came (a manual check-in)."""
+    received_at = utcnow()
+    checked_at = checked_at or _checked_at(scan.scanned_at, received_at)
+    day = to_zone(checked_at, place.timezone).date()
+    scope = scope_key(day, place.session_id)
+    result, registration = _judge(place, scan)
+    shown = registration_dict(registration) if registration is not None else None
+    checkin = CheckIn(
+        event_id=place.event_id,
+        registration_id=registration.id if registration is not None else None,
+        session_id=place.session_id,
+        day=day,
+        result=result,
+        method=method,
+        nonce=scan.nonce,
+        ok_key=f"{registration.id}:{scope}" if result == "ok" else None,
+        raw_code="" if result == "ok" else scan.code[:200],
+        scanned_at=scan.scanned_at,
+        received_at=received_at,
+        checked_at=checked_at,
+        late_upload=scan.scanned_at is not None
+        and received_at - scan.scanned_at > LATE_UPLOAD_AFTER,
+        operator_id=operator_id,
+        device=device[:64],
+    )
+    db.session.add(checkin)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        stored = _stored_answer(scan.nonce)
+        if stored is not None:
+            return stored  # the same scan again: same answer, nothing new
+        # Someone (another device, or this pass earlier) already has the ok for this scope.
+        first_at = _first_ok_at(checkin.registration_id, scope)
+        duplicate = CheckIn(
+            **{
+                key: getattr(checkin, key)
+                for key in (
+                    "event_id",
+                    "registration_id",
+                    "session_id",
+                    "day",
+                    "method",
+                    "nonce",
+                    "scanned_at",
+                    "received_at",
+                    "checked_at",
+                    "late_upload",
+                    "operator_id",
+                    "device",
+                )
+            },
+            result="duplicate",
+            ok_key=None,
+            raw_code="",
+        )
+        db.session.add(duplicate)
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same nonce raced with itself on two connections
+            db.session.rollback()
+            return _stored_answer(scan.nonce)
+        return {
+            "nonce": scan.nonce,
+            "result": "duplicate",
+            "registration": shown,
+            "first_checked_at": rfc3339(first_at),
+        }
+    return {
+        "nonce": scan.nonce,
+        "result": result,
+        "registration": shown,
+        "first_checked_at": rfc3339(checked_at) if result == "ok" else None,
+    }
+
+
+def event_sessions(event: Event, ids) -> dict[int, AgendaSession]:
+    """The sessions of ``event`` named in a batch; a session of another event is an error."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    found = {
+        s.id: s
+        for s in db.session.scalars(
+            select(AgendaSession).where(
+                AgendaSession.id.in_(wanted), AgendaSession.event_id == event.id
+            )
+        )
+    }
+    if wanted - found.keys():
+        raise ScanError("unknown_session")
+    return found
+
+
+def record_batch(event: Event, scans: list[Scan], *, operator=None, device: str = "") -> list:
+    sessions = event_sessions(event, [scan.session_id for scan in scans])
+    places = {None: Place.of(event)} | {i: Place.of(event, s) for i, s in sessions.items()}
+    operator_id = operator.id if operator is not None else None
+    return [
+        record_scan(
+            places[scan.session_id],
+            scan,
+            method="manual" if scan.registration_id is not None else "scan",
+            operator_id=operator_id,
+            device=device,
+        )
+        for scan in scans
+    ]
+
+
+def new_nonce() -> str:
+    """A nonce for check-ins made on the server (self and manual check-in)."""
+    return secrets.token_hex(16)

@@ -1,0 +1,430 @@
+"""Attendance pages: the scanner (an installable offline app), the live dashboard, the lists,
+the projector's self check-in code and the participant's own check-in."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from agenda.event_links import event_link
+from agenda.models import Event
+from agenda.models import Session as AgendaSession
+from agenda.permissions import visible_event_or_404
+from app.auth.models import ADMIN, OPERATOR, ORGANISER
+from app.auth.permissions import permission_required
+from app.core.home import home_panel, nav_item
+from app.extensions import db
+from app.tabular import table_response
+from app.timeutil import to_zone, utcnow
+from attendance import documents, selfcheckin, services
+from attendance.forms import (
+    MARK_LABELS,
+    RESULT_LABELS,
+    STATUS_LABELS,
+    ManualCheckInForm,
+    MarkForm,
+)
+from participants import personal
+from participants.documents import passes
+from participants.models import Registration
+
+bp = Blueprint("attendance", __name__, template_folder="templates")
+nav_item(40, _l("Presensi"), "attendance.index", "attendance.scan")
+event_link(40, _l("Presensi"), "attendance.dashboard", "attendance.view")
+event_link(41, _l("Pindai kartu"), "attendance.scanner", "attendance.scan")
+
+THEME_COLOR = "#13315c"
+# What the scanner's service worker keeps, so it opens and scans with no network.
+SCANNER_ASSETS = (
+    "vendor/bootstrap/bootstrap.min.css",
+    "vendor/bootstrap-icons/bootstrap-icons.min.css",
+    "sinergi.css",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "vendor/jsqr/jsQR.js",
+    "scanner.js",
+    "favicon.svg",
+)
+
+
+def _scannable_events():
+    """Events a scanner may open: published or closed (late offline uploads), newest first."""
+    return db.session.scalars(
+        select(Event).where(Event.status != "draft").order_by(Event.start_date.desc())
+    ).all()
+
+
+def _event_for_scan(slug: str) -> Event:
+    event = visible_event_or_404(slug)
+    if event.status == "draft":
+        abort(404)
+    return event
+
+
+@bp.get("/attendance/")
+@permission_required("attendance.scan")
+def index():
+    today = to_zone(utcnow()).date()
+    events = _scannable_events()
+    current = [e for e in events if e.start_date <= today <= e.end_date]
+    upcoming = sorted((e for e in events if e.start_date > today), key=lambda e: e.start_date)
+    past = [e for e in events if e.end_date < today]
+    return render_template(
+        "attendance/index.html", current=current, upcoming=upcoming, past=past, today=today
+    )
+
+
+@home_panel(ADMIN, ORGANISER, OPERATOR, order=5)
+def _today_panel(user):
+    today = to_zone(utcnow()).date()
+    events = [e for e in _scannable_events() if e.start_date <= today <= e.end_date]
+    if not events and user.role != OPERATOR:
+        return None
+    return render_template("attendance/panel_today.html", events=events)
+
+
+# --- the scanner (PWA) ------------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/scan/")
+@permission_required("attendance.scan")
+def scanner(slug):
+    event = _event_for_scan(slug)
+    sessions = [s for s in event.sessions if not s.cancelled]
+    response = Response(
+        render_template(
+            "attendance/scanner.html",
+            event=event,
+            sessions=sessions,
+            attendance_sessions=services.attendance_sessions(event),
+            results=RESULT_LABELS,
+            theme_color=THEME_COLOR,
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/events/<slug>/scan/sw.js")
+@permission_required("attendance.scan")
+def scanner_worker(slug):
+    event = _event_for_scan(slug)
+    script = render_template(
+        "attendance/scanner_sw.js",
+        page_url=url_for("attendance.scanner", slug=event.slug),
+        assets=[url_for("static", filename=name) for name in SCANNER_ASSETS],
+    )
+    response = Response(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/events/<slug>/scan/manifest.webmanifest")
+@permission_required("attendance.scan")
+def scanner_manifest(slug):
+    event = _event_for_scan(slug)
+    start = url_for("attendance.scanner", slug=event.slug)
+    response = jsonify(
+        {
+            "name": _("Pemindai %(event)s", event=event.title),
+            "short_name": _("Pemindai"),
+            "start_url": start,
+            "scope": start,
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": THEME_COLOR,
+            "lang": "id",
+            "icons": [
+                {
+                    "src": url_for("static", filename="favicon.svg"),
+                    "sizes": "any",
+                    "type": "image/svg+xml",
+                }
+            ],
+        }
+    )
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+# --- dashboard and lists ---------------------------------------------------------------------
+
+
+def _day_arg(event: Event) -> date:
+    value = request.args.get("day", "")
+    try:
+        day = date.fromisoformat(value) if value else services.default_day(event)
+    except ValueError:
+        abort(404)
+    if not event.start_date <= day <= event.end_date:
+        abort(404)
+    return day
+
+
+def _session_arg(event: Event) -> AgendaSession | None:
+    try:
+        return services.session_of(event, request.args.get("session", type=int))
+    except services.AttendanceError:
+        abort(404)
+
+
+def _overview(event: Event, day: date):
+    sessions = [
+        s
+        for s in services.attendance_sessions(event)
+        if to_zone(s.starts_at, event.timezone).date() == day
+    ]
+    return services.sheets(event, day, [None, *sessions])
+
+
+@bp.get("/events/<slug>/attendance")
+@permission_required("attendance.view")
+def dashboard(slug):
+    event = visible_event_or_404(slug)
+    day = _day_arg(event)
+    return render_template(
+        "attendance/dashboard.html",
+        event=event,
+        day=day,
+        sheets=_overview(event, day),
+        statuses=STATUS_LABELS,
+    )
+
+
+@bp.get("/events/<slug>/attendance/live")
+@permission_required("attendance.view")
+def dashboard_live(slug):
+    """The dashboard's body, polled by htmx every few seconds."""
+    event = visible_event_or_404(slug)
+    day = _day_arg(event)
+    return render_template(
+        "attendance/_dashboard_body.html",
+        event=event,
+        day=day,
+        sheets=_overview(event, day),
+        statuses=STATUS_LABELS,
+    )
+
+
+@bp.get("/events/<slug>/attendance/list")
+@permission_required("attendance.view")
+def attendance_list(slug):
+    event = visible_event_or_404(slug)
+    session = _session_arg(event)
+    day = _day_arg(event) if session is None else None
+    sheet = services.sheet(event, day, session)
+    status = request.args.get("status", "")
+    rows = [row for row in sheet.rows if not status or row.status == status]
+    return render_template(
+        "attendance/list.html",
+        event=event,
+        sheet=sheet,
+        rows=rows,
+        status=status,
+        statuses=STATUS_LABELS,
+        marks=MARK_LABELS,
+        sessions=services.attendance_sessions(event),
+        mark_form=MarkForm(),
+        checkin_form=ManualCheckInForm(),
+    )
+
+
+def _list_url(event: Event, day: str, session_id) -> str:
+    if session_id:
+        return url_for("attendance.attendance_list", slug=event.slug, session=session_id)
+    return url_for("attendance.attendance_list", slug=event.slug, day=day)
+
+
+def _registration_of(event: Event, registration_id) -> Registration:
+    registration = db.session.get(Registration, registration_id or 0)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+@bp.post("/events/<slug>/attendance/mark")
+@permission_required("attendance.manage")
+def mark(slug):
+    event = visible_event_or_404(slug)
+    form = MarkForm()
+    if not form.validate_on_submit():
+        flash(_("Keterangan tidak tersimpan: data formulir tidak lengkap."), "danger")
+        return redirect(url_for("attendance.attendance_list", slug=slug))
+    registration = _registration_of(event, form.registration_id.data)
+    try:
+        session = services.session_of(event, form.session_id.data)
+        day = date.fromisoformat(form.day.data)
+        services.mark_absence(event, registration, day, session, form.status.data, form.note.data)
+    except (services.AttendanceError, ValueError) as exc:
+        db.session.rollback()
+        flash(str(exc) or _("Hari tidak dikenal."), "danger")
+    else:
+        db.session.commit()
+        flash(_("Keterangan %(name)s disimpan.", name=registration.person.name), "success")
+    return redirect(_list_url(event, form.day.data, form.session_id.data))
+
+
+@bp.post("/events/<slug>/attendance/checkin")
+@permission_required("attendance.manage")
+def manual_checkin(slug):
+    """The organiser records that someone came (forgot the pass, phone dead)."""
+    event = visible_event_or_404(slug)
+    form = ManualCheckInForm()
+    day_text = request.form.get("day", "")
+    if not form.validate_on_submit():
+        abort(400)
+    registration = _registration_of(event, form.registration_id.data)
+    try:
+        session = services.session_of(event, form.session_id.data)
+        day = date.fromisoformat(day_text)
+    except (services.AttendanceError, ValueError):
+        abort(404)
+    answer = services.manual_checkin(event, registration, day, session, current_user)
+    label = RESULT_LABELS.get(answer["result"], answer["result"])
+    flash(
+        f"{registration.person.name}: {label}", "success" if answer["result"] == "ok" else "warning"
+    )
+    return redirect(_list_url(event, day_text, form.session_id.data))
+
+
+@bp.get("/events/<slug>/daftar-hadir.<fmt>")
+@permission_required("attendance.view")
+def official_list(slug, fmt):
+    if fmt not in ("pdf", "xlsx"):
+        abort(404)
+    event = visible_event_or_404(slug)
+    session = _session_arg(event)
+    sheet = services.sheet(event, None if session else _day_arg(event), session)
+    name = f"daftar-hadir-{event.slug}-" + (
+        f"sesi-{session.id}" if session else sheet.day.isoformat()
+    )
+    if fmt == "xlsx":
+        header, rows = documents.attendee_table(sheet)
+        return table_response(name, "xlsx", header, rows)
+    return Response(
+        documents.attendance_pdf(sheet),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+    )
+
+
+# --- self check-in ---------------------------------------------------------------------------
+
+
+def _session_or_404(event: Event, session_id: int) -> AgendaSession:
+    session = db.session.get(AgendaSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    return session
+
+
+@bp.get("/events/<slug>/sessions/<int:session_id>/projector")
+@permission_required("attendance.manage")
+def projector(slug, session_id):
+    event = visible_event_or_404(slug)
+    session = _session_or_404(event, session_id)
+    return render_template(
+        "attendance/projector.html", event=event, session=session, **_projector_code(session)
+    )
+
+
+@bp.get("/events/<slug>/sessions/<int:session_id>/projector/code")
+@permission_required("attendance.manage")
+def projector_code(slug, session_id):
+    """The current code, polled by the projector page (htmx) as the window turns."""
+    event = visible_event_or_404(slug)
+    session = _session_or_404(event, session_id)
+    response = Response(
+        render_template(
+            "attendance/_projector_code.html", session=session, **_projector_code(session)
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _projector_code(session: AgendaSession) -> dict:
+    window = selfcheckin.current_window()
+    url = url_for(
+        "attendance.self_checkin",
+        session_id=session.id,
+        window=window,
+        code=selfcheckin.session_code(session, window),
+        _external=True,
+    )
+    sheet = services.sheet(session.event, session=session)
+    return {
+        # The SVG is drawn by the qrcode library from our own URL.
+        "qr": Markup(passes.qr_svg(url)),  # noqa: S704
+        "present": sheet.present,
+        "expected": sheet.expected,
+    }
+
+
+def _self_context(session_id: int):
+    session = db.session.get(AgendaSession, session_id)
+    if session is None or session.event.status == "draft":
+        abort(404)
+    device, remembered = personal.remembered_device()
+    registration_id = remembered.get(str(session.event_id))
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    return session, registration, device
+
+
+@bp.route("/hadir/<int:session_id>/<int:window>/<code>", methods=["GET", "POST"])
+def self_checkin(session_id, window, code):
+    """Opened by the participant's phone camera from the projector's QR code."""
+    session, registration, device = _self_context(session_id)
+    error = answer = None
+    form = ManualCheckInForm(registration_id=registration.id if registration else 0)
+    try:
+        selfcheckin.check_code(session, window, code)
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                abort(400)
+            answer = selfcheckin.check_in(session, registration, device)
+        elif registration is None:
+            selfcheckin.check_in(session, None, device)  # raises: this phone is unknown
+    except selfcheckin.SelfCheckInError as exc:
+        error = str(exc)
+    response = Response(
+        render_template(
+            "attendance/self_checkin.html",
+            session=session,
+            event=session.event,
+            registration=registration,
+            error=error,
+            answer=answer,
+            results=RESULT_LABELS,
+            form=form,
+        ),
+        status=422 if error and request.method == "POST" else 200,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@personal.personal_section(order=50)
+def _own_attendance(registration):
+    """The participant's own attendance on their personal page."""
+    event = registration.event
+    rows = services.own_attendance(registration)
+    if not rows:
+        return None
+    return render_template(
+        "attendance/personal_section.html", rows=rows, statuses=STATUS_LABELS, event=event
+    )

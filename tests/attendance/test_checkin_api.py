@@ -1,0 +1,302 @@
+"""The check-in API as devices use it (contract in DESIGN.md): every result, idempotency, races,
+offline batches, bad input, authentication, rate limits."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth import services as user_services
+from app.extensions import db
+from app.timeutil import rfc3339, to_zone, utcnow
+from attendance.models import CheckIn
+from participants.documents import passes
+from tests.attendance.fixtures import nonce, post_scans
+
+
+@pytest.fixture
+def today_event(make_event):
+    return make_event(start=to_zone(utcnow()).date())
+
+
+@pytest.fixture
+def operator(login_as):
+    return login_as("operator")
+
+
+def _rows(**where):
+    query = select(CheckIn)
+    for key, value in where.items():
+        query = query.where(getattr(CheckIn, key) == value)
+    return db.session.scalars(query.order_by(CheckIn.id)).all()
+
+
+def test_a_valid_pass_checks_in_with_who_it_is(
+    operator, today_event, make_registration, make_person, make_opd
+):
+    opd = make_opd("DINKES", name="Dinas Kesehatan")
+    person = make_person("dr. Sri Wahyuni, M.Kes.", opd=opd, position="Kepala Dinas Kesehatan")
+    registration = make_registration(today_event, person, status="confirmed")
+
+    response = post_scans(operator, today_event, [{"code": registration.pass_token}])
+
+    assert response.status_code == 200
+    [answer] = response.get_json()["results"]
+    assert answer["result"] == "ok"
+    assert answer["registration"]["id"] == registration.id
+    assert answer["registration"]["name"] == "dr. Sri Wahyuni, M.Kes."
+    assert answer["registration"]["position"] == "Kepala Dinas Kesehatan"
+    assert answer["registration"]["role"] == "peserta"
+    assert answer["registration"]["opd"] == {"code": "DINKES", "name": "Dinas Kesehatan"}
+    assert answer["first_checked_at"].endswith("Z")
+    [row] = _rows(registration_id=registration.id)
+    assert row.result == "ok" and row.operator_id == operator.user.id
+
+
+def test_second_scan_is_a_duplicate_with_the_first_time(
+    operator, today_event, make_registration
+):
+    registration = make_registration(today_event, status="confirmed")
+    first = post_scans(operator, today_event, [{"code": registration.pass_token}]).get_json()
+    again = post_scans(operator, today_event, [{"code": registration.pass_token}]).get_json()
+
+    assert again["results"][0]["result"] == "duplicate"
+    assert again["results"][0]["first_checked_at"] == first["results"][0]["first_checked_at"]
+    assert [r.result for r in _rows(registration_id=registration.id)] == ["ok", "duplicate"]
+
+
+def test_failed_scans_say_why_and_are_kept_with_their_raw_code(
+    operator, today_event, make_event, make_registration, make_session
+):
+    replaced = make_registration(today_event, status="confirmed")
+    old_token = replaced.pass_token
+    passes.reissue(replaced)
+    db.session.commit()
+    cancelled = make_registration(today_event, status="cancelled")
+    elsewhere = make_registration(make_event(), status="confirmed")
+    group_b = make_registration(today_event, status="confirmed", group="Kelompok B")
+    session_a = make_session(today_event, "09:00", "10:00", track="Kelompok A")
+
+    answers = post_scans(
+        operator,
+        today_event,
+        [
+            {"code": old_token},
+            {"code": cancelled.pass_token},
+            {"code": elsewhere.pass_token},
+            {"code": group_b.pass_token, "session_id": session_a.id},
+            {"code": "FOTOKOPI-KARTU"},
+        ],
+    ).get_json()["results"]
+
+    assert [a["result"] for a in answers] == [
+        "revoked",
+        "revoked",
+        "wrong_event",
+        "not_in_session",
+        "unknown",
+    ]
+    # Nothing of another event's participant is told to this event's door.
+    assert answers[2]["registration"] is None
+    assert answers[4]["registration"] is None
+    assert answers[3]["registration"]["group"] == "Kelompok B"
+    stored = {row.result: row for row in _rows(event_id=today_event.id)}
+    assert stored["unknown"].raw_code == "FOTOKOPI-KARTU"
+    assert stored["wrong_event"].raw_code == elsewhere.pass_token
+    assert all(row.ok_key is None for row in stored.values())
+
+
+def test_the_same_nonce_again_gets_the_same_answer_and_no_new_row(
+    operator, today_event, make_registration
+):
+    registration = make_registration(today_event, status="confirmed")
+    scan = {"code": registration.pass_token, "nonce": nonce()}
+
+    first = post_scans(operator, today_event, [scan]).get_json()
+    again = post_scans(operator, today_event, [scan]).get_json()
+
+    assert again == first
+    assert len(_rows(registration_id=registration.id)) == 1
+
+
+def test_an_offline_batch_uploaded_twice_is_stored_once_and_marked_late(
+    operator, today_event, make_registration
+):
+    people = [make_registration(today_event, status="confirmed") for _ in range(3)]
+    taken = utcnow() - timedelta(minutes=40)
+    batch = [
+        {"code": r.pass_token, "nonce": nonce(), "scanned_at": rfc3339(taken)} for r in people
+    ]
+
+    first = post_scans(operator, today_event, batch).get_json()
+    retried = post_scans(operator, today_event, batch).get_json()
+
+    assert [a["result"] for a in first["results"]] == ["ok", "ok", "ok"]
+    assert retried == first
+    rows = _rows(event_id=today_event.id)
+    assert len(rows) == 3
+    assert all(row.late_upload for row in rows)
+    # The moment it was taken counts, not the upload.
+    assert all(abs(row.checked_at - taken) < timedelta(seconds=1) for row in rows)
+
+
+def test_a_device_clock_far_off_is_not_believed(operator, today_event, make_registration):
+    registration = make_registration(today_event, status="confirmed")
+    post_scans(
+        operator,
+        today_event,
+        [{"code": registration.pass_token, "scanned_at": "2001-01-01T08:00:00Z"}],
+    )
+    [row] = _rows(registration_id=registration.id)
+    assert abs(row.checked_at - utcnow()) < timedelta(minutes=1)
+
+
+def test_two_devices_scanning_one_pass_at_once_give_one_ok(app, today_event, make_registration):
+    """The database decides (unique ok_key), not a read-then-write: run against PostgreSQL
+    in CI as well as SQLite."""
+    from attendance.checkins import Place, Scan, record_scan
+
+    registration = make_registration(today_event, status="confirmed")
+    place, token = Place.of(today_event), registration.pass_token
+    barrier, answers = threading.Barrier(4), []
+
+    def device():
+        with app.app_context():
+            barrier.wait()
+            answers.append(record_scan(place, Scan(code=token, nonce=nonce())))
+            db.session.remove()
+
+    threads = [threading.Thread(target=device) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(a["result"] for a in answers) == ["duplicate", "duplicate", "duplicate", "ok"]
+    assert {a["first_checked_at"] for a in answers} == {
+        next(a for a in answers if a["result"] == "ok")["first_checked_at"]
+    }
+    assert [r.result for r in _rows(registration_id=registration.id)].count("ok") == 1
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("not json", "scans"),
+        ({"scans": []}, "1 sampai"),
+        ({"scans": [{"code": "x"}]}, "ke-1"),
+        ({"scans": [{"code": "x", "nonce": "short"}]}, "ke-1"),
+        ({"scans": [{"code": "x", "nonce": "n" * 20, "scanned_at": "2025-08-04T08:00:00"}]}, "RFC 3339"),
+        ({"scans": [{"code": "x", "nonce": "n" * 20, "session_id": "3"}]}, "session_id"),
+    ],
+)
+def test_malformed_batches_are_refused_with_a_message_and_change_nothing(
+    operator, today_event, body, message
+):
+    headers = {"X-CSRFToken": operator.csrf_token()}
+    url = f"/api/v1/events/{today_event.slug}/checkins"
+    response = (
+        operator.post(url, data=body, headers=headers, content_type="application/json")
+        if isinstance(body, str)
+        else operator.post(url, json=body, headers=headers)
+    )
+    assert response.status_code == 422
+    assert message in response.get_json()["error"]["message"]
+    assert _rows() == []
+
+
+def test_a_session_of_another_event_refuses_the_whole_batch(
+    operator, today_event, make_event, make_session, make_registration
+):
+    other_session = make_session(make_event(), "09:00", "10:00")
+    registration = make_registration(today_event, status="confirmed")
+    response = post_scans(
+        operator,
+        today_event,
+        [{"code": registration.pass_token}, {"code": "x", "session_id": other_session.id}],
+    )
+    assert response.status_code == 422
+    assert "bukan bagian" in response.get_json()["error"]["message"]
+    assert _rows() == []
+
+
+def test_cookie_requests_need_the_csrf_header_bearer_tokens_do_not(
+    client, make_user, operator, today_event, make_registration
+):
+    registration = make_registration(today_event, status="confirmed")
+    url = f"/api/v1/events/{today_event.slug}/checkins"
+    body = {"scans": [{"code": registration.pass_token, "nonce": nonce()}]}
+    assert operator.post(url, json=body).status_code == 400
+    assert _rows() == []
+
+    device_user = make_user("operator")
+    token = user_services.issue_token(device_user)
+    db.session.commit()
+    response = client.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.get_json()["results"][0]["result"] == "ok"
+
+
+def test_who_may_scan(client, login_as, today_event, make_registration):
+    registration = make_registration(today_event, status="confirmed")
+    body = [{"code": registration.pass_token}]
+    assert client.post(f"/api/v1/events/{today_event.slug}/checkins", json={}).status_code == 401
+    for role in ("opd", "viewer"):
+        assert post_scans(login_as(role), today_event, body).status_code == 403
+    for role in ("organiser", "admin"):
+        assert post_scans(login_as(role), today_event, body).status_code == 200
+
+
+def test_scans_are_rate_limited_per_device(app, operator, today_event):
+    app.config["CHECKIN_RATE_LIMIT"] = "3 per minute"
+    try:
+        codes = [post_scans(operator, today_event, [{"code": "x"}]).status_code for _ in range(4)]
+        other_device = post_scans(
+            operator, today_event, [{"code": "x"}], **{"X-Sinergi-Device": "pintu-2"}
+        )
+    finally:
+        app.config["CHECKIN_RATE_LIMIT"] = "120 per minute"
+    assert codes == [200, 200, 200, 429]
+    assert other_device.status_code == 200
+
+
+def test_a_scan_costs_a_few_sql_statements(
+    operator, today_event, make_registration, count_queries
+):
+    registrations = [make_registration(today_event, status="confirmed") for _ in range(6)]
+    headers = {"X-CSRFToken": operator.csrf_token()}
+    assert today_event.slug  # loaded here, not counted below
+    scans = [{"code": r.pass_token} for r in registrations[:1]]
+    with count_queries() as one:
+        post_scans(operator, today_event, scans, **headers)
+    scans = [{"code": r.pass_token} for r in registrations[1:]]
+    with count_queries() as five:
+        post_scans(operator, today_event, scans, **headers)
+    # The request: the user, the event; per scan: the pass with its person and OPD, the
+    # person's offices, the insert.
+    per_scan = (five.count - one.count) / 4
+    assert per_scan <= 3, five.statements
+    assert one.count <= 5, "\n".join(s[:90].replace("\n", " ") for s in one.statements)
+
+
+def test_the_roster_carries_hashes_not_tokens(operator, today_event, make_registration):
+    registration = make_registration(today_event, status="confirmed")
+    old = registration.pass_token
+    passes.reissue(registration)
+    db.session.commit()
+    post_scans(operator, today_event, [{"code": registration.pass_token}])
+
+    roster = operator.get(f"/api/v1/events/{today_event.slug}/roster")
+    text = roster.get_data(as_text=True)
+
+    assert roster.headers["Cache-Control"] == "no-store"
+    assert registration.pass_token not in text and old not in text
+    from attendance.checkins import pass_hash
+
+    body = roster.get_json()
+    assert body["passes"][pass_hash(registration.pass_token)]["id"] == registration.id
+    assert body["revoked"] == [pass_hash(old)]
+    day = to_zone(utcnow()).date().isoformat()
+    assert body["checked_in"] == {f"d{day}": [registration.id]}
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
