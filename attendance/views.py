@@ -425,6 +425,12 @@ def _own_attendance(registration):
     rows = services.own_attendance(registration)
     if not rows:
         return None
+    today = to_zone(utcnow(), event.timezone).date()
     return render_template(
-        "attendance/personal_section.html", rows=rows, statuses=STATUS_LABELS, event=event
+        "attendance/personal_section.html",
+        rows=rows,
+        statuses=STATUS_LABELS,
+        event=event,
+        # Today's sessions take attendance: the page offers to scan the room's code.
+        self_scan=any(item["session"] is not None and item["day"] == today for item in rows),
     )

@@ -148,7 +148,8 @@ def _render(registration, agenda, form, status=200):
             statuses=REGISTRATION_STATUS_LABELS,
             roles=ROLE_LABELS,
             theme_color=THEME_COLOR,
-            sections=[html for _o, func in _SECTIONS if (html := func(registration))],
+            # Rendered by our own templates (escaped there).
+            sections=[Markup(html) for _o, func in _SECTIONS if (html := func(registration))],  # noqa: S704
         ),
         status=status,
     )

@@ -100,6 +100,13 @@ class Client(FlaskClient):
 
 
 @pytest.fixture
+def request_ctx(app):
+    """A request context: messages are translated for the request's locale (Indonesian)."""
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -127,7 +127,7 @@ def test_each_role_lands_on_a_home_page_that_fits_it(login_as):
         "admin": ["Pengguna per peran", "Perangkat daerah aktif", "Perubahan terakhir"],
         "organiser": ["Perangkat daerah aktif"],
         "viewer": ["Perangkat daerah aktif"],
-        "operator": ["check-in peserta"],
+        "operator": ["Presensi hari ini", "Semua acara untuk presensi"],
         "opd": ["Pengguna"],
     }
     for role, texts in expectations.items():

@@ -54,9 +54,7 @@ def test_a_valid_pass_checks_in_with_who_it_is(
     assert row.result == "ok" and row.operator_id == operator.user.id
 
 
-def test_second_scan_is_a_duplicate_with_the_first_time(
-    operator, today_event, make_registration
-):
+def test_second_scan_is_a_duplicate_with_the_first_time(operator, today_event, make_registration):
     registration = make_registration(today_event, status="confirmed")
     first = post_scans(operator, today_event, [{"code": registration.pass_token}]).get_json()
     again = post_scans(operator, today_event, [{"code": registration.pass_token}]).get_json()
@@ -125,9 +123,7 @@ def test_an_offline_batch_uploaded_twice_is_stored_once_and_marked_late(
 ):
     people = [make_registration(today_event, status="confirmed") for _ in range(3)]
     taken = utcnow() - timedelta(minutes=40)
-    batch = [
-        {"code": r.pass_token, "nonce": nonce(), "scanned_at": rfc3339(taken)} for r in people
-    ]
+    batch = [{"code": r.pass_token, "nonce": nonce(), "scanned_at": rfc3339(taken)} for r in people]
 
     first = post_scans(operator, today_event, batch).get_json()
     retried = post_scans(operator, today_event, batch).get_json()
@@ -187,7 +183,10 @@ def test_two_devices_scanning_one_pass_at_once_give_one_ok(app, today_event, mak
         ({"scans": []}, "1 sampai"),
         ({"scans": [{"code": "x"}]}, "ke-1"),
         ({"scans": [{"code": "x", "nonce": "short"}]}, "ke-1"),
-        ({"scans": [{"code": "x", "nonce": "n" * 20, "scanned_at": "2025-08-04T08:00:00"}]}, "RFC 3339"),
+        (
+            {"scans": [{"code": "x", "nonce": "n" * 20, "scanned_at": "2025-08-04T08:00:00"}]},
+            "RFC 3339",
+        ),
         ({"scans": [{"code": "x", "nonce": "n" * 20, "session_id": "3"}]}, "session_id"),
     ],
 )
@@ -261,9 +260,7 @@ def test_scans_are_rate_limited_per_device(app, operator, today_event):
     assert other_device.status_code == 200
 
 
-def test_a_scan_costs_a_few_sql_statements(
-    operator, today_event, make_registration, count_queries
-):
+def test_a_scan_costs_a_few_sql_statements(operator, today_event, make_registration, count_queries):
     registrations = [make_registration(today_event, status="confirmed") for _ in range(6)]
     headers = {"X-CSRFToken": operator.csrf_token()}
     assert today_event.slug  # loaded here, not counted below

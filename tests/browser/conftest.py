@@ -29,17 +29,19 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def playwright():
+    with sync_playwright() as instance:
+        yield instance
 
 
-@pytest.fixture(autouse=True)
-def csp_violations(browser, monkeypatch):
-    """Every browser test runs under the real CSP and fails on any violation in the console."""
-    found: list[str] = []
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _watch_csp(browser, found: list[str], monkeypatch) -> None:
     new_context = browser.new_context
 
     def watched_context(*args, **kwargs):
@@ -53,8 +55,40 @@ def csp_violations(browser, monkeypatch):
         return context
 
     monkeypatch.setattr(browser, "new_context", watched_context)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    """Every browser test runs under the real CSP and fails on any violation in the console."""
+    found: list[str] = []
+    _watch_csp(browser, found, monkeypatch)
     yield found
     assert not found, "CSP violations:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def camera_browser(playwright, csp_violations, monkeypatch):
+    """camera_browser(video) → a Chromium whose camera shows ``video`` (a Y4M file, see
+    tests/browser/camera.py), watched for CSP violations like the others."""
+    launched = []
+
+    def launch(video: str):
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        _watch_csp(browser, csp_violations, monkeypatch)
+        launched.append(browser)
+        return browser
+
+    yield launch
+    for browser in launched:
+        browser.close()
 
 
 @pytest.fixture

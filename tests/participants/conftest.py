@@ -77,13 +77,6 @@ def upload(app):
     return post
 
 
-@pytest.fixture
-def request_ctx(app):
-    """A request context: messages are translated for the request's locale (Indonesian)."""
-    with app.test_request_context("/"):
-        yield
-
-
 _HIDDEN = re.compile(r'<input type="hidden" name="(token|expected|csrf_token)" value="([^"]*)"')
 
 

@@ -717,8 +717,8 @@ def test_only_organisers_and_admins_change_registrations(
         assert client.post(url, data=data).status_code == 403, url
     assert client.get(f"{base}/invite").status_code == 403
     assert client.get(f"{base}/{registration.id}").status_code == 403
-    # Operators and viewers may read the list; OPD users may not.
-    assert client.get(f"{base}/").status_code == (403 if role == "opd" else 200)
+    # Viewers (pimpinan) may read the list; OPD users and operators (check-in only) may not.
+    assert client.get(f"{base}/").status_code == (200 if role == "viewer" else 403)
     assert registered(event)["dr. Aditya Prasetyo, M.Kes."].status == "invited"
     assert len(registered(event)) == 1
 

@@ -1,0 +1,142 @@
+"""The check-in scanner and self check-in in real Chromium with a fake camera fed real QR codes."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.timeutil import to_zone, utcnow
+from attendance import selfcheckin
+from attendance.models import CheckIn
+from tests.browser.camera import qr_video
+
+
+@pytest.fixture
+def today_event(make_event, make_opd):
+    return make_event("rakor-hari-ini", title="Rakor Hari Ini", start=to_zone(utcnow()).date())
+
+
+def _login(page, live_server, user, next_url):
+    page.goto(f"{live_server}/login?next={next_url}")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Kata sandi").fill("correct horse battery")
+    page.get_by_role("main").get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def _oks(event):
+    db.session.expire_all()
+    return db.session.scalars(
+        select(CheckIn).where(CheckIn.event_id == event.id, CheckIn.result == "ok")
+    ).all()
+
+
+def _wait_for(condition, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def test_the_camera_reads_a_badge_and_the_door_says_hadir(
+    live_server,
+    camera_browser,
+    tmp_path,
+    today_event,
+    make_user,
+    make_registration,
+    make_person,
+    make_opd,
+):
+    person = make_person(
+        "Drs. Agus Santoso, M.Si.", opd=make_opd("DISPORA", name="Dinas Pemuda dan Olahraga")
+    )
+    registration = make_registration(today_event, person, status="confirmed")
+    operator = make_user("operator")
+    video = qr_video(tmp_path / "badge.y4m", [registration.pass_token], seconds_each=1)
+
+    browser = camera_browser(video)
+    page = browser.new_page(locale="id-ID", timezone_id="Asia/Jakarta")
+    page.set_default_timeout(15_000)
+    _login(page, live_server, operator, f"/events/{today_event.slug}/scan/")
+
+    result = page.locator("#scan-result")
+    expect(result).to_be_visible()
+    expect(result).to_have_class("scan-result scan-ok")
+    expect(page.locator("#scan-result-title")).to_have_text("Hadir")
+    expect(page.locator("#scan-result-name")).to_have_text("Drs. Agus Santoso, M.Si.")
+    expect(page.locator("#scan-result-detail")).to_contain_text("Dinas Pemuda dan Olahraga")
+    expect(page.locator("#scan-pending")).to_have_text("semua terkirim")
+    expect(page.locator("#scan-counter")).to_have_text("1 hadir dari 1 diharapkan")
+
+    [checkin] = _oks(today_event)
+    assert checkin.registration_id == registration.id and checkin.operator_id == operator.id
+
+
+def test_offline_scans_are_kept_and_uploaded_once_when_the_network_returns(
+    live_server, camera_browser, tmp_path, today_event, make_user, make_registration
+):
+    people = [make_registration(today_event, status="confirmed") for _ in range(3)]
+    operator = make_user("operator")
+    # Blank for a while first (the page goes offline), then the three passes, then blank.
+    codes = [None] * 4 + [p.pass_token for p in people]
+    video = qr_video(tmp_path / "three.y4m", codes, seconds_each=1.5, blank_after=60)
+
+    browser = camera_browser(video)
+    context = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    _login(page, live_server, operator, f"/events/{today_event.slug}/scan/")
+    # (wait_for_function would eval a string, which the CSP refuses)
+    assert _wait_for(lambda: page.evaluate("() => !!navigator.serviceWorker.controller"))
+    expect(page.locator("#scan-roster")).to_contain_text("daftar peserta")
+    context.set_offline(True)
+    page.reload()  # the page comes from the service worker, the roster from IndexedDB
+    expect(page.locator("#scan-network")).to_have_text("offline")
+    expect(page.locator("#scan-pending")).to_have_text("3 scan menunggu", timeout=30_000)
+    expect(page.locator("#scan-counter")).to_have_text("3 hadir dari 3 diharapkan")
+    assert _oks(today_event) == []
+
+    back_online = utcnow()
+    context.set_offline(False)
+    expect(page.locator("#scan-pending")).to_have_text("semua terkirim", timeout=15_000)
+
+    oks = _oks(today_event)
+    assert sorted(c.registration_id for c in oks) == sorted(p.id for p in people)
+    # Each counts from when it was scanned on the device, before the network came back.
+    assert all(c.scanned_at is not None and c.checked_at <= back_online for c in oks)
+    assert len(db.session.scalars(select(CheckIn)).all()) == 3  # no duplicate rows either
+
+
+def test_a_participant_scans_the_projector_code_with_a_phone_and_is_present(
+    live_server, camera_browser, tmp_path, today_event, make_session, make_registration
+):
+    session = make_session(today_event, "00:00", "23:59", takes_attendance=True, title="Arahan")
+    registration = make_registration(today_event, status="confirmed")
+    window = selfcheckin.current_window()
+    url = f"{live_server}/hadir/{session.id}/{window}/{selfcheckin.session_code(session, window)}"
+    video = qr_video(tmp_path / "projector.y4m", [url], seconds_each=1)
+
+    browser = camera_browser(video)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    phone.goto(f"{live_server}/p/{registration.link_token}/")
+    phone.get_by_role("button", name="Pindai kode presensi di layar").click()
+    phone.wait_for_url("**/hadir/**")
+    phone.get_by_role("button", name="Catat kehadiran saya").click()
+    expect(phone.locator("#self-checkin-result")).to_contain_text("kehadiran Anda tercatat")
+
+    [checkin] = _oks(today_event)
+    assert checkin.registration_id == registration.id
+    assert checkin.session_id == session.id and checkin.method == "self"
