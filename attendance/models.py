@@ -97,3 +97,50 @@ class AttendanceMark(db.Model):
     def __str__(self) -> str:
         name = self.registration.person.name if self.registration else self.registration_id
         return f"{name} · {self.status}"
+
+
+class CertificateRule(db.Model):
+    """When an event's participants earn a certificate: present in at least ``min_percent``
+    of the attendance sessions that are theirs; ``hours`` is the training load (JP)."""
+
+    __tablename__ = "certificate_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    min_percent: Mapped[int] = mapped_column(default=80)
+    hours: Mapped[int] = mapped_column(default=0)  # jam pelajaran (JP)
+    title: Mapped[str] = mapped_column(String(200), default="SERTIFIKAT")
+
+    event: Mapped[Event] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.event.title if self.event else self.event_id}: ≥{self.min_percent}%"
+
+
+class Certificate(db.Model):
+    """A numbered certificate issued to a participant; ``token`` is what its verification QR
+    carries (opaque: the public page it opens shows name, event, date and JP only)."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (
+        UniqueConstraint("event_id", "registration_id", name="uq_certificate_event_registration"),
+        UniqueConstraint("event_id", "serial", name="uq_certificate_event_serial"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    serial: Mapped[int]
+    number: Mapped[str] = mapped_column(String(100))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    percent: Mapped[int]
+    hours: Mapped[int]
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    registration: Mapped[Registration] = relationship()
+
+    def __str__(self) -> str:
+        return self.number

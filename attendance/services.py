@@ -150,7 +150,7 @@ def _ends(event: Event, day: date, session: AgendaSession | None) -> datetime:
     return to_utc(datetime.combine(day + timedelta(days=1), datetime.min.time()), event.timezone)
 
 
-def _registrations(event: Event) -> list[Registration]:
+def event_registrations(event: Event) -> list[Registration]:
     # Offices joined, not selectin-loaded: a selectin load is one query per 500 people, and
     # the dashboard must cost the same at 20 and at 1,000 registrations.
     person = contains_eager(Registration.person)
@@ -187,7 +187,7 @@ def sheets(
         AttendanceMark.event_id == event.id, AttendanceMark.day == day
     )
     if registrations is None:
-        registrations = _registrations(event)
+        registrations = event_registrations(event)
     else:
         ids = [r.id for r in registrations]
         checkin_query = checkin_query.where(CheckIn.registration_id.in_(ids))
@@ -299,7 +299,7 @@ def first_checkins(event: Event) -> dict[int, datetime]:
 def roster(event: Event) -> dict:
     """What a scanner needs to judge passes with no network: a hash of each pass (never the
     token), who it is, the replaced passes, and who already has an ``ok`` per scope."""
-    registrations = _registrations(event)
+    registrations = event_registrations(event)
     revoked_tokens = db.session.scalars(
         select(RevokedToken.token)
         .join(Registration, Registration.id == RevokedToken.registration_id)

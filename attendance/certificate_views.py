@@ -1,0 +1,133 @@
+"""Certificate pages: the organiser's rule and issue, the PDFs, the public verification page."""
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from agenda.event_links import event_link
+from agenda.permissions import visible_event_or_404
+from app.auth.permissions import permission_required
+from app.extensions import db
+from app.forms import ActionForm
+from attendance import certificates
+from attendance.forms import CertificateRuleForm
+from attendance.models import Certificate
+from attendance.views import bp
+from participants import personal
+from participants.documents import passes
+
+event_link(42, _l("Sertifikat"), "attendance.certificates_page", "attendance.manage")
+
+
+def _pdf(body: bytes, name: str) -> Response:
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
+
+
+@bp.route("/events/<slug>/certificates", methods=["GET", "POST"])
+@permission_required("attendance.manage")
+def certificates_page(slug):
+    event = visible_event_or_404(slug)
+    rule = certificates.rule_for(event)
+    form = CertificateRuleForm(obj=rule)
+    if form.validate_on_submit():
+        certificates.save_rule(
+            rule,
+            title=form.title.data.strip(),
+            min_percent=form.min_percent.data,
+            hours=form.hours.data or 0,
+        )
+        db.session.commit()
+        flash(_("Aturan sertifikat disimpan."), "success")
+        return redirect(url_for("attendance.certificates_page", slug=slug))
+    standings = certificates.standings(event)
+    return render_template(
+        "attendance/certificates.html",
+        event=event,
+        rule=rule,
+        form=form,
+        standings=sorted(standings, key=lambda s: (-s.percent, s.registration.person.name)),
+        issue_form=ActionForm(),
+        has_sessions=any(s.expected for s in standings),
+    )
+
+
+@bp.post("/events/<slug>/certificates/issue")
+@permission_required("attendance.manage")
+def issue_certificates(slug):
+    event = visible_event_or_404(slug)
+    rule = certificates.rule_for(event)
+    if ActionForm().validate_on_submit():
+        if rule.id is None:
+            certificates.save_rule(rule)
+        made = certificates.issue(event, rule)
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)s sertifikat diterbitkan.", "%(num)s sertifikat diterbitkan.", len(made)
+            ),
+            "success" if made else "info",
+        )
+    return redirect(url_for("attendance.certificates_page", slug=slug))
+
+
+@bp.get("/events/<slug>/certificates.pdf")
+@permission_required("attendance.manage")
+def certificates_pdf(slug):
+    event = visible_event_or_404(slug)
+    issued = [s.certificate for s in certificates.standings(event) if s.certificate]
+    if not issued:
+        abort(404)
+    issued.sort(key=lambda c: c.serial)
+    body = certificates.certificates_pdf(issued, certificates.rule_for(event))
+    return _pdf(body, f"sertifikat-{event.slug}.pdf")
+
+
+@bp.get("/p/<token>/certificate.pdf")
+def own_certificate(token):
+    """A participant's own certificate, from their personal link."""
+    found = passes.lookup(token, "link")
+    if found.state != "active":
+        abort(404)
+    certificate = db.session.scalar(
+        db.select(Certificate).where(Certificate.registration_id == found.registration.id)
+    )
+    if certificate is None:
+        abort(404)
+    response = _pdf(
+        certificates.certificates_pdf([certificate], certificates.rule_for(certificate.event)),
+        "sertifikat.pdf",
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/sertifikat/<token>")
+def verify_certificate(token):
+    """Public: says whether a certificate is genuine, with name, event, date and JP only."""
+    certificate = certificates.certificate_by_token(token)
+    response = Response(
+        render_template("attendance/verify_certificate.html", certificate=certificate),
+        status=200 if certificate else 404,
+    )
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@personal.personal_section(order=60)
+def _own_certificate(registration):
+    certificate = db.session.scalar(
+        db.select(Certificate).where(Certificate.registration_id == registration.id)
+    )
+    if certificate is None:
+        return None
+    return render_template(
+        "attendance/personal_certificate.html",
+        certificate=certificate,
+        url=url_for("attendance.own_certificate", token=registration.link_token),
+    )
