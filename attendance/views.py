@@ -21,7 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from agenda.event_links import event_link
-from agenda.models import Event
+from agenda.models import Event, EventSeries
 from agenda.models import Session as AgendaSession
 from agenda.permissions import visible_event_or_404
 from app.auth.models import ADMIN, OPERATOR, ORGANISER
@@ -433,4 +433,34 @@ def _own_attendance(registration):
         event=event,
         # Today's sessions take attendance: the page offers to scan the room's code.
         self_scan=any(item["session"] is not None and item["day"] == today for item in rows),
+    )
+
+
+@bp.get("/attendance/series/<int:series_id>")
+@permission_required("attendance.view")
+def series_recap(series_id):
+    """Attendance per OPD across the events of a series (in person, delegated, absent)."""
+    series = db.get_or_404(EventSeries, series_id)
+    events, rows = services.series_recap(series)
+    today = to_zone(utcnow()).date()
+    held = [event for event in events if event.start_date <= today]
+    if request.args.get("format") == "xlsx":
+        header = [_("OPD")]
+        for event in held:
+            header += [
+                f"{event.title}: {_('hadir')}",
+                f"{event.title}: {_('diwakili')}",
+                f"{event.title}: {_('izin/sakit/dinas luar')}",
+                f"{event.title}: {_('tidak hadir')}",
+            ]
+        table = []
+        for opd, cells in rows:
+            line = [opd.name if opd else _("Tamu dan narasumber")]
+            for event in held:
+                cell = cells.get(event.id, services.SeriesCell())
+                line += [cell.in_person, cell.delegated, cell.excused, cell.absent]
+            table.append(line)
+        return table_response(f"rekap-kehadiran-seri-{series.id}", "xlsx", header, table)
+    return render_template(
+        "attendance/series.html", series=series, events=held, rows=rows, empty=services.SeriesCell()
     )

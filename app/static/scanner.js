@@ -265,7 +265,12 @@
       if (answer.result === "duplicate") { checked[item.scope].add(item.registration_id_seen); }
     }
     var li = lines[item.nonce];
-    if (li) { li.dataset.server = answer.result; }
+    if (li) {
+      li.dataset.server = answer.result;
+      if (Date.now() - Date.parse(item.scanned_at) > 120000) {
+        li.querySelector(".scan-log-status").textContent += " · " + T.late_upload;
+      }
+    }
     if (answer.result !== item.local && item.local !== "pending") {
       var label = answer.result === "duplicate" && answer.first_checked_at
         ? fill(T.already, { time: clock(answer.first_checked_at) })

@@ -279,3 +279,45 @@ def test_the_personal_page_shows_own_attendance(meeting, make_registration, chec
     assert "Kehadiran Anda" in html
     assert "Terlambat" in html and "09.20 WIB" in html
     assert "Kedatangan" in html  # the day, besides the session
+
+
+def test_series_recap_tells_in_person_delegated_excused_and_absent(
+    make_event, make_registration, make_person, make_opd, check_in, login_as
+):
+    from agenda.models import EventSeries
+
+    series = EventSeries(title="Strategic Meeting 2026")
+    db.session.add(series)
+    db.session.commit()
+    past = to_zone(utcnow()).date() - timedelta(days=60)
+    first = make_event(title="SM I", start=past, series_id=series.id)
+    second = make_event(title="SM II", start=past + timedelta(days=30), series_id=series.id)
+    dinkes = make_opd("DINKES", name="Dinas Kesehatan")
+    head = make_person("dr. Kepala Dinkes", opd=dinkes)
+    secretary = make_person("Sekretaris Dinkes", opd=dinkes)
+    check_in(make_registration(first, head, status="confirmed"), None, _at(first, "08:00"))
+    excused = make_registration(first, secretary, status="confirmed")
+    services.mark_absence(first, excused, first.start_date, None, "dinas_luar")
+    db.session.commit()
+    away = make_registration(second, head, status="delegated")
+    stand_in = make_registration(
+        second, make_person("Kabid Dinkes", opd=dinkes), status="confirmed", delegate_of_id=away.id
+    )
+    check_in(stand_in, None, _at(second, "08:00"))
+    make_registration(second, secretary, status="confirmed")  # never came
+
+    events, rows = services.series_recap(series)
+    assert [e.title for e in events] == ["SM I", "SM II"]
+    [(opd, cells)] = rows
+    assert opd.code == "DINKES"
+    assert vars(cells[first.id]) == {"in_person": 1, "delegated": 0, "excused": 1, "absent": 0}
+    assert vars(cells[second.id]) == {"in_person": 0, "delegated": 1, "excused": 0, "absent": 1}
+
+    viewer = login_as("viewer")
+    assert "Rekap kehadiran per OPD" in viewer.get(f"/attendance/series/{series.id}").get_data(
+        as_text=True
+    )
+    book = load_workbook(io.BytesIO(viewer.get(f"/attendance/series/{series.id}?format=xlsx").data))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("OPD", "SM I: hadir", "SM I: diwakili")
+    assert rows[1] == ("Dinas Kesehatan", 1, 0, 1, 0, 0, 1, 0, 1)
