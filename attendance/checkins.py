@@ -85,7 +85,7 @@ def _checked_at(scanned_at: datetime | None, received_at: datetime) -> datetime:
 
 
 def _load_registration(registration_id: int) -> Registration | None:
-    return db.session.scalar(_registration_query().where(Registration.id == registration_id))
+    return _one(_registration_query().where(Registration.id == registration_id))
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,17 @@ class Place:
 
 
 def _registration_query():
+    # Offices joined into the same statement: a scan is one read of the pass, not three.
+    person = joinedload(Registration.person)
     return select(Registration).options(
-        joinedload(Registration.person).joinedload(Person.opd),
+        person.joinedload(Person.opd),
+        person.joinedload(Person.headships),
         joinedload(Registration.delegate_of).joinedload(Registration.person).joinedload(Person.opd),
     )
+
+
+def _one(query) -> Registration | None:
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def _judge(place: Place, scan: Scan):
@@ -124,9 +131,7 @@ def _judge(place: Place, scan: Scan):
     elif not code or len(code) > 64:
         return "unknown", None
     else:
-        registration = db.session.scalar(
-            _registration_query().where(Registration.pass_token == code)
-        )
+        registration = _one(_registration_query().where(Registration.pass_token == code))
     if registration is None:
         found = passes.lookup(code, "pass")  # a replaced pass, or nobody's
         if found.state == "unknown":
@@ -175,6 +180,17 @@ def _first_ok_at(registration_id: int, scope: str) -> datetime | None:
     )
 
 
+def _insert(checkin: CheckIn) -> bool:
+    """Store ``checkin`` in its own transaction; False if a unique constraint refused it."""
+    db.session.add(checkin)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
 def record_scan(
     place: Place,
     scan: Scan,
@@ -185,13 +201,20 @@ def record_scan(
     checked_at: datetime | None = None,
 ) -> dict:
     """Judge and store one scan; commits. Returns the API answer for it. ``checked_at`` is
-    for an organiser recording afterwards when someone came (a manual check-in)."""
+    for an organiser recording afterwards when someone came (a manual check-in).
+
+    A pass already in for this scope is answered ``duplicate`` from a read of its ``ok``;
+    two devices that both read "not yet" race to the insert, and the unique ``ok_key``
+    turns the loser into a duplicate."""
     received_at = utcnow()
     checked_at = checked_at or _checked_at(scan.scanned_at, received_at)
     day = to_zone(checked_at, place.timezone).date()
     scope = scope_key(day, place.session_id)
     result, registration = _judge(place, scan)
     shown = registration_dict(registration) if registration is not None else None
+    first_at = _first_ok_at(registration.id, scope) if result == "ok" else None
+    if first_at is not None:
+        result = "duplicate"
     checkin = CheckIn(
         event_id=place.event_id,
         registration_id=registration.id if registration is not None else None,
@@ -201,7 +224,7 @@ def record_scan(
         method=method,
         nonce=scan.nonce,
         ok_key=f"{registration.id}:{scope}" if result == "ok" else None,
-        raw_code="" if result == "ok" else scan.code[:200],
+        raw_code="" if result in ("ok", "duplicate") else scan.code[:200],
         scanned_at=scan.scanned_at,
         received_at=received_at,
         checked_at=checked_at,
@@ -210,56 +233,43 @@ def record_scan(
         operator_id=operator_id,
         device=device[:64],
     )
-    db.session.add(checkin)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+    if not _insert(checkin):
         stored = _stored_answer(scan.nonce)
         if stored is not None:
             return stored  # the same scan again: same answer, nothing new
-        # Someone (another device, or this pass earlier) already has the ok for this scope.
+        # Another device took the ok between our read and our insert.
         first_at = _first_ok_at(checkin.registration_id, scope)
-        duplicate = CheckIn(
-            **{
-                key: getattr(checkin, key)
-                for key in (
-                    "event_id",
-                    "registration_id",
-                    "session_id",
-                    "day",
-                    "method",
-                    "nonce",
-                    "scanned_at",
-                    "received_at",
-                    "checked_at",
-                    "late_upload",
-                    "operator_id",
-                    "device",
-                )
-            },
+        checkin = CheckIn(
+            **{key: getattr(checkin, key) for key in _COPIED},
             result="duplicate",
             ok_key=None,
             raw_code="",
         )
-        db.session.add(duplicate)
-        try:
-            db.session.commit()
-        except IntegrityError:  # the same nonce raced with itself on two connections
-            db.session.rollback()
+        if not _insert(checkin):  # the same nonce raced with itself on two connections
             return _stored_answer(scan.nonce)
-        return {
-            "nonce": scan.nonce,
-            "result": "duplicate",
-            "registration": shown,
-            "first_checked_at": rfc3339(first_at),
-        }
+        result = "duplicate"
     return {
         "nonce": scan.nonce,
         "result": result,
         "registration": shown,
-        "first_checked_at": rfc3339(checked_at) if result == "ok" else None,
+        "first_checked_at": rfc3339(checked_at if result == "ok" else first_at),
     }
+
+
+_COPIED = (
+    "event_id",
+    "registration_id",
+    "session_id",
+    "day",
+    "method",
+    "nonce",
+    "scanned_at",
+    "received_at",
+    "checked_at",
+    "late_upload",
+    "operator_id",
+    "device",
+)
 
 
 def event_sessions(event: Event, ids) -> dict[int, AgendaSession]:

@@ -399,9 +399,7 @@ def series_recap(series) -> tuple[list[Event], list[tuple[object, dict[int, Seri
     ).all()
     came = set(
         db.session.scalars(
-            select(CheckIn.registration_id).where(
-                CheckIn.event_id.in_(ids), CheckIn.result == "ok"
-            )
+            select(CheckIn.registration_id).where(CheckIn.event_id.in_(ids), CheckIn.result == "ok")
         )
     )
     excused = set(

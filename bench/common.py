@@ -1,7 +1,9 @@
 """What every benchmark shares: a throw-away database, statement counting, timed requests."""
 
+import socket
 import tempfile
 import time
+import urllib.request
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, text
@@ -66,3 +68,32 @@ def measure(client, engine, url: str, count: int, headers=None) -> tuple[list[fl
             timings.append((time.perf_counter() - started) * 1000)
             status = response.status_code
     return timings, status, counter["statements"] // count
+
+
+# The yardstick every figure stands beside: the smallest Flask app, under the same gunicorn.
+BARE_APP = """
+from flask import Flask
+app = Flask(__name__)
+
+@app.get("/")
+def index():
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Bare</title>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+            "<body><main><h1>Bare Flask</h1><p>Hello.</p></main></body></html>")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")

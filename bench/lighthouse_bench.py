@@ -12,45 +12,20 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import BARE_APP, free_port, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / "bench" / ".lighthouse"
 LIGHTHOUSE = TOOLS / "node_modules" / ".bin" / "lighthouse"
 BIN = Path(sys.executable).parent
-BARE_APP = """
-from flask import Flask
-app = Flask(__name__)
-
-@app.get("/")
-def index():
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Bare</title>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
-            "<body><main><h1>Bare Flask</h1><p>Hello.</p></main></body></html>")
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str) -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)  # noqa: S310 (loopback)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
 
 
 def ensure_lighthouse() -> None:
