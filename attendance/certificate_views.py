@@ -8,6 +8,8 @@ from flask_babel import ngettext
 from agenda.event_links import event_link
 from agenda.permissions import visible_event_or_404
 from app.auth.permissions import permission_required
+from app.audit.services import save_audited
+from app.downloads import pdf_response
 from app.extensions import db
 from app.forms import ActionForm
 from attendance import certificates
@@ -20,14 +22,6 @@ from participants.documents import passes
 event_link(42, _l("Sertifikat"), "attendance.certificates_page", "attendance.manage")
 
 
-def _pdf(body: bytes, name: str) -> Response:
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
-
-
 @bp.route("/events/<slug>/certificates", methods=["GET", "POST"])
 @permission_required("attendance.manage")
 def certificates_page(slug):
@@ -35,7 +29,7 @@ def certificates_page(slug):
     rule = certificates.rule_for(event)
     form = CertificateRuleForm(obj=rule)
     if form.validate_on_submit():
-        certificates.save_rule(
+        save_audited(
             rule,
             title=form.title.data.strip(),
             min_percent=form.min_percent.data,
@@ -63,7 +57,7 @@ def issue_certificates(slug):
     rule = certificates.rule_for(event)
     if ActionForm().validate_on_submit():
         if rule.id is None:
-            certificates.save_rule(rule)
+            save_audited(rule)
         made = certificates.issue(event, rule)
         db.session.commit()
         flash(
@@ -84,7 +78,7 @@ def certificates_pdf(slug):
         abort(404)
     issued.sort(key=lambda c: c.serial)
     body = certificates.certificates_pdf(issued, certificates.rule_for(event))
-    return _pdf(body, f"sertifikat-{event.slug}.pdf")
+    return pdf_response(body, f"sertifikat-{event.slug}.pdf")
 
 
 @bp.get("/p/<token>/certificate.pdf")
@@ -98,11 +92,12 @@ def own_certificate(token):
     )
     if certificate is None:
         abort(404)
-    response = _pdf(
-        certificates.certificates_pdf([certificate], certificates.rule_for(certificate.event)),
+    response = pdf_response(
+        certificates.certificates_pdf(
+            [certificate], certificates.rule_for(certificate.event)
+        ),
         "sertifikat.pdf",
     )
-    response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 

@@ -37,16 +37,6 @@ def rule_for(event: Event) -> CertificateRule:
     return rule or CertificateRule(event_id=event.id, min_percent=80, hours=0, title="SERTIFIKAT")
 
 
-def save_rule(rule: CertificateRule, **fields) -> CertificateRule:
-    creating = rule.id is None
-    for key, value in fields.items():
-        setattr(rule, key, value)
-    if creating:
-        db.session.add(rule)
-    record(rule, "create" if creating else "update")
-    return rule
-
-
 @dataclass
 class Standing:
     registration: object

@@ -8,7 +8,6 @@ from flask import (
     Response,
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -24,9 +23,11 @@ from agenda.event_links import event_link
 from agenda.models import Event, EventSeries
 from agenda.models import Session as AgendaSession
 from agenda.permissions import visible_event_or_404
+from app import pwa
 from app.auth.models import ADMIN, OPERATOR, ORGANISER
 from app.auth.permissions import permission_required
 from app.core.home import home_panel, nav_item
+from app.downloads import pdf_response
 from app.extensions import db
 from app.tabular import table_response
 from app.timeutil import to_zone, utcnow
@@ -47,7 +48,6 @@ nav_item(40, _l("Presensi"), "attendance.index", "attendance.scan")
 event_link(40, _l("Presensi"), "attendance.dashboard", "attendance.view")
 event_link(41, _l("Pindai kartu"), "attendance.scanner", "attendance.scan")
 
-THEME_COLOR = "#13315c"
 # What the scanner's service worker keeps, so it opens and scans with no network.
 SCANNER_ASSETS = (
     "vendor/bootstrap/bootstrap.min.css",
@@ -55,6 +55,7 @@ SCANNER_ASSETS = (
     "sinergi.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "vendor/jsqr/jsQR.js",
+    "qrcamera.js",
     "scanner.js",
     "favicon.svg",
 )
@@ -111,7 +112,7 @@ def scanner(slug):
             sessions=sessions,
             attendance_sessions=services.attendance_sessions(event),
             results=RESULT_LABELS,
-            theme_color=THEME_COLOR,
+            theme_color=pwa.THEME_COLOR,
         )
     )
     response.headers["Cache-Control"] = "private, no-cache"
@@ -122,42 +123,23 @@ def scanner(slug):
 @permission_required("attendance.scan")
 def scanner_worker(slug):
     event = _event_for_scan(slug)
-    script = render_template(
-        "attendance/scanner_sw.js",
-        page_url=url_for("attendance.scanner", slug=event.slug),
-        assets=[url_for("static", filename=name) for name in SCANNER_ASSETS],
+    return pwa.worker_response(
+        url_for("attendance.scanner", slug=event.slug),
+        [url_for("static", filename=name) for name in SCANNER_ASSETS],
+        "sinergi-scanner",
     )
-    response = Response(script, mimetype="text/javascript")
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @bp.get("/events/<slug>/scan/manifest.webmanifest")
 @permission_required("attendance.scan")
 def scanner_manifest(slug):
     event = _event_for_scan(slug)
-    start = url_for("attendance.scanner", slug=event.slug)
-    response = jsonify(
-        {
-            "name": _("Pemindai %(event)s", event=event.title),
-            "short_name": _("Pemindai"),
-            "start_url": start,
-            "scope": start,
-            "display": "standalone",
-            "background_color": "#ffffff",
-            "theme_color": THEME_COLOR,
-            "lang": "id",
-            "icons": [
-                {
-                    "src": url_for("static", filename="favicon.svg"),
-                    "sizes": "any",
-                    "type": "image/svg+xml",
-                }
-            ],
-        }
+    return pwa.manifest_response(
+        _("Pemindai %(event)s", event=event.title),
+        _("Pemindai"),
+        url_for("attendance.scanner", slug=event.slug),
+        url_for("static", filename="favicon.svg"),
     )
-    response.mimetype = "application/manifest+json"
-    return response
 
 
 # --- dashboard and lists ---------------------------------------------------------------------
@@ -193,29 +175,21 @@ def _overview(event: Event, day: date):
 @bp.get("/events/<slug>/attendance")
 @permission_required("attendance.view")
 def dashboard(slug):
-    event = visible_event_or_404(slug)
-    day = _day_arg(event)
-    return render_template(
-        "attendance/dashboard.html",
-        event=event,
-        day=day,
-        sheets=_overview(event, day),
-        statuses=STATUS_LABELS,
-    )
+    return _dashboard(slug, "attendance/dashboard.html")
 
 
 @bp.get("/events/<slug>/attendance/live")
 @permission_required("attendance.view")
 def dashboard_live(slug):
     """The dashboard's body, polled by htmx every few seconds."""
+    return _dashboard(slug, "attendance/_dashboard_body.html")
+
+
+def _dashboard(slug: str, template: str) -> str:
     event = visible_event_or_404(slug)
     day = _day_arg(event)
     return render_template(
-        "attendance/_dashboard_body.html",
-        event=event,
-        day=day,
-        sheets=_overview(event, day),
-        statuses=STATUS_LABELS,
+        template, event=event, day=day, sheets=_overview(event, day), statuses=STATUS_LABELS
     )
 
 
@@ -314,11 +288,7 @@ def official_list(slug, fmt):
     if fmt == "xlsx":
         header, rows = documents.attendee_table(sheet)
         return table_response(name, "xlsx", header, rows)
-    return Response(
-        documents.attendance_pdf(sheet),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
-    )
+    return pdf_response(documents.attendance_pdf(sheet), f"{name}.pdf")
 
 
 # --- self check-in ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import BARE_APP, bench_database, counting, free_port, wait_for  # noqa: E402
+from bench.common import bench_database, counting, sinergi_and_bare  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -188,8 +188,6 @@ def main() -> None:
     ):
         work = Path(work)
         tokens, token, statements = seed(url, args.registrations)
-        (work / "bare.py").write_text(BARE_APP)
-        port, bare_port = free_port(), free_port()
         env = {
             **os.environ,
             "SINERGI_ENV": "production",
@@ -200,23 +198,7 @@ def main() -> None:
             "CHECKIN_RATE_LIMIT": "1000000 per minute",  # the bench is one device per connection at full speed
             "SESSION_COOKIE_SECURE": "0",
         }
-        servers = [
-            subprocess.Popen(  # noqa: S603 (fixed program)
-                [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                env=env,
-                cwd=ROOT,
-                stderr=subprocess.DEVNULL,
-            ),
-            subprocess.Popen(  # noqa: S603 (fixed program)
-                [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{bare_port}", "bare:app"],
-                cwd=work,
-                stderr=subprocess.DEVNULL,
-            ),
-        ]
-        try:
-            base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
-            wait_for(f"{base}/healthz")
-            wait_for(f"{bare}/")
+        with sinergi_and_bare(env, work) as (base, bare):
             path = "/api/v1/events/bench-pintu/checkins"
             scripts = {}
             for batch in (1, 20):
@@ -259,10 +241,6 @@ def main() -> None:
                 print(
                     f"{'  = scans/s in batches of 20':30} {connections:7} {many['rps'] * 20:9.0f}"
                 )
-        finally:
-            for server in servers:
-                server.terminate()
-                server.wait()
 
 
 if __name__ == "__main__":

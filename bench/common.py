@@ -1,10 +1,13 @@
 """What every benchmark shares: a throw-away database, statement counting, timed requests."""
 
 import socket
+import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -97,3 +100,37 @@ def wait_for(url: str) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"{url} did not answer")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def sinergi_and_bare(env: dict, work: Path, workers: int = 2):
+    """Sinergi (``wsgi:app`` with ``env``) and the bare Flask app, each under gunicorn with
+    ``workers`` sync workers on a free loopback port: yields (sinergi URL, bare URL)."""
+    (work / "bare.py").write_text(BARE_APP)
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    port, bare_port = free_port(), free_port()
+    servers = [
+        subprocess.Popen(  # noqa: S603 (fixed program)
+            [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            env=env,
+            cwd=ROOT,
+            stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(  # noqa: S603 (fixed program)
+            [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{bare_port}", "bare:app"],
+            cwd=work,
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
+    try:
+        base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+        wait_for(f"{base}/healthz")
+        wait_for(f"{bare}/")
+        yield base, bare
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()

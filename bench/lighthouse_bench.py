@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import BARE_APP, free_port, wait_for  # noqa: E402
+from bench.common import sinergi_and_bare  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / "bench" / ".lighthouse"
@@ -94,31 +94,13 @@ def main() -> None:
         (token,) = con.execute(
             "select link_token from registration where status = 'confirmed' order by id limit 1"
         ).fetchone()
-    (work / "bare.py").write_text(BARE_APP)
-    port, bare_port = free_port(), free_port()
-    servers = [
-        subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            env=env,
-            cwd=ROOT,
-            stderr=subprocess.DEVNULL,
-        ),
-        subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{bare_port}", "bare:app"],
-            cwd=work,
-            stderr=subprocess.DEVNULL,
-        ),
-    ]
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with sinergi_and_bare(env, work) as (base, bare):
         pages = {
-            "bare Flask page": f"http://127.0.0.1:{bare_port}/",
+            "bare Flask page": f"{bare}/",
             "login": f"{base}/login",
             "public agenda (3-day retreat)": f"{base}/events/retret-kepemimpinan-asn/",
             "personal page": f"{base}/p/{token}/",
         }
-        wait_for(pages["login"])
-        wait_for(pages["bare Flask page"])
         print(f"{'page':32} perf  a11y  FCP s  LCP s  KiB")
         for name, url in pages.items():
             results = [lighthouse(url, work / f"run{i}.json") for i in range(args.runs)]
@@ -128,10 +110,6 @@ def main() -> None:
                 f"{name:32} {r['performance']:4}  {r['accessibility']:4}  {r['fcp_s']:5.1f}"
                 f"  {r['lcp_s']:5.1f}  {r['kib']:4.0f}"
             )
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -25,6 +24,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 
+from app import pwa
 from app.extensions import db
 from participants.documents import passes
 from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
@@ -33,7 +33,7 @@ from participants.registrations.core import RegistrationError
 
 bp = Blueprint("personal", __name__, template_folder="templates")
 
-THEME_COLOR = "#13315c"
+THEME_COLOR = pwa.THEME_COLOR
 # What the service worker keeps for offline use besides the page itself.
 OFFLINE_ASSETS = (
     "vendor/bootstrap/bootstrap.min.css",
@@ -201,41 +201,28 @@ def calendar(token):
 @bp.get("/p/<token>/sw.js")
 def service_worker(token):
     _registration(token)
-    script = render_template(
-        "participants/personal/sw.js",
-        page_url=url_for("personal.page", token=token),
-        assets=[url_for("static", filename=name) for name in OFFLINE_ASSETS],
+    return _private(
+        pwa.worker_response(
+            url_for("personal.page", token=token),
+            [url_for("static", filename=name) for name in OFFLINE_ASSETS],
+            "sinergi-pass",
+            forget_when_gone=True,
+        )
     )
-    response = Response(script, mimetype="text/javascript")
-    return _private(response)
 
 
 @bp.get("/p/<token>/manifest.webmanifest")
 def manifest(token):
     registration = _registration(token)
     start = url_for("personal.page", token=token)
-    response = jsonify(
-        {
-            "name": _("Pass %(event)s", event=registration.event.title),
-            "short_name": _("Pass acara"),
-            "start_url": start,
-            "scope": start,
-            "display": "standalone",
-            "background_color": "#ffffff",
-            "theme_color": THEME_COLOR,
-            "lang": "id",
-            "icons": [
-                {
-                    "src": url_for("personal.icon"),
-                    "sizes": "any",
-                    "type": "image/svg+xml",
-                    "purpose": "any",
-                }
-            ],
-        }
+    return _private(
+        pwa.manifest_response(
+            _("Pass %(event)s", event=registration.event.title),
+            _("Pass acara"),
+            start,
+            url_for("personal.icon"),
+        )
     )
-    response.mimetype = "application/manifest+json"
-    return _private(response)
 
 
 @bp.get("/p/icon.svg")

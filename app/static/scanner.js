@@ -299,39 +299,21 @@
   setInterval(function () { if (navigator.onLine) { send(); } }, 5000);
   setInterval(function () { if (navigator.onLine) { loadRoster(); } }, 60000);
 
-  // --- camera ---
-  var video = $("scan-video"), canvas = $("scan-canvas"), context = canvas.getContext("2d", { willReadFrequently: true });
+  // --- camera: the same pass held up for a while counts once (every 4 s at most) ---
   var lastCode = "", lastAt = 0;
-  function tick() {
-    if (video.readyState === video.HAVE_ENOUGH_DATA && video.videoWidth) {
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      context.drawImage(video, 0, 0, canvas.width, canvas.height);
-      var image = context.getImageData(0, 0, canvas.width, canvas.height);
-      var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-      var now = Date.now();
-      if (found && found.data && (found.data !== lastCode || now - lastAt > 4000)) {
-        lastCode = found.data;
-        lastAt = now;
-        record({ code: found.data });
-      }
-    }
-    setTimeout(function () { requestAnimationFrame(tick); }, 80);
-  }
   function startCamera() {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      cameraError();
-      return;
-    }
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
-      .then(function (stream) { video.srcObject = stream; return video.play(); })
-      .then(tick)
-      .catch(cameraError);
-  }
-  function cameraError() {
-    var box = $("scan-camera-error");
-    box.textContent = T.camera_error;
-    box.hidden = false;
+    window.sinergiQrCamera($("scan-video"), function (code) {
+      var now = Date.now();
+      if (code !== lastCode || now - lastAt > 4000) {
+        lastCode = code;
+        lastAt = now;
+        record({ code: code });
+      }
+    }, function () {
+      var box = $("scan-camera-error");
+      box.textContent = T.camera_error;
+      box.hidden = false;
+    });
   }
 
   // --- manual search (no pass with them): from the roster, so it works offline too ---

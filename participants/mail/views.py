@@ -11,7 +11,6 @@ from io import BytesIO
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -32,6 +31,7 @@ from agenda.permissions import visible_event_or_404
 from agenda.presenters import latest_published
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
+from app.downloads import pdf_response
 from app.extensions import db
 from app.formatting import name_list
 from app.forms import ActionForm
@@ -455,19 +455,12 @@ def letter_settings(slug):
     )
 
 
-def _pdf(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/manage/events/<slug>/letters/opd.pdf")
 @permission_required("outbox.manage")
 def letters_all_opds(slug):
     event = visible_event_or_404(slug)
     data = letters.letters_pdf(event, letters.letter_for(event), letters.opd_targets(event))
-    return _pdf(data, f"surat-undangan-{event.slug}.pdf")
+    return pdf_response(data, f"surat-undangan-{event.slug}.pdf")
 
 
 @bp.get("/manage/events/<slug>/letters/opd/<int:opd_id>.pdf")
@@ -478,7 +471,7 @@ def letter_opd(slug, opd_id):
     data = letters.letters_pdf(
         event, letters.letter_for(event), letters.opd_targets(event, [opd.id])
     )
-    return _pdf(data, f"surat-undangan-{event.slug}-{opd.code.lower()}.pdf")
+    return pdf_response(data, f"surat-undangan-{event.slug}-{opd.code.lower()}.pdf")
 
 
 @bp.get("/manage/events/<slug>/letters/registration/<int:registration_id>.pdf")
@@ -491,4 +484,4 @@ def letter_registration(slug, registration_id):
     data = letters.letters_pdf(
         event, letters.letter_for(event), [letters.person_target(registration)]
     )
-    return _pdf(data, f"surat-undangan-{event.slug}-{registration.id}.pdf")
+    return pdf_response(data, f"surat-undangan-{event.slug}-{registration.id}.pdf")

@@ -1,10 +1,13 @@
-// Sinergi scanner: keeps the scanner page and its assets so it opens and scans offline.
-// The page is fetched from the network when there is one (and the copy refreshed); assets
-// (versioned URLs) come from the cache. API calls are never cached: the page keeps the roster
-// and the queue of scans in IndexedDB itself.
+// Sinergi offline worker: keeps one page and the assets it needs, so the page opens with no
+// network (a participant's pass, an operator's scanner). The page is fetched from the network
+// when there is one (and the copy refreshed); without a network the last copy is shown. Assets
+// (versioned URLs) come from the cache. Nothing else is touched: API calls go to the network.
+// {% if forget_when_gone %}A page that no longer exists (404/410) removes the copy and this
+// worker, so a replaced personal link stops showing the pass.{% endif %}
 const PAGE = {{ page_url|tojson }};
 const ASSETS = {{ assets|tojson }};
-const CACHE = "sinergi-scanner:" + self.registration.scope;
+const CACHE = {{ cache_prefix|tojson }} + ":" + self.registration.scope;
+const FORGET_WHEN_GONE = {{ forget_when_gone|tojson }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -24,6 +27,9 @@ async function page(request) {
     const response = await fetch(request);
     if (response.ok && !response.redirected) {
       await cache.put(PAGE, response.clone());
+    } else if (FORGET_WHEN_GONE && (response.status === 404 || response.status === 410)) {
+      await caches.delete(CACHE);
+      self.registration.unregister();
     }
     return response;
   } catch (error) {
