@@ -321,3 +321,35 @@ def test_series_recap_tells_in_person_delegated_excused_and_absent(
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("OPD", "SM I: hadir", "SM I: diwakili")
     assert rows[1] == ("Dinas Kesehatan", 1, 0, 1, 0, 0, 1, 0, 1)
+
+
+def test_the_organiser_sets_the_grace_period_in_the_session_form(make_event, login_as):
+    from agenda.models import Session
+
+    event = make_event(status="draft")
+    organiser = login_as("organiser")
+    form = {
+        "title": "Apel pagi",
+        "kind": "ceremony",
+        "day": event.start_date.isoformat(),
+        "start_time": "07:30",
+        "end_time": "08:00",
+        "room_id": "0",
+        "takes_attendance": "y",
+    }
+    organiser.submit(
+        f"/manage/events/{event.slug}/sessions/new", {**form, "late_after_minutes": "5"}
+    )
+    organiser.submit(f"/manage/events/{event.slug}/sessions/new", {**form, "title": "Apel siang"})
+    response = organiser.submit(
+        f"/manage/events/{event.slug}/sessions/new", {**form, "late_after_minutes": "-1"}
+    )
+    assert response.status_code == 200  # the form again, with its message
+    minutes = dict(db.session.execute(select(Session.title, Session.late_after_minutes)).all())
+    assert minutes == {"Apel pagi": 5, "Apel siang": 15}
+
+
+def test_logging_out_clears_the_devices_copy(login_as):
+    operator = login_as("operator")
+    response = operator.submit("/logout")
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'

@@ -10,6 +10,8 @@ from app.extensions import db
 from app.timeutil import to_zone, utcnow
 from attendance import selfcheckin
 from attendance.models import CheckIn
+from participants.documents import passes
+from participants.models import Registration
 from tests.browser.camera import qr_video
 
 
@@ -77,7 +79,7 @@ def test_the_camera_reads_a_badge_and_the_door_says_hadir(
     assert checkin.registration_id == registration.id and checkin.operator_id == operator.id
 
 
-def test_offline_scans_are_kept_and_uploaded_once_when_the_network_returns(
+def test_offline_scans_are_kept_uploaded_once_and_corrected_by_the_server(
     live_server, camera_browser, tmp_path, today_event, make_user, make_registration
 ):
     people = [make_registration(today_event, status="confirmed") for _ in range(3)]
@@ -100,13 +102,24 @@ def test_offline_scans_are_kept_and_uploaded_once_when_the_network_returns(
     expect(page.locator("#scan-pending")).to_have_text("3 scan menunggu", timeout=30_000)
     expect(page.locator("#scan-counter")).to_have_text("3 hadir dari 3 diharapkan")
     assert _oks(today_event) == []
+    # Meanwhile the organiser replaces the third pass (reported lost): the device cannot know.
+    passes.reissue(db.session.get(Registration, people[2].id))
+    db.session.commit()
 
     back_online = utcnow()
     context.set_offline(False)
     expect(page.locator("#scan-pending")).to_have_text("semua terkirim", timeout=15_000)
+    # The server's different answer is shown to the operator.
+    expect(page.locator("#scan-log .list-group-item-warning")).to_contain_text(
+        "Server: Kartu dicabut"
+    )
 
     oks = _oks(today_event)
-    assert sorted(c.registration_id for c in oks) == sorted(p.id for p in people)
+    assert sorted(c.registration_id for c in oks) == sorted(p.id for p in people[:2])
+    assert (
+        db.session.scalar(select(CheckIn.result).where(CheckIn.registration_id == people[2].id))
+        == "revoked"
+    )
     # Each counts from when it was scanned on the device, before the network came back.
     assert all(c.scanned_at is not None and c.checked_at <= back_online for c in oks)
     assert len(db.session.scalars(select(CheckIn)).all()) == 3  # no duplicate rows either
