@@ -7,8 +7,8 @@ from flask_babel import ngettext
 
 from agenda.event_links import event_link
 from agenda.permissions import visible_event_or_404
-from app.auth.permissions import permission_required
 from app.audit.services import save_audited
+from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
 from app.forms import ActionForm
@@ -93,9 +93,7 @@ def own_certificate(token):
     if certificate is None:
         abort(404)
     response = pdf_response(
-        certificates.certificates_pdf(
-            [certificate], certificates.rule_for(certificate.event)
-        ),
+        certificates.certificates_pdf([certificate], certificates.rule_for(certificate.event)),
         "sertifikat.pdf",
     )
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -56,8 +56,8 @@ def check_code(session: AgendaSession, window: int, code: str, now: float | None
         raise SelfCheckInError(_l("Sesi ini tidak mengambil presensi."))
 
 
-def check_in(session: AgendaSession, registration: Registration | None, device: str) -> dict:
-    """Record ``registration``'s attendance at ``session`` from ``device``; commits."""
+def recognised(session: AgendaSession, registration: Registration | None, device: str) -> None:
+    """Raise SelfCheckInError unless this phone opened a personal link of the session's event."""
     if registration is None or registration.event_id != session.event_id:
         raise SelfCheckInError(
             _l(
@@ -67,6 +67,11 @@ def check_in(session: AgendaSession, registration: Registration | None, device: 
         )
     if not device:
         raise SelfCheckInError(_l("Perangkat ini belum dikenali."))
+
+
+def check_in(session: AgendaSession, registration: Registration | None, device: str) -> dict:
+    """Record ``registration``'s attendance at ``session`` from ``device``; commits."""
+    recognised(session, registration, device)
     other = db.session.scalar(
         select(CheckIn.id).where(
             CheckIn.session_id == session.id,

@@ -29,6 +29,7 @@ from app.auth.permissions import permission_required
 from app.core.home import home_panel, nav_item
 from app.downloads import pdf_response
 from app.extensions import db
+from app.forms import ActionForm
 from app.tabular import table_response
 from app.timeutil import to_zone, utcnow
 from attendance import documents, selfcheckin, services
@@ -348,9 +349,7 @@ def _self_context(session_id: int):
     session = db.session.get(AgendaSession, session_id)
     if session is None or session.event.status == "draft":
         abort(404)
-    device, remembered = personal.remembered_device()
-    registration_id = remembered.get(str(session.event_id))
-    registration = db.session.get(Registration, registration_id) if registration_id else None
+    device, registration = personal.remembered_device(session.event_id)
     return session, registration, device
 
 
@@ -359,15 +358,15 @@ def self_checkin(session_id, window, code):
     """Opened by the participant's phone camera from the projector's QR code."""
     session, registration, device = _self_context(session_id)
     error = answer = None
-    form = ManualCheckInForm(registration_id=registration.id if registration else 0)
+    form = ActionForm()  # who it is comes from the phone, never from the form
     try:
         selfcheckin.check_code(session, window, code)
         if request.method == "POST":
             if not form.validate_on_submit():
                 abort(400)
             answer = selfcheckin.check_in(session, registration, device)
-        elif registration is None:
-            selfcheckin.check_in(session, None, device)  # raises: this phone is unknown
+        else:
+            selfcheckin.recognised(session, registration, device)
     except selfcheckin.SelfCheckInError as exc:
         error = str(exc)
     response = Response(

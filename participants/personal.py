@@ -59,8 +59,9 @@ def personal_section(order: int = 50):
     return register
 
 
-# The phone remembers whose personal link it opened (signed, HttpOnly), so that a scan of a
-# session's self check-in code knows who is scanning, and which phone it is.
+# The phone remembers whose personal link it opened (signed, HttpOnly; the link itself, so a
+# replaced link stops working here too), so that a scan of a session's self check-in code
+# knows who is scanning, and which phone it is.
 DEVICE_COOKIE = "sinergi_peserta"
 _MAX_REMEMBERED = 20
 
@@ -69,19 +70,29 @@ def _device_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="personal-device")
 
 
-def remembered_device() -> tuple[str, dict[str, int]]:
-    """(device id, {event id: registration id}) of this browser; ("", {}) if none yet."""
+def _remembered() -> tuple[str, dict[str, str]]:
     try:
         value = _device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
-        return str(value["d"]), {str(k): int(v) for k, v in value["e"].items()}
+        return str(value["d"]), {str(k): str(v) for k, v in value["e"].items()}
     except (BadSignature, KeyError, TypeError, ValueError, AttributeError):
         return "", {}
 
 
+def remembered_device(event_id: int):
+    """(device id, registration) of this browser for an event: the participant whose personal
+    link was last opened here, if that link is still theirs; ("", None) for a new browser."""
+    device, links = _remembered()
+    token = links.get(str(event_id))
+    found = passes.lookup(token, "link") if token else None
+    if found is None or found.state != "active" or found.registration.event_id != event_id:
+        return device, None
+    return device, found.registration
+
+
 def _remember(response: Response, registration) -> None:
-    device, events = remembered_device()
+    device, events = _remembered()
     events.pop(str(registration.event_id), None)
-    events[str(registration.event_id)] = registration.id
+    events[str(registration.event_id)] = registration.link_token
     events = dict(list(events.items())[-_MAX_REMEMBERED:])
     response.set_cookie(
         DEVICE_COOKIE,

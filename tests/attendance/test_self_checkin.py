@@ -33,8 +33,7 @@ def _post(phone, url):
     page = phone.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token, page
-    registration_id = re.search(r'name="registration_id" value="(\d+)"', page).group(1)
-    return phone.post(url, data={"csrf_token": token.group(1), "registration_id": registration_id})
+    return phone.post(url, data={"csrf_token": token.group(1)})
 
 
 def _oks(session):
@@ -73,9 +72,7 @@ def test_an_older_code_or_another_sessions_code_is_refused(
     borrowed = f"/hadir/{other.id}/{window}/{selfcheckin.session_code(live_session, window)}"
     html = phone.get(borrowed).get_data(as_text=True)
     assert "tidak berlaku untuk sesi ini" in html
-    response = phone.post(
-        borrowed, data={"csrf_token": phone.csrf_token(), "registration_id": registration.id}
-    )
+    response = phone.post(borrowed, data={"csrf_token": phone.csrf_token()})
     assert response.status_code == 422
     assert _oks(live_session) == [] and _oks(other) == []
 
@@ -147,3 +144,16 @@ def test_the_operator_reaches_nothing_but_check_in(
     # The JSON API lists events and sessions for check-in devices.
     assert sorted(reached) == ["agenda_api.events", "agenda_api.sessions"]
     assert operator.get(f"/events/{event.slug}/scan/").status_code == 200
+
+
+def test_a_replaced_personal_link_no_longer_identifies_the_phone(
+    app, live_session, make_registration
+):
+    from participants.documents import passes
+
+    registration = make_registration(live_session.event, status="confirmed")
+    phone = _phone_of(app, registration)
+    passes.reissue(registration, "link")
+    db.session.commit()
+    html = phone.get(_code_url(live_session)).get_data(as_text=True)
+    assert "belum dikenali" in html and _oks(live_session) == []
