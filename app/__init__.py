@@ -15,7 +15,12 @@ from app import security, static_files
 from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
-FEATURE_BLUEPRINTS = ("agenda.blueprints", "participants.blueprints", "attendance.blueprints")
+FEATURE_BLUEPRINTS = (
+    "agenda.blueprints",
+    "participants.blueprints",
+    "attendance.blueprints",
+    "followup.blueprints",
+)
 # Inside the package, so an installed wheel can run `flask db upgrade` too.
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 

@@ -13,6 +13,8 @@
   });
   each("[data-grid-column]", function (el) { el.style.gridColumn = el.dataset.gridColumn; });
   each("[data-grid-row]", function (el) { el.style.gridRow = el.dataset.gridRow; });
+  // Progress bars: their width is data (the CSP allows no style attribute).
+  each("[data-width]", function (el) { el.style.width = el.dataset.width + "%"; });
 
   // Agenda builder: drag a session to another room or time. The drop point picks the room
   // (column heads) and the 15-minute row (time slots); the move form posts it, so the server

@@ -1,0 +1,7 @@
+"""The follow-up package's blueprints, registered by ``create_app``."""
+
+from followup import demo, models, permissions  # noqa: F401  (demo step, tables, rules)
+from followup.api import bp as api_bp
+from followup.views import bp as followup_bp
+
+blueprints = (followup_bp, api_bp)

@@ -1,0 +1,72 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.forms import Form, choices
+
+KIND_LABELS = {
+    "rekomendasi": _l("Rekomendasi"),
+    "komitmen": _l("Komitmen / pakta integritas"),
+    "tugas": _l("Tugas"),
+}
+STATUS_LABELS = {
+    "belum_ditindaklanjuti": _l("Belum ditindaklanjuti"),
+    "dalam_proses": _l("Dalam proses"),
+    "sesuai": _l("Sesuai"),
+    "belum_sesuai": _l("Belum sesuai"),
+    "tidak_dapat_ditindaklanjuti": _l("Tidak dapat ditindaklanjuti"),
+}
+REVIEW_LABELS = {
+    "pending": _l("Menunggu verifikasi"),
+    "accepted": _l("Diterima"),
+    "returned": _l("Dikembalikan"),
+}
+
+
+class QuickItemForm(Form):
+    """Fast enough for the notulis to type live: title, lead OPD, due date; details later."""
+
+    title = StringField(_l("Tindak lanjut"), validators=[DataRequired(), Length(max=300)])
+    lead_opd = StringField(_l("OPD penanggung jawab"), validators=[DataRequired(), Length(max=260)])
+    due_on = DateField(_l("Batas waktu"), validators=[Optional()])
+    session_id = SelectField(_l("Sesi"), coerce=int, validators=[Optional()], default=0)
+
+
+class ItemForm(Form):
+    title = StringField(_l("Tindak lanjut"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Jenis"), choices=choices(KIND_LABELS.items()))
+    description = TextAreaField(_l("Uraian"), validators=[Optional()])
+    lead_opd = StringField(_l("OPD penanggung jawab"), validators=[DataRequired(), Length(max=260)])
+    supporting_opd_ids = SelectMultipleField(
+        _l("OPD pendukung"), coerce=int, validators=[Optional()]
+    )
+    due_on = DateField(_l("Batas waktu"), validators=[Optional()])
+    target = TextAreaField(_l("Target / indikator"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()))
+
+
+class UpdateForm(Form):
+    progress = IntegerField(
+        _l("Progres (%)"), validators=[InputRequired(), NumberRange(min=0, max=100)]
+    )
+    narrative = TextAreaField(_l("Uraian tindak lanjut"), validators=[Optional(), Length(max=5000)])
+    files = MultipleFileField(_l("Bukti dukung (PDF, JPG, PNG, XLSX, DOCX)"))
+
+
+class ReviewForm(Form):
+    decision = RadioField(
+        _l("Hasil verifikasi"),
+        choices=choices([("accept", _l("Terima")), ("return", _l("Kembalikan ke OPD"))]),
+        validators=[DataRequired()],
+    )
+    status = SelectField(_l("Status tindak lanjut"), choices=choices(STATUS_LABELS.items()))
+    comment = TextAreaField(_l("Catatan verifikasi"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,134 @@
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from agenda.models import Event
+from agenda.models import Session as AgendaSession
+from app.auth.models import User
+from app.extensions import db
+from app.opds.models import Opd
+from app.timeutil import utcnow
+
+ITEM_KINDS = ("rekomendasi", "komitmen", "tugas")
+# The vocabulary of follow-up monitoring in Indonesian government audits (DESIGN.md).
+ITEM_STATUSES = (
+    "belum_ditindaklanjuti",
+    "dalam_proses",
+    "sesuai",
+    "belum_sesuai",
+    "tidak_dapat_ditindaklanjuti",
+)
+OPEN_STATUSES = ("belum_ditindaklanjuti", "dalam_proses", "belum_sesuai")
+REVIEW_STATES = ("pending", "accepted", "returned")
+
+action_item_support = Table(
+    "action_item_support",
+    db.metadata,
+    Column("action_item_id", ForeignKey("action_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("opd_id", ForeignKey("opd.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class ActionItem(db.Model):
+    """A decision of a meeting that an OPD must follow up (rekomendasi, komitmen, tugas).
+
+    ``status`` and ``progress`` change only when the organiser accepts an update (or sets
+    them); overdue is computed from ``due_on``, never stored."""
+
+    __tablename__ = "action_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_session.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="tugas")
+    lead_opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    target: Mapped[str] = mapped_column(Text, default="")  # indicator / target text
+    status: Mapped[str] = mapped_column(String(30), default="belum_ditindaklanjuti", index=True)
+    progress: Mapped[int] = mapped_column(default=0)  # percent, as last accepted
+    carried_over_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action_item.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    session: Mapped[AgendaSession | None] = relationship()
+    lead_opd: Mapped[Opd] = relationship()
+    supporting_opds: Mapped[list[Opd]] = relationship(
+        secondary=action_item_support, order_by="Opd.code"
+    )
+    carried_over_from: Mapped["ActionItem | None"] = relationship(remote_side=[id])
+    created_by: Mapped[User | None] = relationship()
+    updates: Mapped[list["ProgressUpdate"]] = relationship(
+        back_populates="item", order_by="ProgressUpdate.created_at, ProgressUpdate.id"
+    )
+
+    def overdue_on(self, today: date) -> bool:
+        return self.due_on is not None and self.due_on < today and self.status in OPEN_STATUSES
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(db.Model):
+    """An OPD's report on an item: progress, narrative, evidence; reviewed by the organiser."""
+
+    __tablename__ = "progress_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("action_item.id", ondelete="CASCADE"), index=True
+    )
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    progress: Mapped[int]
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    review: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    review_status: Mapped[str] = mapped_column(String(30), default="")  # status set on accept
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    reviewed_at: Mapped[datetime | None]
+
+    item: Mapped[ActionItem] = relationship(back_populates="updates")
+    opd: Mapped[Opd] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    evidence: Mapped[list["Evidence"]] = relationship(
+        back_populates="update", order_by="Evidence.id", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.item.title if self.item else self.item_id}: {self.progress}%"
+
+
+class Evidence(db.Model):
+    """A file (bukti dukung) attached to an update, stored by content hash (app/uploads.py)."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_update.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int]
+
+    update: Mapped[ProgressUpdate] = relationship(back_populates="evidence")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,245 @@
+"""Follow-up pages: the event's decisions (quick entry), the OPD workspace, an item with its
+timeline, progress updates with evidence, verification."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from agenda.event_links import event_link
+from agenda.permissions import visible_event_or_404
+from app import uploads
+from app.auth.permissions import permission_required, require
+from app.core.home import nav_item
+from app.extensions import db
+from app.forms import choices
+from app.opds.models import Opd
+from app.opds.services import active_opds
+from followup import services
+from followup.forms import (
+    KIND_LABELS,
+    REVIEW_LABELS,
+    STATUS_LABELS,
+    ItemForm,
+    QuickItemForm,
+    ReviewForm,
+    UpdateForm,
+)
+from followup.models import ActionItem, ProgressUpdate
+
+bp = Blueprint("followup", __name__, template_folder="templates")
+nav_item(50, _l("Tindak lanjut"), "followup.index", "followup.view")
+event_link(50, _l("Tindak lanjut"), "followup.event_items", "followup.view_all")
+
+PER_PAGE = 50
+
+
+def _labels() -> dict:
+    return {"statuses": STATUS_LABELS, "kinds": KIND_LABELS, "reviews": REVIEW_LABELS}
+
+
+def _item_or_404(item_id: int, action: str = "followup.view_item") -> ActionItem:
+    item = services.item_with_history(item_id)
+    if item is None:
+        abort(404)
+    require(action, item)
+    return item
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@bp.get("/tindak-lanjut/")
+@permission_required("followup.view")
+def index():
+    """The OPD's workspace (its own items), or every item for organisers and pimpinan."""
+    args = request.args
+    filters = {
+        "event_id": args.get("event", type=int),
+        "status": args.get("status", ""),
+        "overdue": args.get("overdue") == "1",
+        "due_month": args.get("due") == "month",
+        "pending_review": args.get("review") == "pending",
+    }
+    query = services.item_query(current_user, **filters)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "followup/index.html",
+        page=page,
+        items=page.items,
+        filters=filters,
+        counts=services.status_counts(services.item_query(current_user)),
+        today=services.today(),
+        pending=db.session.scalar(
+            select(db.func.count())
+            .select_from(ProgressUpdate)
+            .where(ProgressUpdate.review == "pending")
+        )
+        if current_user.role != "opd"
+        else 0,
+        **_labels(),
+    )
+
+
+@bp.route("/events/<slug>/tindak-lanjut", methods=["GET", "POST"])
+@permission_required("followup.view_all")
+def event_items(slug):
+    event = visible_event_or_404(slug)
+    form = QuickItemForm()
+    form.session_id.choices = choices(
+        [(0, _("— tanpa sesi —"))] + [(s.id, s.title) for s in event.sessions if not s.cancelled]
+    )
+    if request.method == "POST":
+        require("followup.manage")
+        if form.validate_on_submit():
+            lead = services.opd_by_text(form.lead_opd.data)
+            try:
+                item = services.create_item(
+                    event,
+                    title=form.title.data,
+                    lead_opd=lead,
+                    due_on=form.due_on.data,
+                    session_id=form.session_id.data or None,
+                    created_by=current_user,
+                )
+            except services.FollowUpError as exc:
+                db.session.rollback()
+                form.lead_opd.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Tindak lanjut dicatat: %(title)s", title=item.title), "success")
+                return redirect(url_for("followup.event_items", slug=slug))
+    items = db.session.scalars(services.item_query(event_id=event.id)).all()
+    return render_template(
+        "followup/event_items.html",
+        event=event,
+        form=form,
+        items=items,
+        opds=active_opds(),
+        today=services.today(),
+        **_labels(),
+    ), (422 if form.errors else 200)
+
+
+# --- one item -------------------------------------------------------------------------------
+
+
+@bp.get("/tindak-lanjut/<int:item_id>")
+@permission_required("followup.view")
+def item(item_id):
+    action_item = _item_or_404(item_id)
+    return _render_item(action_item, UpdateForm(), ReviewForm())
+
+
+def _render_item(action_item, update_form, review_form, status=200):
+    return render_template(
+        "followup/item.html",
+        item=action_item,
+        timeline=services.timeline(action_item),
+        update_form=update_form,
+        review_form=review_form,
+        today=services.today(),
+        accepted_kinds=uploads.accepted_labels(uploads.EVIDENCE_KINDS),
+        **_labels(),
+    ), status
+
+
+@bp.route("/tindak-lanjut/<int:item_id>/edit", methods=["GET", "POST"])
+@permission_required("followup.manage")
+def edit_item(item_id):
+    action_item = _item_or_404(item_id)
+    form = ItemForm(obj=action_item)
+    opds = active_opds()
+    form.supporting_opd_ids.choices = choices((o.id, f"{o.code} — {o.name}") for o in opds)
+    if request.method == "GET":
+        form.lead_opd.data = f"{action_item.lead_opd.code} — {action_item.lead_opd.name}"
+        form.supporting_opd_ids.data = [o.id for o in action_item.supporting_opds]
+    if form.validate_on_submit():
+        lead = services.opd_by_text(form.lead_opd.data)
+        if lead is None:
+            form.lead_opd.errors.append(_("Pilih OPD penanggung jawab dari daftar."))
+        else:
+            chosen = set(form.supporting_opd_ids.data or [])
+            services.update_item(
+                action_item,
+                supporting_opds=[o for o in opds if o.id in chosen],
+                title=form.title.data.strip(),
+                kind=form.kind.data,
+                description=form.description.data or "",
+                lead_opd_id=lead.id,
+                due_on=form.due_on.data,
+                target=form.target.data or "",
+                status=form.status.data,
+            )
+            db.session.commit()
+            flash(_("Tindak lanjut disimpan."), "success")
+            return redirect(url_for("followup.item", item_id=item_id))
+    return render_template("followup/edit.html", item=action_item, form=form, opds=opds)
+
+
+@bp.post("/tindak-lanjut/<int:item_id>/updates")
+@permission_required("followup.view")
+def submit_update(item_id):
+    action_item = _item_or_404(item_id, "followup.report")
+    form = UpdateForm()
+    if form.validate_on_submit():
+        opd = (
+            current_user.opd
+            if current_user.role == "opd"
+            else db.session.get(Opd, action_item.lead_opd_id)
+        )
+        files = [(f.read(), f.filename) for f in (form.files.data or []) if f and f.filename]
+        try:
+            services.submit_update(
+                action_item,
+                opd=opd,
+                author=current_user,
+                progress=form.progress.data,
+                narrative=form.narrative.data,
+                files=files,
+            )
+        except services.FollowUpError as exc:
+            db.session.rollback()
+            form.files.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Laporan progres terkirim; menunggu verifikasi panitia."), "success")
+            return redirect(url_for("followup.item", item_id=item_id))
+    return _render_item(services.item_with_history(item_id), form, ReviewForm(), 422)
+
+
+@bp.post("/tindak-lanjut/updates/<int:update_id>/review")
+@permission_required("followup.manage")
+def review(update_id):
+    update = db.get_or_404(ProgressUpdate, update_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.review_update(
+                update,
+                reviewer=current_user,
+                accept=form.decision.data == "accept",
+                status=form.status.data,
+                comment=form.comment.data,
+            )
+        except services.FollowUpError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Verifikasi disimpan."), "success")
+    else:
+        flash(_("Pilih hasil verifikasi."), "danger")
+    return redirect(url_for("followup.item", item_id=update.item_id))
+
+
+@bp.get("/tindak-lanjut/evidence/<int:evidence_id>")
+@permission_required("followup.view")
+def evidence(evidence_id):
+    """A piece of evidence, only to those who may see its item, always as an attachment."""
+    found, action_item = services.evidence_item(evidence_id)
+    if found is None:
+        abort(404)
+    require("followup.view_item", action_item)
+    return uploads.send_stored(found.sha256, found.filename, found.kind)

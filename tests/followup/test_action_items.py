@@ -1,0 +1,275 @@
+"""Follow-up of decisions: quick entry, OPD workspace, updates with evidence, verification, API."""
+
+import io
+import os
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEntry
+from app.extensions import db
+from followup import services
+from followup.models import ActionItem, Evidence, ProgressUpdate
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def city(make_opd):
+    return {
+        "dpupr": make_opd("DPUPR", name="Dinas Pekerjaan Umum dan Penataan Ruang"),
+        "bappeda": make_opd("BAPPEDA", name="Badan Perencanaan Pembangunan Daerah", kind="badan"),
+        "dinkes": make_opd("DINKES", name="Dinas Kesehatan"),
+    }
+
+
+@pytest.fixture
+def make_item(make_event):
+    def make(
+        lead,
+        *,
+        event=None,
+        supporting=(),
+        due_on=None,
+        status="belum_ditindaklanjuti",
+        title="Tindak lanjut",
+    ):
+        item = services.create_item(
+            event or make_event(),
+            title=title,
+            lead_opd=lead,
+            supporting_opds=list(supporting),
+            due_on=due_on,
+        )
+        item.status = status
+        db.session.commit()
+        return item
+
+    return make
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_notulis_records_a_decision_in_one_line(make_event, login_as, city):
+    make_event("sm-iii")
+    organiser = login_as("organiser")
+    response = organiser.submit(
+        "/events/sm-iii/tindak-lanjut",
+        {
+            "title": "Kontrak kinerja khusus 10 OPD terendah",
+            "lead_opd": "DPUPR — Dinas Pekerjaan Umum dan Penataan Ruang",
+            "due_on": "2026-12-31",
+            "session_id": "0",
+        },
+        follow_redirects=True,
+    )
+    assert "Tindak lanjut dicatat" in response.get_data(as_text=True)
+    item = db.session.scalar(select(ActionItem))
+    assert item.lead_opd_id == city["dpupr"].id and item.due_on.isoformat() == "2026-12-31"
+    assert item.status == "belum_ditindaklanjuti" and item.created_by_id == organiser.user.id
+    assert (
+        db.session.scalar(select(AuditEntry.action).where(AuditEntry.object_type == "ActionItem"))
+        == "create"
+    )
+
+    typed_code = organiser.submit(
+        "/events/sm-iii/tindak-lanjut", {"title": "Kedua", "lead_opd": "bappeda", "session_id": "0"}
+    )
+    assert typed_code.status_code == 302
+    unknown = organiser.submit(
+        "/events/sm-iii/tindak-lanjut",
+        {"title": "Ketiga", "lead_opd": "Dinas Entah", "session_id": "0"},
+    )
+    assert unknown.status_code == 422
+    assert "Pilih OPD penanggung jawab" in unknown.get_data(as_text=True)
+    assert _count(ActionItem) == 2
+    assert (
+        login_as("viewer")
+        .submit("/events/sm-iii/tindak-lanjut", {"title": "X", "lead_opd": "DPUPR"})
+        .status_code
+        == 403
+    )
+
+
+def test_an_opd_sees_and_reports_only_on_its_own_items(login_as, make_user, city, make_item):
+    own = make_item(city["dpupr"], title="Belanja modal 75%")
+    supported = make_item(city["bappeda"], supporting=[city["dpupr"]], title="Renja selaras")
+    other = make_item(city["dinkes"], title="Puskesmas ramah anak")
+    dpupr = login_as("opd", opd=city["dpupr"])
+
+    workspace = dpupr.get("/tindak-lanjut/").get_data(as_text=True)
+    assert "Belanja modal 75%" in workspace and "Renja selaras" in workspace
+    assert "Puskesmas ramah anak" not in workspace
+    assert dpupr.get(f"/tindak-lanjut/{other.id}").status_code == 403
+    api = dpupr.get("/api/v1/action-items").get_json()
+    assert sorted(i["id"] for i in api["items"]) == sorted([own.id, supported.id])
+    assert dpupr.get(f"/api/v1/action-items/{other.id}").status_code == 403
+    response = dpupr.submit(
+        f"/tindak-lanjut/{other.id}/updates", {"progress": "50", "narrative": "x"}
+    )
+    assert response.status_code == 403
+    assert _count(ProgressUpdate) == 0
+    # The supporting OPD may report too.
+    assert (
+        dpupr.submit(
+            f"/tindak-lanjut/{supported.id}/updates",
+            {"progress": "20", "narrative": "Draf matriks"},
+        ).status_code
+        == 302
+    )
+
+
+def test_an_update_with_evidence_is_verified_and_moves_the_item(app, login_as, city, make_item):
+    item = make_item(city["dpupr"], title="Belanja modal 75%")
+    dpupr = login_as("opd", opd=city["dpupr"])
+    response = dpupr.submit(
+        f"/tindak-lanjut/{item.id}/updates",
+        {
+            "progress": "45",
+            "narrative": "Lelang 12 paket selesai",
+            "files": [(io.BytesIO(PDF), "Berita Acara.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    update = db.session.scalar(select(ProgressUpdate))
+    [evidence] = update.evidence
+    assert update.review == "pending" and item.status == "dalam_proses" and item.progress == 0
+
+    download = dpupr.get(f"/tindak-lanjut/evidence/{evidence.id}")
+    assert download.data == PDF
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert "Berita_Acara.pdf" in download.headers["Content-Disposition"]
+    dinkes = login_as("opd", opd=city["dinkes"])
+    assert dinkes.get(f"/tindak-lanjut/evidence/{evidence.id}").status_code == 403
+
+    organiser = login_as("organiser")
+    refused = organiser.submit(
+        f"/tindak-lanjut/updates/{update.id}/review",
+        {"decision": "return", "status": "belum_sesuai", "comment": ""},
+        follow_redirects=True,
+    )
+    assert "Tulis alasan pengembalian" in refused.get_data(as_text=True)
+    organiser.submit(
+        f"/tindak-lanjut/updates/{update.id}/review",
+        {"decision": "accept", "status": "dalam_proses", "comment": "Lanjutkan"},
+    )
+    db.session.expire_all()
+    item = db.session.get(ActionItem, item.id)
+    assert (item.progress, item.status) == (45, "dalam_proses")
+    assert db.session.get(ProgressUpdate, update.id).review == "accepted"
+    page = organiser.get(f"/tindak-lanjut/{item.id}").get_data(as_text=True)
+    assert (
+        "Dicatat" in page and "Lelang 12 paket selesai" in page and "Laporan 45% diterima" in page
+    )
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_type == "ProgressUpdate")
+    ).all()
+    assert actions == ["create", "accept"]
+
+
+def test_a_wrong_file_changes_nothing(app, login_as, city, make_item):
+    item = make_item(city["dpupr"])
+    dpupr = login_as("opd", opd=city["dpupr"])
+    folder = app.config["UPLOAD_FOLDER"]
+    before = sum(len(files) for _r, _d, files in os.walk(folder))
+    response = dpupr.submit(
+        f"/tindak-lanjut/{item.id}/updates",
+        {
+            "progress": "30",
+            "narrative": "Bukti",
+            "files": [
+                (io.BytesIO(PDF), "ok.pdf"),
+                (io.BytesIO(b"MZ\x90\x00 not a pdf"), "laporan.pdf"),
+            ],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "laporan.pdf" in response.get_data(as_text=True)
+    assert _count(ProgressUpdate) == 0 and _count(Evidence) == 0
+    assert sum(len(files) for _r, _d, files in os.walk(folder)) == before
+    bad_progress = dpupr.submit(
+        f"/tindak-lanjut/{item.id}/updates", {"progress": "140", "narrative": "x"}
+    )
+    assert bad_progress.status_code == 422 and _count(ProgressUpdate) == 0
+
+
+def test_overdue_is_computed_from_the_due_date(login_as, city, make_item):
+    today = services.today()
+    late = make_item(city["dpupr"], due_on=today - timedelta(days=1), title="Terlambat")
+    make_item(
+        city["dpupr"], due_on=today - timedelta(days=1), status="sesuai", title="Selesai tepat"
+    )
+    make_item(city["dpupr"], due_on=today + timedelta(days=3), title="Masih ada waktu")
+    organiser = login_as("organiser")
+    overdue = organiser.get("/tindak-lanjut/?overdue=1").get_data(as_text=True)
+    assert (
+        "Terlambat" in overdue
+        and "Selesai tepat" not in overdue
+        and "Masih ada waktu" not in overdue
+    )
+    body = organiser.get("/api/v1/action-items").get_json()
+    assert {i["title"]: i["overdue"] for i in body["items"]} == {
+        "Terlambat": True,
+        "Selesai tepat": False,
+        "Masih ada waktu": False,
+    }
+    assert late.overdue_on(today)
+
+
+def test_the_api_follows_the_contract_and_pages(login_as, city, make_item, make_event):
+    event = make_event("sm-iv")
+    for n in range(7):
+        make_item(city["bappeda"], event=event, supporting=[city["dinkes"]], title=f"Butir {n}")
+    make_item(city["dpupr"], title="Lain acara")
+    viewer = login_as("viewer")
+    body = viewer.get("/api/v1/action-items?event=sm-iv&per_page=5").get_json()
+    assert (body["total"], body["pages"], len(body["items"])) == (7, 2, 5)
+    first = body["items"][0]
+    assert {
+        "id",
+        "title",
+        "status",
+        "progress",
+        "due_on",
+        "lead_opd",
+        "supporting_opds",
+    } <= first.keys()
+    assert first["lead_opd"] == {"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"}
+    assert first["supporting_opds"] == [{"code": "DINKES", "name": "Dinas Kesehatan"}]
+    assert viewer.get("/api/v1/action-items?opd=DINKES").get_json()["total"] == 7
+    assert viewer.get("/api/v1/action-items?status=sesuai").get_json()["total"] == 0
+    assert viewer.get("/api/v1/action-items?event=tidak-ada").status_code == 404
+    assert login_as("operator").get("/api/v1/action-items").status_code == 403
+
+
+def test_lists_run_a_constant_number_of_queries(
+    login_as, city, make_item, make_event, count_queries
+):
+    event = make_event()
+    organiser = login_as("organiser")
+    counts = []
+    for extra in (3, 30):
+        for n in range(extra):
+            make_item(
+                city["dpupr"],
+                event=event,
+                supporting=[city["dinkes"], city["bappeda"]],
+                title=f"Butir {n}",
+            )
+        row = []
+        for url in (
+            "/tindak-lanjut/",
+            f"/events/{event.slug}/tindak-lanjut",
+            "/api/v1/action-items",
+        ):
+            with count_queries() as counter:
+                assert organiser.get(url).status_code == 200
+            row.append(counter.count)
+        counts.append(row)
+    assert counts[0] == counts[1]
