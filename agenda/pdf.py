@@ -68,7 +68,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def numbered_canvas(footer: str):
+def numbered_canvas(footer: str, page_width: float = A4[0]):
     page_label = _("Halaman %(page)s dari %(pages)s")
 
     class NumberedCanvas(Canvas):
@@ -90,7 +90,7 @@ def numbered_canvas(footer: str):
                 self.setFillColor(colors.HexColor("#555555"))
                 self.drawString(MARGIN, 9 * mm, footer)
                 self.drawRightString(
-                    A4[0] - MARGIN,
+                    page_width - MARGIN,
                     9 * mm,
                     page_label % {"page": self._pageNumber, "pages": total},
                 )

@@ -2,6 +2,8 @@
 
 from followup import demo, models, permissions  # noqa: F401  (demo step, tables, rules)
 from followup.api import bp as api_bp
+from followup.cli import followup_cli
 from followup.views import bp as followup_bp
 
 blueprints = (followup_bp, api_bp)
+commands = (followup_cli,)

@@ -98,9 +98,9 @@ def item_query(
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
     if user is not None and user.role == "opd":
-        query = _involving(query, user.opd_id)
+        query = involving(query, user.opd_id)
     if opd_id:
-        query = _involving(query, opd_id)
+        query = involving(query, opd_id)
     if event_id:
         query = query.where(ActionItem.event_id == event_id)
     if status in ITEM_STATUSES:
@@ -117,7 +117,7 @@ def item_query(
     return query
 
 
-def _involving(query: Select, opd_id: int) -> Select:
+def involving(query: Select, opd_id: int) -> Select:
     supported = select(action_item_support.c.action_item_id).where(
         action_item_support.c.opd_id == opd_id
     )

@@ -21,7 +21,8 @@ ASSETS = {
     "bootstrap-icons/fonts/bootstrap-icons.woff": "bootstrap-icons/font/fonts/bootstrap-icons.woff",
     "bootstrap-icons/fonts/bootstrap-icons.woff2": "bootstrap-icons/font/fonts/bootstrap-icons.woff2",
     "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
-    "jsqr/jsQR.js": "jsqr/dist/jsQR.js",  # the scanner's QR decoder (no BarcodeDetector on Linux)
+    "jsqr/jsQR.js": "jsqr/dist/jsQR.js",
+    "chartjs/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",  # dashboards (numbers beside)  # the scanner's QR decoder (no BarcodeDetector on Linux)
 }
 
 

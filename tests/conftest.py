@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.agenda.fixtures",
     "tests.participants.fixtures",
     "tests.attendance.fixtures",
+    "tests.followup.fixtures",
 ]
 
 PASSWORD = "correct horse battery"
