@@ -8,6 +8,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -70,3 +71,14 @@ class ReviewForm(Form):
     )
     status = SelectField(_l("Status tindak lanjut"), choices=choices(STATUS_LABELS.items()))
     comment = TextAreaField(_l("Catatan verifikasi"), validators=[Optional(), Length(max=2000)])
+
+
+class NoteForm(Form):
+    session_id = IntegerField(validators=[InputRequired()])
+    text = TextAreaField(_l("Notulen"), validators=[Optional(), Length(max=20000)])
+
+
+class EvaluationSessionForm(Form):
+    day = SelectField(_l("Hari"), validators=[DataRequired()])
+    start_time = TimeField(_l("Mulai"), validators=[DataRequired()])
+    end_time = TimeField(_l("Selesai"), validators=[DataRequired()])

@@ -132,3 +132,24 @@ class Evidence(db.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class SessionNote(db.Model):
+    """The notulis's minutes of one session (the decisions are its action items)."""
+
+    __tablename__ = "session_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_session.id", ondelete="CASCADE"), unique=True
+    )
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    session: Mapped[AgendaSession] = relationship()
+
+    def __str__(self) -> str:
+        return self.session.title if self.session else f"Notulen {self.session_id}"

@@ -19,7 +19,7 @@ from app.forms import choices
 from app.opds.models import Opd
 from app.opds.services import active_opds
 from app.tabular import table_response
-from followup import dashboards, services
+from followup import dashboards, meetings, services
 from followup.forms import (
     KIND_LABELS,
     REVIEW_LABELS,
@@ -95,6 +95,8 @@ def event_items(slug):
     form.session_id.choices = choices(
         [(0, _("— tanpa sesi —"))] + [(s.id, s.title) for s in event.sessions if not s.cancelled]
     )
+    if request.method == "GET":
+        form.session_id.data = request.args.get("session", 0, type=int)
     if request.method == "POST":
         require("followup.manage")
         if form.validate_on_submit():
@@ -114,11 +116,16 @@ def event_items(slug):
             else:
                 db.session.commit()
                 flash(_("Tindak lanjut dicatat: %(title)s", title=item.title), "success")
-                return redirect(url_for("followup.event_items", slug=slug))
+                return redirect(
+                    url_for("followup.event_items", slug=slug, session=form.session_id.data or None)
+                )
     items = db.session.scalars(services.item_query(event_id=event.id)).all()
+    previous, to_carry = meetings.open_items_to_carry(event)
     return render_template(
         "followup/event_items.html",
         event=event,
+        previous=previous,
+        to_carry=len(to_carry),
         form=form,
         items=items,
         opds=active_opds(),

@@ -1,0 +1,117 @@
+"""Minutes, carry-over to the next meeting of the series, and the meeting report."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from agenda.event_links import event_link
+from agenda.models import Session as AgendaSession
+from agenda.permissions import visible_event_or_404
+from app.auth.permissions import permission_required
+from app.downloads import pdf_response
+from app.extensions import db
+from app.forms import ActionForm, choices
+from followup import meetings
+from followup.forms import STATUS_LABELS, EvaluationSessionForm, NoteForm
+from followup.models import ActionItem
+from followup.services import FollowUpError, item_query
+from followup.views import bp
+
+event_link(51, _l("Notulen"), "followup.minutes", "followup.manage")
+event_link(52, _l("Laporan hasil rapat"), "followup.report", "followup.view_all")
+
+
+@bp.route("/events/<slug>/notulen", methods=["GET", "POST"])
+@permission_required("followup.manage")
+def minutes(slug):
+    event = visible_event_or_404(slug)
+    form = NoteForm()
+    if form.validate_on_submit():
+        session = db.session.get(AgendaSession, form.session_id.data)
+        if session is None or session.event_id != event.id:
+            abort(404)
+        meetings.save_note(session, form.text.data, current_user)
+        db.session.commit()
+        flash(_("Notulen %(title)s disimpan.", title=session.title), "success")
+        return redirect(url_for("followup.minutes", slug=slug) + f"#sesi-{session.id}")
+    items: dict = {}
+    for item in db.session.scalars(item_query(event_id=event.id)):
+        items.setdefault(item.session_id, []).append(item)
+    return render_template(
+        "followup/minutes.html",
+        event=event,
+        sessions=[s for s in event.sessions if not s.cancelled],
+        notes=meetings.notes_of(event),
+        items=items,
+        form=form,
+        statuses=STATUS_LABELS,
+    )
+
+
+@bp.route("/events/<slug>/tindak-lanjut/lanjutan", methods=["GET", "POST"])
+@permission_required("followup.manage")
+def carry_over(slug):
+    """The previous meeting's open items: carry them over to this one, or close them."""
+    event = visible_event_or_404(slug)
+    previous, open_items = meetings.open_items_to_carry(event)
+    evaluation = EvaluationSessionForm()
+    evaluation.day.choices = choices((d.isoformat(), d.isoformat()) for d in event.days)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        chosen = {int(i) for i in request.form.getlist("item_ids") if i.isdigit()}
+        picked = [item for item in open_items if item.id in chosen]
+        action = request.form.get("action", "")
+        try:
+            if action == "evaluation":
+                if not evaluation.validate():
+                    raise FollowUpError(_("Isi hari, jam mulai dan jam selesai sesi evaluasi."))
+                session = meetings.add_evaluation_session(
+                    event,
+                    previous,
+                    date.fromisoformat(evaluation.day.data),
+                    evaluation.start_time.data,
+                    evaluation.end_time.data,
+                )
+                message = _("Sesi %(title)s ditambahkan ke agenda.", title=session.title)
+            elif not picked:
+                raise FollowUpError(_("Pilih tindak lanjut terlebih dahulu."))
+            elif action == "carry":
+                made = meetings.carry_over(event, picked, current_user)
+                message = _("%(num)s tindak lanjut dilanjutkan ke acara ini.", num=len(made))
+            else:
+                meetings.close_items(picked, request.form.get("close_status", ""))
+                message = _("%(num)s tindak lanjut ditutup.", num=len(picked))
+        except FollowUpError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for("followup.carry_over", slug=slug))
+    carried = db.session.scalar(
+        select(db.func.count())
+        .select_from(ActionItem)
+        .where(ActionItem.event_id == event.id, ActionItem.carried_over_from_id.is_not(None))
+    )
+    return render_template(
+        "followup/carry_over.html",
+        event=event,
+        previous=previous,
+        items=open_items,
+        carried=carried,
+        evaluation=evaluation,
+        statuses=STATUS_LABELS,
+        action_form=ActionForm(),
+    )
+
+
+@bp.get("/events/<slug>/laporan.pdf")
+@permission_required("followup.view_all")
+def report(slug):
+    event = visible_event_or_404(slug)
+    return pdf_response(
+        meetings.report_pdf(event, STATUS_LABELS), f"laporan-hasil-rapat-{event.slug}.pdf"
+    )

@@ -1,0 +1,300 @@
+"""Between one meeting and the next: minutes per session, carrying open items over to the next
+event of the series (history kept), the "Evaluasi tindak lanjut" session, and the meeting report
+(laporan hasil rapat) as PDF."""
+
+from datetime import date, datetime, time
+from io import BytesIO
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from agenda import services as agenda_services
+from agenda.models import Event
+from agenda.models import Session as AgendaSession
+from agenda.pdf import MARGIN, numbered_canvas
+from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record
+from app.extensions import db
+from app.formatting import time_range
+from attendance import services as attendance
+from followup.models import OPEN_STATUSES, ActionItem, SessionNote
+from followup.services import FollowUpError, update_item
+from participants.documents.letters import _p, kop, letter_styles
+
+OBJECT_LABELS["SessionNote"] = _l("Notulen")
+ACTION_LABELS.setdefault("carry_over", _l("dilanjutkan ke rapat berikutnya"))
+EVALUATION_TITLE = "Evaluasi tindak lanjut"
+
+
+# --- minutes ------------------------------------------------------------------------------------
+
+
+def notes_of(event: Event) -> dict[int, SessionNote]:
+    return {
+        n.session_id: n
+        for n in db.session.scalars(
+            select(SessionNote).join(AgendaSession).where(AgendaSession.event_id == event.id)
+        )
+    }
+
+
+def save_note(session: AgendaSession, text: str, user) -> SessionNote:
+    note = db.session.scalar(select(SessionNote).where(SessionNote.session_id == session.id))
+    creating = note is None
+    if creating:
+        note = SessionNote(session_id=session.id)
+        db.session.add(note)
+    note.text = (text or "").strip()
+    note.updated_by_id = user.id if user is not None else None
+    record(note, "create" if creating else "update")
+    return note
+
+
+# --- carry-over ---------------------------------------------------------------------------------
+
+
+def previous_event(event: Event) -> Event | None:
+    """The meeting of the same series held before ``event``."""
+    if event.series_id is None:
+        return None
+    return db.session.scalar(
+        select(Event)
+        .where(
+            Event.series_id == event.series_id,
+            Event.start_date < event.start_date,
+            Event.id != event.id,
+        )
+        .order_by(Event.start_date.desc())
+        .limit(1)
+    )
+
+
+def open_items_to_carry(event: Event) -> tuple[Event | None, list[ActionItem]]:
+    """The previous meeting's open items that are not carried over to ``event`` yet."""
+    previous = previous_event(event)
+    if previous is None:
+        return None, []
+    carried = select(ActionItem.carried_over_from_id).where(
+        ActionItem.event_id == event.id, ActionItem.carried_over_from_id.is_not(None)
+    )
+    items = db.session.scalars(
+        select(ActionItem)
+        .where(
+            ActionItem.event_id == previous.id,
+            ActionItem.status.in_(OPEN_STATUSES),
+            ActionItem.id.not_in(carried),
+        )
+        .options(joinedload(ActionItem.lead_opd), selectinload(ActionItem.supporting_opds))
+        .order_by(ActionItem.lead_opd_id, ActionItem.id)
+    ).all()
+    return previous, items
+
+
+def carry_over(event: Event, items: list[ActionItem], user) -> list[ActionItem]:
+    """Continue ``items`` at ``event``: each gets a new item linked to it (its history stays on
+    the old one, reachable from both), with its status, progress and owners."""
+    made = []
+    for old in items:
+        new = ActionItem(
+            event_id=event.id,
+            title=old.title,
+            description=old.description,
+            kind=old.kind,
+            lead_opd_id=old.lead_opd_id,
+            due_on=old.due_on,
+            target=old.target,
+            status=old.status,
+            progress=old.progress,
+            carried_over_from_id=old.id,
+            created_by_id=user.id if user is not None else None,
+        )
+        new.supporting_opds = list(old.supporting_opds)
+        db.session.add(new)
+        record(new, "create")
+        record(old, "carry_over", changes={"carried_to_event": [None, event.slug]})
+        made.append(new)
+    return made
+
+
+def close_items(items: list[ActionItem], status: str) -> None:
+    if status in OPEN_STATUSES:
+        raise FollowUpError(_l("Tutup dengan status sesuai atau tidak dapat ditindaklanjuti."))
+    for item in items:
+        update_item(item, status=status)
+
+
+def add_evaluation_session(event: Event, previous: Event, day: date, start: time, end: time):
+    """An "Evaluasi tindak lanjut" session on ``event``'s agenda listing the carried items."""
+    carried = db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.event_id == event.id, ActionItem.carried_over_from_id.is_not(None))
+        .options(joinedload(ActionItem.lead_opd))
+        .order_by(ActionItem.lead_opd_id, ActionItem.id)
+    ).all()
+    lines = [f"Tindak lanjut dari {previous.title}:"] + [
+        f"- {item.title} ({item.lead_opd.short_name or item.lead_opd.name}, {item.progress}%)"
+        for item in carried
+    ]
+    starts = agenda_services.to_utc(datetime.combine(day, start), event.timezone)
+    ends = agenda_services.to_utc(datetime.combine(day, end), event.timezone)
+    if ends <= starts:
+        raise FollowUpError(_l("Jam selesai harus setelah jam mulai."))
+    return agenda_services.save_session(
+        AgendaSession(),
+        event=event,
+        speakers=[],
+        title=EVALUATION_TITLE,
+        kind="discussion",
+        starts_at=starts,
+        ends_at=ends,
+        room_id=None,
+        track="",
+        takes_attendance=False,
+        description="\n".join(lines),
+    )
+
+
+# --- the meeting report (laporan hasil rapat) ---------------------------------------------------
+
+
+def report_pdf(event: Event, statuses: dict) -> bytes:
+    """The agenda as held, attendance per OPD, each session's minutes and decisions, and every
+    action item with its owner and due date."""
+    styles = letter_styles()
+    cell, head, body = styles["cell"], styles["head"], styles["body"]
+    grid = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    sessions = [s for s in event.sessions if not s.cancelled]
+    notes = notes_of(event)
+    items = db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.event_id == event.id)
+        .options(joinedload(ActionItem.lead_opd), selectinload(ActionItem.supporting_opds))
+        .order_by(ActionItem.session_id, ActionItem.id)
+    ).all()
+    days = (
+        format_date(event.start_date, "EEEE, d MMMM y")
+        if event.start_date == event.end_date
+        else f"{format_date(event.start_date, 'd MMMM y')} – {format_date(event.end_date, 'd MMMM y')}"
+    )
+    story = [
+        *kop(styles),
+        _p(_("LAPORAN HASIL RAPAT"), styles["title"]),
+        _p(event.title, styles["title"]),
+        _p(f"{days} · {event.venue}", styles["kop3"]),
+        Spacer(1, 5 * mm),
+        _p(_("I. Susunan acara"), head),
+        Spacer(1, 2 * mm),
+    ]
+    rows = [[_p(_("Waktu"), head), _p(_("Sesi"), head), _p(_("Narasumber"), head)]]
+    for s in sessions:
+        speakers = ", ".join(link.speaker.name for link in s.speaker_links)
+        rows.append(
+            [
+                _p(
+                    f"{format_date(agenda_services.local_day(s.starts_at, event.timezone), 'd MMM')} {time_range(s.starts_at, s.ends_at, event.timezone)}",
+                    cell,
+                ),
+                _p(s.title, cell),
+                _p(speakers, cell),
+            ]
+        )
+    table = Table(rows, colWidths=[40 * mm, 80 * mm, 45 * mm], repeatRows=1)
+    table.setStyle(grid)
+    story += [table, Spacer(1, 5 * mm), _p(_("II. Kehadiran per OPD"), head), Spacer(1, 2 * mm)]
+    door_sheets = [attendance.sheet(event, day) for day in event.days]
+    if not any(sheet.present for sheet in door_sheets):
+        story.append(_p(_("Belum ada data kehadiran."), body))
+    else:
+        for sheet in door_sheets:
+            rows = [[_p(_("OPD"), head), _p(_("Hadir"), head), _p(_("Diharapkan"), head)]]
+            for group in sheet.by_opd():
+                name = group["opd"].name if group["opd"] else _("Tamu dan narasumber")
+                rows.append(
+                    [
+                        _p(name, cell),
+                        _p(str(group["present"]), cell),
+                        _p(str(group["expected"]), cell),
+                    ]
+                )
+            story.append(_p(format_date(sheet.day, "EEEE, d MMMM y"), cell))
+            table = Table(rows, colWidths=[115 * mm, 25 * mm, 25 * mm], repeatRows=1)
+            table.setStyle(grid)
+            story += [table, Spacer(1, 3 * mm)]
+    story += [
+        Spacer(1, 2 * mm),
+        _p(_("III. Notulen dan keputusan per sesi"), head),
+        Spacer(1, 2 * mm),
+    ]
+    by_session: dict = {}
+    for item in items:
+        by_session.setdefault(item.session_id, []).append(item)
+    any_minutes = False
+    for s in sessions:
+        note = notes.get(s.id)
+        decided = by_session.get(s.id, [])
+        if not (note and note.text) and not decided:
+            continue
+        any_minutes = True
+        story.append(_p(s.title, head))
+        if note and note.text:
+            story.append(_p(note.text, body))
+        for item in decided:
+            story.append(_p(f"• {item.title} — {item.lead_opd.name}", body))
+        story.append(Spacer(1, 3 * mm))
+    if not any_minutes:
+        story.append(_p(_("Belum ada notulen."), body))
+    story += [PageBreak(), _p(_("IV. Tindak lanjut"), head), Spacer(1, 2 * mm)]
+    rows = [
+        [
+            _p(h, head)
+            for h in (
+                _("No"),
+                _("Tindak lanjut"),
+                _("Penanggung jawab"),
+                _("Batas waktu"),
+                _("Status"),
+            )
+        ]
+    ]
+    for number, item in enumerate(items, start=1):
+        owners = item.lead_opd.name + (
+            f" ({_('didukung')} {', '.join(o.code for o in item.supporting_opds)})"
+            if item.supporting_opds
+            else ""
+        )
+        rows.append(
+            [
+                _p(str(number), cell),
+                _p(item.title, cell),
+                _p(owners, cell),
+                _p(format_date(item.due_on, "d MMM y") if item.due_on else "—", cell),
+                _p(str(statuses[item.status]), cell),
+            ]
+        )
+    if not items:
+        rows.append([_p(_("Belum ada tindak lanjut."), cell), "", "", "", ""])
+    table = Table(rows, colWidths=[10 * mm, 70 * mm, 45 * mm, 22 * mm, 23 * mm], repeatRows=1)
+    table.setStyle(grid)
+    story.append(table)
+    out = BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=18 * mm,
+        title=_("Laporan hasil rapat"),
+    )
+    doc.build(story, canvasmaker=numbered_canvas(f"{_('Laporan hasil rapat')} · {event.title}"))
+    return out.getvalue()
