@@ -284,7 +284,7 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
         )
     if not items:
         rows.append([_p(_("Belum ada tindak lanjut."), cell), "", "", "", ""])
-    table = Table(rows, colWidths=[10 * mm, 70 * mm, 45 * mm, 22 * mm, 23 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[10 * mm, 62 * mm, 43 * mm, 25 * mm, 40 * mm], repeatRows=1)
     table.setStyle(grid)
     story.append(table)
     out = BytesIO()
