@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     DateField,
     IntegerField,
@@ -82,3 +82,9 @@ class EvaluationSessionForm(Form):
     day = SelectField(_l("Hari"), validators=[DataRequired()])
     start_time = TimeField(_l("Mulai"), validators=[DataRequired()])
     end_time = TimeField(_l("Selesai"), validators=[DataRequired()])
+
+
+class ImportForm(Form):
+    file = FileField(
+        _l("Berkas XLSX atau CSV"), validators=[FileRequired(message=_l("Pilih berkas."))]
+    )

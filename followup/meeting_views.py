@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,8 +16,9 @@ from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
 from app.forms import ActionForm, choices
-from followup import meetings
-from followup.forms import STATUS_LABELS, EvaluationSessionForm, NoteForm
+from app.tabular import table_response
+from followup import imports, meetings
+from followup.forms import STATUS_LABELS, EvaluationSessionForm, ImportForm, NoteForm
 from followup.models import ActionItem
 from followup.services import FollowUpError, item_query
 from followup.views import bp
@@ -115,3 +117,30 @@ def report(slug):
     return pdf_response(
         meetings.report_pdf(event, STATUS_LABELS), f"laporan-hasil-rapat-{event.slug}.pdf"
     )
+
+
+@bp.get("/events/<slug>/tindak-lanjut/templat.xlsx")
+@permission_required("followup.manage")
+def import_template(slug):
+    visible_event_or_404(slug)
+    return table_response("templat-tindak-lanjut", "xlsx", imports.COLUMNS, [imports.EXAMPLE])
+
+
+@bp.post("/events/<slug>/tindak-lanjut/import")
+@permission_required("followup.manage")
+def import_items(slug):
+    event = visible_event_or_404(slug)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash(_("Pilih berkas XLSX atau CSV."), "danger")
+        return redirect(url_for("followup.event_items", slug=slug))
+    created, errors = imports.import_items(event, form.file.data.read(), current_user)
+    if errors:
+        db.session.rollback()
+        return render_template("followup/import_errors.html", event=event, errors=errors), 422
+    db.session.commit()
+    flash(
+        ngettext("%(num)s tindak lanjut diimpor.", "%(num)s tindak lanjut diimpor.", created),
+        "success",
+    )
+    return redirect(url_for("followup.event_items", slug=slug))

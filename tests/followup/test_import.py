@@ -1,0 +1,73 @@
+"""Action items from a spreadsheet: the template imports back, and a bad row changes nothing."""
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.tabular import csv_bytes, xlsx_bytes
+from followup.models import ActionItem
+
+
+def _upload(client, slug, filename, content):
+    return client.submit(
+        f"/events/{slug}/tindak-lanjut/import",
+        {"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_template_imports_back(make_event, city, make_opd, login_as):
+    make_opd("BAG-ORG", name="Bagian Organisasi", kind="bagian")
+    make_opd("BKD", name="Badan Keuangan Daerah", kind="badan")
+    event = make_event("sm-iii")
+    organiser = login_as("organiser")
+    template = organiser.get("/events/sm-iii/tindak-lanjut/templat.xlsx")
+    rows = list(load_workbook(io.BytesIO(template.data)).active.iter_rows(values_only=True))
+    extra = ("Percepat lelang paket jalan", "dpupr", "15/12/2026", "tugas", "", "", "")
+    response = _upload(
+        organiser,
+        "sm-iii",
+        "tindak-lanjut.xlsx",
+        xlsx_bytes("tl", list(rows[0]), [*rows[1:], extra]),
+    )
+    assert response.status_code == 302
+    items = db.session.scalars(
+        select(ActionItem).where(ActionItem.event_id == event.id).order_by(ActionItem.id)
+    ).all()
+    assert [i.title for i in items] == [rows[1][0], "Percepat lelang paket jalan"]
+    assert [o.code for o in items[0].supporting_opds] == ["BAPPEDA", "BKD"]
+    assert items[0].kind == "komitmen" and items[1].due_on.isoformat() == "2026-12-15"
+
+
+def test_a_bad_row_is_named_and_nothing_is_imported(make_event, city, login_as):
+    make_event("sm-iii")
+    organiser = login_as("organiser")
+    header = ["judul", "opd_penanggung_jawab", "batas_waktu", "jenis", "opd_pendukung"]
+    content = csv_bytes(
+        header,
+        [
+            ["Baik", "DPUPR", "2026-12-31", "tugas", ""],
+            ["Kode salah", "DINAS-X", "2026-12-31", "tugas", ""],
+            ["Tanggal salah", "DINKES", "besok", "arahan", "BAPPEDA, ZZZ"],
+        ],
+    )
+    response = _upload(organiser, "sm-iii", "tl.csv", content)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "DINAS-X tidak dikenal" in html and "besok bukan tanggal" in html
+    assert "jenis arahan tidak dikenal" in html and "ZZZ tidak dikenal" in html
+    assert "Tidak ada yang disimpan" in html
+    assert db.session.scalar(select(func.count()).select_from(ActionItem)) == 0
+    wrong_type = _upload(organiser, "sm-iii", "tl.xlsx", b"%PDF-1.4 not a sheet")
+    assert (
+        wrong_type.status_code == 422
+        and db.session.scalar(select(func.count()).select_from(ActionItem)) == 0
+    )
+    assert (
+        login_as("opd", opd=city["dpupr"])
+        .get("/events/sm-iii/tindak-lanjut/templat.xlsx")
+        .status_code
+        == 403
+    )
