@@ -82,10 +82,16 @@ def carry_over(slug):
                 raise FollowUpError(_("Pilih tindak lanjut terlebih dahulu."))
             elif action == "carry":
                 made = meetings.carry_over(event, picked, current_user)
-                message = _("%(num)s tindak lanjut dilanjutkan ke acara ini.", num=len(made))
+                message = ngettext(
+                    "%(num)s tindak lanjut dilanjutkan ke acara ini.",
+                    "%(num)s tindak lanjut dilanjutkan ke acara ini.",
+                    len(made),
+                )
             else:
                 meetings.close_items(picked, request.form.get("close_status", ""))
-                message = _("%(num)s tindak lanjut ditutup.", num=len(picked))
+                message = ngettext(
+                    "%(num)s tindak lanjut ditutup.", "%(num)s tindak lanjut ditutup.", len(picked)
+                )
         except FollowUpError as exc:
             db.session.rollback()
             flash(str(exc), "danger")

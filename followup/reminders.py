@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from app.opds.models import Opd
 from app.timeutil import DEFAULT_ZONE, to_zone, utcnow
 from followup.models import OPEN_STATUSES, ActionItem
 from followup.services import involving, today
-from participants.mail.facts import base_url
+from participants.mail.facts import base_url, indonesian
 from participants.mail.outbox import KIND_LABELS
 from participants.models import OutboundMessage
 
@@ -82,10 +83,14 @@ def digests() -> list[Digest]:
             overdue=[i for i in items if i.due_on < now],
             due_soon=[i for i in items if i.due_on >= now],
         )
-        digest.subject = f"Tindak lanjut {opd.short_name or opd.name}: " + (
-            f"{len(digest.overdue)} lewat batas waktu, {len(digest.due_soon)} segera jatuh tempo"
-        )
-        digest.body = render_template("followup/mail/digest.txt", digest=digest, url=item_url)
+        with indonesian():  # OPD staff read Bahasa Indonesia, whoever runs the command
+            digest.subject = _(
+                "Tindak lanjut %(opd)s: %(overdue)s lewat batas waktu, %(soon)s segera jatuh tempo",
+                opd=opd.short_name or opd.name,
+                overdue=len(digest.overdue),
+                soon=len(digest.due_soon),
+            )
+            digest.body = render_template("followup/mail/digest.txt", digest=digest, url=item_url)
         result.append(digest)
     return result
 

@@ -5,14 +5,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agenda.event_links import event_link
 from agenda.models import Event, EventSeries
 from agenda.permissions import visible_event_or_404
 from app import uploads
+from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER
 from app.auth.permissions import permission_required, require
-from app.core.home import nav_item
+from app.core.home import home_panel, nav_item
 from app.downloads import pdf_response
 from app.extensions import db
 from app.forms import choices
@@ -37,6 +38,35 @@ nav_item(55, _l("Dasbor tindak lanjut"), "followup.dashboard", "followup.view_al
 event_link(50, _l("Tindak lanjut"), "followup.event_items", "followup.view_all")
 
 PER_PAGE = 50
+
+
+@home_panel(OPD, order=20)
+def _own_items_panel(user):
+    counts = services.status_counts(services.item_query(user))
+    overdue = db.session.scalar(
+        select(func.count()).select_from(services.item_query(user, overdue=True).subquery())
+    )
+    return render_template(
+        "followup/panel_own.html", counts=counts, overdue=overdue, statuses=STATUS_LABELS
+    )
+
+
+@home_panel(ADMIN, ORGANISER, VIEWER, order=20)
+def _city_panel(user):
+    counts = services.status_counts(services.item_query())
+    overdue = db.session.scalar(
+        select(func.count()).select_from(services.item_query(overdue=True).subquery())
+    )
+    pending = db.session.scalar(
+        select(func.count()).select_from(ProgressUpdate).where(ProgressUpdate.review == "pending")
+    )
+    return render_template(
+        "followup/panel_city.html",
+        counts=counts,
+        overdue=overdue,
+        pending=pending,
+        statuses=STATUS_LABELS,
+    )
 
 
 def _labels() -> dict:
@@ -75,6 +105,15 @@ def index():
         items=page.items,
         filters=filters,
         counts=services.status_counts(services.item_query(current_user)),
+        events=db.session.scalars(
+            select(Event)
+            .where(
+                Event.id.in_(
+                    services.item_query(current_user).with_only_columns(ActionItem.event_id)
+                )
+            )
+            .order_by(Event.start_date.desc())
+        ).all(),
         today=services.today(),
         pending=db.session.scalar(
             select(db.func.count())
