@@ -1,11 +1,8 @@
 """The follow-up package's blueprints, registered by ``create_app``."""
 
-from followup import (  # noqa: F401  (demo step, tables, rules)
-    demo,
-    meeting_views,  # noqa: F401  (more pages on the same blueprint)
-    models,
-    permissions,
-)
+# Imported for what they register: demo steps, tables, rules, and the pages that live on the
+# same blueprint as views.py (minutes and carry-over, priority programs).
+from followup import demo, meeting_views, models, permissions, program_views  # noqa: F401
 from followup.api import bp as api_bp
 from followup.cli import followup_cli
 from followup.views import bp as followup_bp

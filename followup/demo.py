@@ -16,7 +16,8 @@ from app.auth.models import User
 from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.models import Opd
-from followup.models import ActionItem, Evidence, ProgressUpdate
+from app.timeutil import to_zone, utcnow
+from followup.models import ActionItem, Evidence, PriorityProgram, ProgressUpdate
 
 # (title, kind, lead, supporting, due in days from the meeting, status, progress, reports)
 # reports: (progress, narrative, review: accepted/returned/pending, comment)
@@ -126,6 +127,49 @@ ITEMS = [
 ]
 
 
+# The year's 15 priority programs (Mbatu SAE) and the OPD leading each.
+PROGRAMS = [
+    ("Program 1.000 Sarjana", "DISDIK"),
+    ("Layanan kesehatan gratis berbasis NIK", "DINKES"),
+    ("Jalan lingkungan dan drainase perkotaan", "DPUPR"),
+    ("Penataan kawasan wisata terpadu", "DISPARTA"),
+    ("UMKM naik kelas dan pasar rakyat", "DISKUMDAG"),
+    ("Pertanian organik dan ketahanan pangan", "DKPP"),
+    ("Pengelolaan sampah dari hulu", "DLH"),
+    ("Reformasi birokrasi dan pelayanan publik digital", "BAG-ORG"),
+    ("Perizinan cepat untuk investasi", "DPMPTSP"),
+    ("Percepatan penurunan stunting", "DP3AP2KB"),
+    ("Bedah rumah tidak layak huni", "DISPERKIM"),
+    ("Transportasi wisata dan urai kemacetan", "DISHUB"),
+    ("Batu kota cerdas dan satu data", "DISKOMINFO"),
+    ("Desa dan kelurahan berdaya", "DPMD"),
+    ("Olahraga prestasi dan kepemudaan", "DISPORA"),
+]
+# Which demo item (by title start) serves which program (number).
+ITEM_PROGRAMS = {
+    "Percepat realisasi": 3,
+    "Selaraskan program": 8,
+    "Percepat layanan": 9,
+    "Alihkan anggaran": 1,
+}
+
+
+@demo_step(65)
+def seed_programs(echo):
+    year = to_zone(utcnow()).date().year
+    if db.session.scalar(
+        select(func.count()).select_from(PriorityProgram).where(PriorityProgram.year == year)
+    ):
+        return
+    opds = {o.code: o.id for o in db.session.scalars(select(Opd))}
+    for number, (name, lead) in enumerate(PROGRAMS, start=1):
+        db.session.add(
+            PriorityProgram(year=year, number=number, name=name, lead_opd_id=opds.get(lead))
+        )
+    db.session.flush()
+    echo(f"Priority programs: {len(PROGRAMS)} for {year}")
+
+
 def _evidence_pdf(title: str) -> bytes:
     out = BytesIO()
     canvas = Canvas(out)
@@ -151,6 +195,12 @@ def seed_followup(echo):
     users = {u.email: u for u in db.session.scalars(select(User))}
     organiser = users.get("panitia@demo.test")
     held = datetime.combine(event.start_date, datetime.min.time()) + timedelta(hours=5)
+    programs = {
+        p.number: p.id
+        for p in db.session.scalars(
+            select(PriorityProgram).where(PriorityProgram.year == event.start_date.year)
+        )
+    }
     for title, kind, lead, support, due, status, progress, reports in ITEMS:
         if lead not in opds:
             continue
@@ -164,6 +214,10 @@ def seed_followup(echo):
             progress=progress,
             created_by_id=organiser.id if organiser else None,
             created_at=held,
+            priority_program_id=next(
+                (programs.get(n) for start, n in ITEM_PROGRAMS.items() if title.startswith(start)),
+                None,
+            ),
         )
         item.supporting_opds = [opds[c] for c in support if c in opds]
         db.session.add(item)

@@ -52,6 +52,7 @@ class ItemForm(Form):
     )
     due_on = DateField(_l("Batas waktu"), validators=[Optional()])
     target = TextAreaField(_l("Target / indikator"), validators=[Optional()])
+    priority_program_id = SelectField(_l("Program prioritas"), coerce=int, validators=[Optional()])
     status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()))
 
 
@@ -88,3 +89,11 @@ class ImportForm(Form):
     file = FileField(
         _l("Berkas XLSX atau CSV"), validators=[FileRequired(message=_l("Pilih berkas."))]
     )
+
+
+class ProgramForm(Form):
+    year = IntegerField(_l("Tahun"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    number = IntegerField(_l("Nomor"), validators=[InputRequired(), NumberRange(min=1, max=99)])
+    name = StringField(_l("Nama program"), validators=[DataRequired(), Length(max=200)])
+    lead_opd = StringField(_l("OPD penanggung jawab"), validators=[Optional(), Length(max=260)])
+    description = TextAreaField(_l("Uraian"), validators=[Optional()])

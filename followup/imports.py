@@ -9,6 +9,7 @@ from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import TableError, read_table
 from followup.models import ITEM_KINDS
+from followup.programs import program_by_text
 from followup.services import create_item
 
 COLUMNS = [
@@ -19,6 +20,7 @@ COLUMNS = [
     "opd_pendukung",
     "uraian",
     "target",
+    "program_prioritas",  # its number for the event's year, or its name
 ]
 REQUIRED = ["judul", "opd_penanggung_jawab"]
 EXAMPLE = [
@@ -29,6 +31,7 @@ EXAMPLE = [
     "BAPPEDA, BKD",
     "Ditandatangani kepala OPD di hadapan Wali Kota",
     "10 kontrak ditandatangani",
+    "",
 ]
 
 
@@ -89,15 +92,25 @@ def import_items(event, data: bytes, user) -> tuple[int, list[tuple[int, str]]]:
                 _("batas waktu %(value)s bukan tanggal (TTTT-BB-HH)", value=v.get("batas_waktu"))
             )
             due_on = None
+        program = None
+        if v.get("program_prioritas", "").strip():
+            program = program_by_text(v["program_prioritas"], event.start_date.year)
+            if program is None:
+                problems.append(
+                    _(
+                        "program prioritas %(value)s tidak ada untuk tahun %(year)s",
+                        value=v["program_prioritas"],
+                        year=event.start_date.year,
+                    )
+                )
         if problems:
             errors.append((row.number, "; ".join(problems)))
         else:
-            parsed.append(
-                (title, lead, kind, supporting, due_on, v.get("uraian", ""), v.get("target", ""))
-            )
+            description, target = v.get("uraian", ""), v.get("target", "")
+            parsed.append((title, lead, kind, supporting, due_on, description, target, program))
     if errors:
         return 0, errors
-    for title, lead, kind, supporting, due_on, description, target in parsed:
+    for title, lead, kind, supporting, due_on, description, target, program in parsed:
         create_item(
             event,
             title=title,
@@ -107,6 +120,7 @@ def import_items(event, data: bytes, user) -> tuple[int, list[tuple[int, str]]]:
             due_on=due_on,
             description=description,
             target=target,
+            priority_program_id=program.id if program else None,
             created_by=user,
         )
     return len(parsed), []

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agenda.models import Event
@@ -30,6 +30,26 @@ action_item_support = Table(
 )
 
 
+class PriorityProgram(db.Model):
+    """One of the year's priority programs (program prioritas, e.g. 15 under "Mbatu SAE"),
+    led by an OPD; its progress rolls up from the action items linked to it."""
+
+    __tablename__ = "priority_program"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_priority_program_year_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    lead_opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"), index=True)
+
+    lead_opd: Mapped[Opd | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
 class ActionItem(db.Model):
     """A decision of a meeting that an OPD must follow up (rekomendasi, komitmen, tugas).
 
@@ -49,6 +69,9 @@ class ActionItem(db.Model):
     lead_opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(index=True)
     target: Mapped[str] = mapped_column(Text, default="")  # indicator / target text
+    priority_program_id: Mapped[int | None] = mapped_column(
+        ForeignKey("priority_program.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(30), default="belum_ditindaklanjuti", index=True)
     progress: Mapped[int] = mapped_column(default=0)  # percent, as last accepted
     carried_over_from_id: Mapped[int | None] = mapped_column(
@@ -66,6 +89,7 @@ class ActionItem(db.Model):
         secondary=action_item_support, order_by="Opd.code"
     )
     carried_over_from: Mapped["ActionItem | None"] = relationship(remote_side=[id])
+    priority_program: Mapped[PriorityProgram | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     updates: Mapped[list["ProgressUpdate"]] = relationship(
         back_populates="item", order_by="ProgressUpdate.created_at, ProgressUpdate.id"

@@ -144,7 +144,7 @@ def test_dashboard_ranks_opds_and_exports_the_recap(
     viewer = login_as("viewer")
     html = viewer.get("/tindak-lanjut/dasbor").get_data(as_text=True)
     assert html.index("Dinas Pekerjaan Umum") < html.index("Badan Perencanaan")  # 100% before 0%
-    assert "data-chart=" in html
+    assert "data-chart=" in html and "100,0%" in html
     book = load_workbook(io.BytesIO(viewer.get(f"/tindak-lanjut/rekap.xlsx?event={event.id}").data))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:2] == ("OPD penanggung jawab", "Tindak lanjut")

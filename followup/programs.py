@@ -1,0 +1,68 @@
+"""Priority programs (program prioritas) and how far the action items linked to them are."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from app.audit.services import OBJECT_LABELS
+from app.extensions import db
+from followup.models import ActionItem, PriorityProgram
+
+OBJECT_LABELS["PriorityProgram"] = _l("Program prioritas")
+
+
+@dataclass
+class ProgramProgress:
+    program: PriorityProgram
+    items: int = 0
+    done: int = 0  # judged "sesuai"
+    progress: float = 0.0  # average accepted progress of the linked items
+
+
+def programs_of(year: int) -> list[PriorityProgram]:
+    return db.session.scalars(
+        select(PriorityProgram)
+        .where(PriorityProgram.year == year)
+        .options(joinedload(PriorityProgram.lead_opd))
+        .order_by(PriorityProgram.number)
+    ).all()
+
+
+def roll_up(year: int) -> list[ProgramProgress]:
+    """Each program of ``year`` with its linked items' count, done and average progress."""
+    programs = programs_of(year)
+    figures = {
+        program_id: (count, done or 0, float(avg or 0))
+        for program_id, count, done, avg in db.session.execute(
+            select(
+                ActionItem.priority_program_id,
+                func.count(),
+                func.sum(case((ActionItem.status == "sesuai", 1), else_=0)),
+                func.avg(ActionItem.progress),
+            )
+            .where(ActionItem.priority_program_id.in_([p.id for p in programs]))
+            .group_by(ActionItem.priority_program_id)
+        )
+    }
+    return [ProgramProgress(p, *figures.get(p.id, (0, 0, 0.0))) for p in programs]
+
+
+def years() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(PriorityProgram.year).distinct().order_by(PriorityProgram.year.desc())
+        )
+    )
+
+
+def program_by_text(text: str, year: int) -> PriorityProgram | None:
+    """A program typed in an import: its number for ``year`` ("3") or its name."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    query = select(PriorityProgram).where(PriorityProgram.year == year)
+    if text.isdigit():
+        return db.session.scalar(query.where(PriorityProgram.number == int(text)))
+    return db.session.scalar(query.where(func.lower(PriorityProgram.name) == text.lower()))
