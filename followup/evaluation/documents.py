@@ -1,0 +1,158 @@
+"""The quarter's ranking for the meeting pack: XLSX (formula-safe, app.tabular) and PDF."""
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+
+from agenda.pdf import MARGIN, numbered_canvas
+from app.formatting import percent, rupiah
+from followup.evaluation.services import Ranking
+from participants.documents.letters import _p, kop, letter_styles
+
+
+def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
+    header = [
+        _("Peringkat"),
+        _("Kode OPD"),
+        _("OPD"),
+        _("Pagu (Rp)"),
+        _("Realisasi keuangan (Rp)"),
+        _("Realisasi keuangan (%)"),
+        _("Realisasi fisik (%)"),
+        _("Target (%)"),
+        _("Deviasi (poin)"),
+        _("Perubahan sejak triwulan lalu (poin)"),
+        _("Di bawah ambang batas"),
+    ]
+    rows = [
+        [
+            r.rank,
+            r.opd.code,
+            r.opd.name,
+            r.pagu,
+            r.realisasi_keuangan,
+            r.percent,
+            r.realisasi_fisik,
+            r.target_percent,
+            r.deviation,
+            r.change,
+            _("ya") if r.below_threshold else "",
+        ]
+        for r in ranking.rows
+    ]
+    rows.append(
+        [
+            "",
+            "",
+            _("Total kota"),
+            ranking.pagu,
+            ranking.realisasi_keuangan,
+            ranking.percent,
+            "",
+            ranking.target.target_percent,
+            "",
+            "",
+            "",
+        ]
+    )
+    return header, rows
+
+
+def ranking_pdf(ranking: Ranking) -> bytes:
+    styles = letter_styles()
+    cell, head = styles["cell"], styles["head"]
+    title = _(
+        "Realisasi anggaran per OPD, triwulan %(quarter)s tahun %(year)s",
+        quarter=ranking.quarter,
+        year=ranking.year,
+    )
+    story = [
+        *kop(styles),
+        _p(_("PERINGKAT REALISASI ANGGARAN"), styles["title"]),
+        _p(title, styles["kop3"]),
+        _p(
+            _(
+                "Total kota %(total)s (target %(target)s; ambang batas %(threshold)s)",
+                total=percent(ranking.percent, 1),
+                target=percent(ranking.target.target_percent, 0),
+                threshold=percent(ranking.target.threshold_percent, 0),
+            ),
+            styles["kop3"],
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    data = [
+        [
+            _p(h, head)
+            for h in (
+                _("No"),
+                _("OPD"),
+                _("Pagu"),
+                _("Realisasi"),
+                _("Keuangan"),
+                _("Fisik"),
+                _("Deviasi"),
+                _("Perubahan"),
+            )
+        ]
+    ]
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    for r in ranking.rows:
+        data.append(
+            [
+                _p(str(r.rank), cell),
+                _p(r.opd.name, cell),
+                _p(rupiah(r.pagu), cell),
+                _p(rupiah(r.realisasi_keuangan), cell),
+                _p(percent(r.percent, 1), cell),
+                _p(percent(r.realisasi_fisik, 1), cell),
+                _p(
+                    f"{r.deviation:+.1f}".replace(".", ",") if r.deviation is not None else "–",
+                    cell,
+                ),
+                _p(f"{r.change:+.1f}".replace(".", ",") if r.change is not None else "–", cell),
+            ]
+        )
+        if r.below_threshold:
+            style.append(
+                ("BACKGROUND", (0, len(data) - 1), (-1, len(data) - 1), colors.HexColor("#f8d7da"))
+            )
+    data.append(
+        [
+            _p("", cell),
+            _p(_("Total kota"), head),
+            _p(rupiah(ranking.pagu), head),
+            _p(rupiah(ranking.realisasi_keuangan), head),
+            _p(percent(ranking.percent, 1), head),
+            "",
+            "",
+            "",
+        ]
+    )
+    table = Table(
+        data,
+        colWidths=[12 * mm, 88 * mm, 42 * mm, 42 * mm, 22 * mm, 18 * mm, 20 * mm, 22 * mm],
+        repeatRows=1,
+    )
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    out = BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=18 * mm,
+        title=title,
+    )
+    doc.build(story, canvasmaker=numbered_canvas(title, landscape(A4)[0]))
+    return out.getvalue()

@@ -1,0 +1,95 @@
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from agenda.models import Event
+from app.extensions import db
+from app.opds.models import Opd
+from app.timeutil import utcnow
+
+QUARTERS = (1, 2, 3, 4)
+
+
+class BudgetRealisation(db.Model):
+    """An OPD's budget and its realisation up to the end of a quarter (cumulative), in whole
+    Rupiah; the percentage is computed, never stored."""
+
+    __tablename__ = "budget_realisation"
+    __table_args__ = (
+        UniqueConstraint("year", "quarter", "opd_id", name="uq_budget_realisation_quarter_opd"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    quarter: Mapped[int]
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id", ondelete="CASCADE"), index=True)
+    pagu: Mapped[int] = mapped_column(BigInteger)
+    realisasi_keuangan: Mapped[int] = mapped_column(BigInteger)
+    realisasi_fisik: Mapped[Decimal] = mapped_column(Numeric(5, 2))  # percent
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    opd: Mapped[Opd] = relationship()
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.realisasi_keuangan / self.pagu, 2) if self.pagu else None
+
+    def __str__(self) -> str:
+        return f"{self.opd.code if self.opd else self.opd_id} {self.year} TW{self.quarter}"
+
+
+class RealisationTarget(db.Model):
+    """The cumulative target of a quarter (e.g. 25/50/75/100%) and the threshold under which an
+    OPD is called out (e.g. 57%)."""
+
+    __tablename__ = "realisation_target"
+    __table_args__ = (UniqueConstraint("year", "quarter", name="uq_realisation_target_quarter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    quarter: Mapped[int]
+    target_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    threshold_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    # OPD users see the quarter's ranking only once the organiser shares it (their own figures
+    # they always see).
+    shared_with_opds: Mapped[bool] = mapped_column(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.year} TW{self.quarter}: {self.target_percent}%"
+
+
+class PactTarget(db.Model):
+    """A target an OPD head signed in the integrity pact (pakta integritas)."""
+
+    __tablename__ = "pact_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    indicator: Mapped[str] = mapped_column(String(300))
+    target: Mapped[str] = mapped_column(String(100))
+    achieved: Mapped[str] = mapped_column(String(100), default="")
+    sanction_note: Mapped[str] = mapped_column(Text, default="")
+
+    opd: Mapped[Opd] = relationship()
+
+    def __str__(self) -> str:
+        return self.indicator
+
+
+class EventEvaluation(db.Model):
+    """The quarter whose ranking an event (a Strategic Meeting) discusses."""
+
+    __tablename__ = "event_evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    year: Mapped[int]
+    quarter: Mapped[int]
+
+    event: Mapped[Event] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.event.title if self.event else self.event_id}: {self.year} TW{self.quarter}"

@@ -1,0 +1,301 @@
+"""Evaluation pages: the quarter's ranking (chart, threshold, exports), the realisation import
+with its preview, targets, manual corrections, the OPD profile, the evaluation of an event."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from agenda.event_links import event_link
+from agenda.permissions import visible_event_or_404
+from app import uploads
+from app.audit.services import record, save_audited
+from app.auth.permissions import permission_required, require
+from app.core.home import nav_item
+from app.downloads import pdf_response
+from app.extensions import db
+from app.forms import ActionForm
+from app.opds.models import Opd
+from app.tabular import table_response
+from followup import dashboards
+from followup.evaluation import documents, profile, services
+from followup.evaluation.models import QUARTERS, BudgetRealisation, EventEvaluation, PactTarget
+from followup.forms import STATUS_LABELS
+
+bp = Blueprint("evaluation", __name__, template_folder="templates")
+nav_item(57, _l("Evaluasi kinerja"), "evaluation.ranking", "evaluation.view")
+event_link(53, _l("Evaluasi kinerja"), "evaluation.event_evaluation", "evaluation.manage")
+STAGE = "realisation-import"
+
+
+def _quarter_args() -> tuple[int, int] | None:
+    year, quarter = request.args.get("year", type=int), request.args.get("quarter", type=int)
+    if year and quarter in QUARTERS:
+        return year, quarter
+    return services.latest_quarter()
+
+
+@bp.get("/evaluasi/")
+@permission_required("evaluation.view")
+def ranking():
+    chosen = _quarter_args()
+    if chosen is None:
+        return render_template("evaluation/ranking.html", ranking=None, quarters=[])
+    result = services.ranking(*chosen)
+    if current_user.role == "opd" and not result.target.shared_with_opds:
+        # Until the organiser shares the quarter, an OPD sees its own figures only.
+        return redirect(url_for("evaluation.opd_profile", opd_id=current_user.opd_id))
+    return render_template(
+        "evaluation/ranking.html",
+        ranking=result,
+        quarters=services.quarters_with_data(),
+        chart={
+            "type": "bar",
+            "labels": [r.opd.code for r in result.rows],
+            "datasets": [
+                {"label": _("Realisasi keuangan (%)"), "data": [r.percent for r in result.rows]},
+                {
+                    "label": _("Realisasi fisik (%)"),
+                    "data": [r.realisasi_fisik for r in result.rows],
+                },
+            ],
+        },
+    )
+
+
+@bp.get("/evaluasi/peringkat.<fmt>")
+@permission_required("evaluation.view_all")
+def ranking_export(fmt):
+    chosen = _quarter_args()
+    if fmt not in ("pdf", "xlsx") or chosen is None:
+        abort(404)
+    result = services.ranking(*chosen)
+    name = f"peringkat-realisasi-{result.year}-tw{result.quarter}"
+    if fmt == "xlsx":
+        header, rows = documents.ranking_table(result)
+        return table_response(name, "xlsx", header, rows)
+    return pdf_response(documents.ranking_pdf(result), f"{name}.pdf")
+
+
+# --- import with preview ------------------------------------------------------------------------
+
+
+@bp.route("/evaluasi/import", methods=["GET", "POST"])
+@permission_required("evaluation.manage")
+def import_realisation():
+    if request.method == "GET":
+        return render_template("evaluation/import.html", parsed=None, errors=None)
+    upload = request.files.get("file")
+    if not ActionForm().validate_on_submit() or upload is None or not upload.filename:
+        flash(_("Pilih berkas XLSX atau CSV."), "danger")
+        return redirect(url_for("evaluation.import_realisation"))
+    data = upload.read()
+    parsed, errors = services.parse_import(data)
+    if errors:
+        return render_template("evaluation/import.html", parsed=None, errors=errors), 422
+    token = uploads.stage(data, STAGE)
+    return render_template("evaluation/import.html", parsed=parsed, errors=None, token=token)
+
+
+@bp.post("/evaluasi/import/confirm")
+@permission_required("evaluation.manage")
+def confirm_import():
+    token = request.form.get("token", "")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        data = uploads.read_staged(STAGE, token)
+    except (OSError, ValueError):
+        flash(_("Pratinjau sudah kedaluwarsa; unggah berkasnya lagi."), "danger")
+        return redirect(url_for("evaluation.import_realisation"))
+    parsed, errors = services.parse_import(data)
+    if errors:  # the directory changed since the preview
+        return render_template("evaluation/import.html", parsed=None, errors=errors), 422
+    created, updated = services.save_import(parsed)
+    db.session.commit()
+    uploads.discard_staged(STAGE, token)
+    flash(
+        _(
+            "Realisasi disimpan: %(created)s baru, %(updated)s diperbarui.",
+            created=created,
+            updated=updated,
+        ),
+        "success",
+    )
+    year, quarter = parsed[0].year, parsed[0].quarter
+    return redirect(url_for("evaluation.ranking", year=year, quarter=quarter))
+
+
+@bp.get("/evaluasi/templat.xlsx")
+@permission_required("evaluation.manage")
+def import_template():
+    example = [2026, 3, "DINKES", 125_000_000_000, 70_750_000_000, "68,5"]
+    return table_response("templat-realisasi", "xlsx", services.IMPORT_COLUMNS, [example])
+
+
+# --- targets and corrections --------------------------------------------------------------------
+
+
+@bp.route("/evaluasi/target", methods=["GET", "POST"])
+@permission_required("evaluation.manage")
+def targets():
+    year = request.values.get("year", type=int) or services.today_year()
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        try:
+            values = {q: Decimal(request.form[f"target_{q}"].replace(",", ".")) for q in QUARTERS}
+            threshold = Decimal(request.form["threshold"].replace(",", "."))
+            if not all(0 <= v <= 100 for v in [*values.values(), threshold]):
+                raise InvalidOperation
+        except (KeyError, InvalidOperation):
+            flash(_("Target dan ambang batas harus persen 0–100."), "danger")
+        else:
+            shared = {q for q in QUARTERS if request.form.get(f"shared_{q}")}
+            services.save_targets(year, values, threshold, shared)
+            db.session.commit()
+            flash(_("Target %(year)s disimpan.", year=year), "success")
+            return redirect(url_for("evaluation.targets", year=year))
+    return render_template(
+        "evaluation/targets.html",
+        year=year,
+        targets={q: services.target_for(year, q) for q in QUARTERS},
+    )
+
+
+@bp.post("/evaluasi/realisasi/<int:row_id>")
+@permission_required("evaluation.manage")
+def correct(row_id):
+    row = db.get_or_404(BudgetRealisation, row_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.set_realisation(
+            row,
+            pagu=services.parse_rupiah(request.form.get("pagu", "")),
+            realisasi_keuangan=services.parse_rupiah(request.form.get("realisasi_keuangan", "")),
+            realisasi_fisik=services.parse_percent(request.form.get("realisasi_fisik", "")),
+        )
+    except (ValueError, InvalidOperation):
+        db.session.rollback()
+        flash(
+            _("Isi pagu dan realisasi dalam rupiah, realisasi fisik dalam persen 0–100."), "danger"
+        )
+    else:
+        db.session.commit()
+        flash(_("Realisasi %(opd)s diperbarui.", opd=row.opd.name), "success")
+    return redirect(url_for("evaluation.opd_profile", opd_id=row.opd_id))
+
+
+# --- the OPD profile ------------------------------------------------------------------------------
+
+
+@bp.get("/evaluasi/opd/<int:opd_id>")
+@permission_required("evaluation.view")
+def opd_profile(opd_id):
+    opd = db.get_or_404(Opd, opd_id)
+    require("evaluation.view_opd", opd)
+    trend = services.opd_trend(opd.id)
+    standing = dashboards.standings(dashboards.Scope(), opd.id)
+    return render_template(
+        "evaluation/opd_profile.html",
+        opd=opd,
+        trend=trend,
+        pact=db.session.scalars(
+            select(PactTarget)
+            .where(PactTarget.opd_id == opd.id)
+            .order_by(PactTarget.year.desc(), PactTarget.id)
+        ).all(),
+        standing=standing[0] if standing else None,
+        statuses=STATUS_LABELS,
+        attendance=profile.head_attendance(opd),
+        action_form=ActionForm(),
+        chart={
+            "type": "line",
+            "labels": [f"{r.year} TW{r.quarter}" for r in trend],
+            "datasets": [
+                {"label": _("Realisasi keuangan (%)"), "data": [r.percent for r in trend]},
+                {
+                    "label": _("Realisasi fisik (%)"),
+                    "data": [float(r.realisasi_fisik) for r in trend],
+                },
+            ],
+        },
+    )
+
+
+@bp.post("/evaluasi/opd/<int:opd_id>/pakta")
+@permission_required("evaluation.manage")
+def add_pact_target(opd_id):
+    opd = db.get_or_404(Opd, opd_id)
+    form = request.form
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    indicator, target = form.get("indicator", "").strip(), form.get("target", "").strip()
+    year = form.get("year", type=int)
+    if not indicator or not target or not year:
+        flash(_("Isi tahun, indikator dan target."), "danger")
+    else:
+        save_audited(
+            PactTarget(),
+            opd_id=opd.id,
+            year=year,
+            indicator=indicator[:300],
+            target=target[:100],
+            achieved=form.get("achieved", "").strip()[:100],
+            sanction_note=form.get("sanction_note", "").strip(),
+        )
+        db.session.commit()
+        flash(_("Target pakta integritas ditambahkan."), "success")
+    return redirect(url_for("evaluation.opd_profile", opd_id=opd.id))
+
+
+# --- an event's evaluation --------------------------------------------------------------------------
+
+
+@bp.route("/events/<slug>/evaluasi", methods=["GET", "POST"])
+@permission_required("evaluation.view_all")
+def event_evaluation(slug):
+    event = visible_event_or_404(slug)
+    attached = db.session.scalar(
+        select(EventEvaluation).where(EventEvaluation.event_id == event.id)
+    )
+    if request.method == "POST":
+        require("evaluation.manage")
+        year_text, _sep, quarter_text = request.form.get("quarter_choice", "").partition("-")
+        year = int(year_text) if year_text.isdigit() else None
+        quarter = int(quarter_text) if quarter_text.isdigit() else None
+        if ActionForm().validate_on_submit() and year and quarter in QUARTERS:
+            attached = attached or EventEvaluation(event_id=event.id)
+            creating = attached.id is None
+            attached.year, attached.quarter = year, quarter
+            if creating:
+                db.session.add(attached)
+            record(attached, "create" if creating else "update")
+            db.session.commit()
+            flash(
+                _(
+                    "Peringkat %(year)s TW%(quarter)s dilampirkan ke acara.",
+                    year=year,
+                    quarter=quarter,
+                ),
+                "success",
+            )
+        return redirect(url_for("evaluation.event_evaluation", slug=slug))
+    result = services.ranking(attached.year, attached.quarter) if attached else None
+    return render_template(
+        "evaluation/event.html",
+        event=event,
+        attached=attached,
+        ranking=result,
+        quarters=services.quarters_with_data(),
+        below=ngettext(
+            "%(num)s OPD di bawah ambang batas",
+            "%(num)s OPD di bawah ambang batas",
+            len(result.below),
+        )
+        if result
+        else "",
+    )
