@@ -132,7 +132,9 @@ def test_an_update_with_evidence_is_verified_and_moves_the_item(app, login_as, c
         "Dicatat" in page and "Lelang 12 paket selesai" in page and "Laporan 45% diterima" in page
     )
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.object_type == "ProgressUpdate")
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "ProgressUpdate")
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == ["create", "accept"]
 
