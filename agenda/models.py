@@ -129,9 +129,12 @@ class Session(db.Model):
     late_after_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     description: Mapped[str] = mapped_column(Text, default="")
     cancelled: Mapped[bool] = mapped_column(default=False)
+    # The OPD a session is about (an assistance slot: asistensi), else None.
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id", ondelete="SET NULL"), index=True)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     room: Mapped[Room | None] = relationship()
+    opd: Mapped[Opd | None] = relationship(lazy="joined")
     speaker_links: Mapped[list["SessionSpeaker"]] = relationship(
         back_populates="session", order_by="SessionSpeaker.position", cascade="all, delete-orphan"
     )

@@ -146,6 +146,7 @@ def _clone(session: Session, **overrides) -> Session:
             "takes_attendance",
             "late_after_minutes",
             "description",
+            "opd_id",
         )
     }
     clone = Session(**{**fields, **overrides})

@@ -37,6 +37,7 @@ def session_dict(session: Session, sequence: int = 0) -> dict:
         "takes_attendance": session.takes_attendance,
         "description": session.description,
         "cancelled": session.cancelled,
+        "opd": {"code": session.opd.code, "name": session.opd.name} if session.opd else None,
         "sequence": sequence,
         "speakers": [
             {

@@ -102,5 +102,7 @@ def load_config(instance_path: str) -> dict:
         "LETTERHEAD": os.environ.get("LETTERHEAD", ""),
         # Public address used in links sent by e-mail or WhatsApp (e.g. https://sinergi.batukota.go.id).
         "BASE_URL": os.environ.get("BASE_URL", ""),
+        # Public holidays (ISO dates, comma-separated) that the assistance planner skips.
+        "HOLIDAYS": os.environ.get("HOLIDAYS", ""),
         "TESTING": env == "testing",
     }

@@ -5,6 +5,7 @@
 from followup import demo, meeting_views, models, permissions, program_views  # noqa: F401
 from followup.api import bp as api_bp
 from followup.cli import followup_cli
+from followup.evaluation import assistance_views  # noqa: F401  (pages on evaluation's blueprint)
 from followup.evaluation import demo as evaluation_demo  # noqa: F401
 from followup.evaluation import models as evaluation_models  # noqa: F401
 from followup.evaluation import permissions as evaluation_permissions  # noqa: F401

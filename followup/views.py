@@ -136,6 +136,9 @@ def event_items(slug):
     )
     if request.method == "GET":
         form.session_id.data = request.args.get("session", 0, type=int)
+        chosen = next((s for s in event.sessions if s.id == form.session_id.data), None)
+        if chosen is not None and chosen.opd is not None:  # an assistance slot: its OPD
+            form.lead_opd.data = f"{chosen.opd.code} — {chosen.opd.name}"
     if request.method == "POST":
         require("followup.manage")
         if form.validate_on_submit():

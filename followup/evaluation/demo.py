@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from agenda.models import Event
+from agenda.models import Event, Speaker
 from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.models import Opd
@@ -109,3 +109,36 @@ def seed_realisation(echo):
         db.session.add(EventEvaluation(event_id=meeting.id, year=year, quarter=3))
     db.session.flush()
     echo(f"Realisation: {len(opds)} OPDs, {year - 1} TW4 to {year} TW3")
+
+
+# The mayor's expert staff (tenaga ahli) who run the assistance week.
+EXPERTS = [
+    ("Dr. Aries Prasetyo, M.Si.", "Tenaga Ahli Wali Kota Bidang Perencanaan dan Anggaran"),
+    ("Ir. Wahyu Hidayat, M.T.", "Tenaga Ahli Wali Kota Bidang Infrastruktur"),
+    ("Dra. Lilik Sulistyowati, M.M.", "Tenaga Ahli Wali Kota Bidang Tata Kelola"),
+]
+
+
+@demo_step(80)
+def seed_assistance(echo):
+    from followup.evaluation import assistance, services
+
+    if db.session.scalar(select(Event.id).where(Event.kind == "asistensi")):
+        return
+    meeting = db.session.scalar(select(Event).where(Event.slug == "strategic-meeting-iii"))
+    latest = services.latest_quarter()
+    if meeting is None or latest is None:
+        return
+    experts = []
+    for name, position in EXPERTS:
+        speaker = db.session.scalar(select(Speaker).where(Speaker.name == name))
+        if speaker is None:
+            speaker = Speaker(name=name, position=position, institution="Pemerintah Kota Batu")
+            db.session.add(speaker)
+        experts.append(speaker)
+    db.session.flush()
+    below = list(reversed(services.ranking(*latest).below))
+    start, end = assistance.default_period(meeting)
+    plan = assistance.propose([r.opd for r in below], experts, start, end, meeting.timezone)
+    event = assistance.create_week(meeting, plan, f"Asistensi OPD pasca {meeting.title}")
+    echo(f"Assistance week: {event.slug}, {len(plan)} OPDs, {start} to {end}")
