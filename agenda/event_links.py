@@ -23,3 +23,24 @@ def event_links(event, user) -> list[dict]:
         for _order, label, endpoint, permission in _EVENT_LINKS
         if can(user, permission)
     ]
+
+
+# Panels other packages show on an event's agenda page, below its header (e.g. the performance
+# ranking a Strategic Meeting discusses, for organisers and pimpinan): func(event, user) -> html.
+_AGENDA_PANELS: list[tuple[int, object]] = []
+
+
+def agenda_panel(order: int = 50):
+    def register(func):
+        _AGENDA_PANELS.append((order, func))
+        _AGENDA_PANELS.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+def agenda_panels(event, user) -> list:
+    from markupsafe import Markup
+
+    # Rendered by the packages' own templates (escaped there).
+    return [Markup(html) for _o, func in _AGENDA_PANELS if (html := func(event, user))]  # noqa: S704

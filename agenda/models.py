@@ -130,7 +130,9 @@ class Session(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     cancelled: Mapped[bool] = mapped_column(default=False)
     # The OPD a session is about (an assistance slot: asistensi), else None.
-    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id", ondelete="SET NULL"), index=True)
+    opd_id: Mapped[int | None] = mapped_column(
+        ForeignKey("opd.id", ondelete="SET NULL"), index=True
+    )
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     room: Mapped[Room | None] = relationship()

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from agenda import change_log, presenters, printed, speaker_feeds
+from agenda.event_links import agenda_panels
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
 from agenda.permissions import visible_event_or_404
@@ -95,6 +96,7 @@ def agenda(slug):
             seen=seen,
             calendar=_calendar_links(event) if version else None,
             session_ics=_session_calendar_links(event),
+            panels=agenda_panels(event, current_user),
         )
     )
     if version is not None and seen != version.number:

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from agenda.models import Event, Speaker
@@ -77,7 +78,14 @@ def plan_assistance():
                     _("Asistensi OPD pasca %(meeting)s", meeting=meeting.title),
                 )
                 db.session.commit()
-                flash(_("Jadwal asistensi dibuat: %(num)s sesi.", num=len(assignments)), "success")
+                flash(
+                    ngettext(
+                        "Jadwal asistensi dibuat: %(num)s sesi.",
+                        "Jadwal asistensi dibuat: %(num)s sesi.",
+                        len(assignments),
+                    ),
+                    "success",
+                )
                 return redirect(url_for("agenda.builder", slug=event.slug))
             proposal = assistance.propose(opds, chosen_experts, start, end, meeting.timezone)
         except assistance.AssistanceError as exc:

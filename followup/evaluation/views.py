@@ -10,11 +10,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from agenda.event_links import event_link
+from agenda.event_links import agenda_panel, event_link
 from agenda.permissions import visible_event_or_404
 from app import uploads
 from app.audit.services import record, save_audited
-from app.auth.permissions import permission_required, require
+from app.auth.permissions import can, permission_required, require
 from app.core.home import nav_item
 from app.downloads import pdf_response
 from app.extensions import db
@@ -299,3 +299,17 @@ def event_evaluation(slug):
         if result
         else "",
     )
+
+
+@agenda_panel(order=30)
+def _ranking_on_the_agenda(event, user):
+    """The quarter a meeting discusses, on its agenda page, for organisers and pimpinan."""
+    if not can(user, "evaluation.view_all"):
+        return None
+    attached = db.session.scalar(
+        select(EventEvaluation).where(EventEvaluation.event_id == event.id)
+    )
+    if attached is None:
+        return None
+    result = services.ranking(attached.year, attached.quarter)
+    return render_template("evaluation/agenda_panel.html", event=event, ranking=result)

@@ -264,3 +264,33 @@ def test_ranking_and_profile_run_a_constant_number_of_statements(make_opd, login
             assert viewer.get(f"/evaluasi/opd/{first}").status_code == 200
         counts.append((ranking.count, profile.count))
     assert counts[0] == counts[1]
+
+
+def test_the_meetings_agenda_page_shows_its_ranking_to_organisers_and_pimpinan(
+    make_event, city, login_as, client
+):
+    from followup.evaluation.models import EventEvaluation
+
+    event = make_event("sm-iii")
+    db.session.add(
+        BudgetRealisation(
+            year=2026,
+            quarter=3,
+            opd_id=city["dinkes"].id,
+            pagu=100,
+            realisasi_keuangan=40,
+            realisasi_fisik=50,
+        )
+    )
+    db.session.add(EventEvaluation(event_id=event.id, year=2026, quarter=3))
+    db.session.commit()
+    for who in (login_as("viewer"), login_as("organiser")):
+        page = who.get("/events/sm-iii/").get_data(as_text=True)
+        assert (
+            "Evaluasi kinerja: realisasi 2026 TW3" in page
+            and "1 OPD di bawah ambang batas: DINKES" in page
+        )
+    assert "Evaluasi kinerja" not in client.get("/events/sm-iii/").get_data(as_text=True)
+    assert "Evaluasi kinerja: realisasi" not in login_as("opd", opd=city["dinkes"]).get(
+        "/events/sm-iii/"
+    ).get_data(as_text=True)
