@@ -1,0 +1,63 @@
+"""The organiser plans the assistance week from the ranking, in real Chromium."""
+
+from datetime import date
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from agenda.models import Event
+from app.extensions import db
+from followup.evaluation.models import BudgetRealisation, EventEvaluation
+
+
+def test_the_organiser_plans_the_assistance_week_from_the_ranking(
+    live_server, page, make_user, make_event, make_opd, make_speaker
+):
+    meeting = make_event("sm-iii", title="Strategic Meeting III", start=date(2026, 11, 13))
+    opds = [make_opd(f"OPD-{n}", name=f"Dinas Contoh {n}") for n in range(5)]
+    for n, opd in enumerate(opds):  # 31%, 43%, 55%, 67%, 79%
+        db.session.add(
+            BudgetRealisation(
+                year=2026,
+                quarter=3,
+                opd_id=opd.id,
+                pagu=1000,
+                realisasi_keuangan=310 + 120 * n,
+                realisasi_fisik=50,
+            )
+        )
+    db.session.add(EventEvaluation(event_id=meeting.id, year=2026, quarter=3))
+    db.session.commit()
+    expert = make_speaker("Dr. Aries Prasetyo, M.Si.", position="Tenaga Ahli Wali Kota")
+    organiser = make_user("organiser")
+
+    page.goto(f"{live_server}/login?next=/evaluasi/")
+    page.get_by_label("Email").fill(organiser.email)
+    page.get_by_label("Kata sandi").fill("correct horse battery")
+    page.get_by_role("main").get_by_role("button", name="Masuk").click()
+    expect(page.locator("#city-total")).to_have_text("55,0%")
+    expect(page.locator("#ranking tbody tr[data-below]")).to_have_count(3)
+    page.get_by_role("link", name="Rencanakan asistensi").click()
+
+    # The three under 57% are chosen, lowest first; the week after the meeting is proposed.
+    expect(page.locator("input[name=opd_ids]:checked")).to_have_count(3)
+    expect(page.get_by_label("Mulai")).to_have_value("2026-11-16")
+    page.get_by_label("Dr. Aries Prasetyo, M.Si.").check()
+    page.get_by_role("button", name="Usulkan jadwal").click()
+    rows = page.locator("#proposal tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_have_attribute("data-opd", "OPD-0")  # the lowest first
+    # One expert: three different slots. Move the last OPD to Thursday afternoon.
+    rows.nth(2).locator("select[name^=slot_]").select_option("2026-11-19T13:00")
+    page.get_by_role("button", name="Buat acara asistensi").click()
+    expect(page.get_by_text("Jadwal asistensi dibuat: 3 sesi.")).to_be_visible()
+
+    event = db.session.scalar(select(Event).where(Event.kind == "asistensi"))
+    titles = sorted((s.starts_at, s.title) for s in event.sessions)
+    assert [t for _s, t in titles] == [
+        "Asistensi Dinas Contoh 0",
+        "Asistensi Dinas Contoh 1",
+        "Asistensi Dinas Contoh 2",
+    ]
+    assert titles[-1][0].date() == date(2026, 11, 19)
+    assert all(s.speaker_links[0].speaker_id == expert.id for s in event.sessions)
