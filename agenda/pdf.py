@@ -184,3 +184,20 @@ def agenda_pdf(
         story.append(_p(_("Belum ada sesi dalam susunan acara."), styles["empty"]))
     doc.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
+
+
+def document_pdf(story: list, *, title: str, footer: str, pagesize=A4) -> bytes:
+    """An official document (lists, recaps, reports): the house margins, the PDF title, and
+    "page X of Y" with ``footer`` on every page."""
+    out = BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=pagesize,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=18 * mm,
+        title=title,
+    )
+    doc.build(story, canvasmaker=numbered_canvas(footer, pagesize[0]))
+    return out.getvalue()

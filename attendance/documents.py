@@ -1,15 +1,12 @@
 """The official attendance list (daftar hadir) of a day or a session, as A4 PDF and as XLSX."""
 
-from io import BytesIO
-
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
-from agenda.pdf import MARGIN, numbered_canvas
+from agenda.pdf import document_pdf
 from app.formatting import time_in_zone
 from attendance.services import Sheet
 from participants.documents.letters import _p, kop, letter_styles
@@ -119,16 +116,8 @@ def attendance_pdf(sheet: Sheet) -> bytes:
         )
     )
     story += [table, Spacer(1, 4 * mm), _p(totals_line(sheet), cell)]
-    out = BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=18 * mm,
+    return document_pdf(
+        story,
         title=f"{_('Daftar hadir')} {event.title}",
+        footer=f"{_('Daftar hadir')} · {event.title} · {scope_title(sheet)}",
     )
-    footer = f"{_('Daftar hadir')} · {event.title} · {scope_title(sheet)}"
-    doc.build(story, canvasmaker=numbered_canvas(footer))
-    return out.getvalue()

@@ -5,18 +5,17 @@ with 5 items or 10,000.
 """
 
 from dataclasses import dataclass, field
-from io import BytesIO
 
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda.models import Event
-from agenda.pdf import MARGIN, numbered_canvas
+from agenda.pdf import document_pdf
 from app.extensions import db
 from app.opds.models import Opd
 from followup.models import ITEM_STATUSES, OPEN_STATUSES, ActionItem, ProgressUpdate
@@ -203,18 +202,9 @@ def recap_pdf(title: str, items: list[ActionItem], statuses: dict) -> bytes:
     table = Table(data, colWidths=[110 * mm, 40 * mm, 28 * mm, 60 * mm, 22 * mm], repeatRows=1)
     table.setStyle(TableStyle(style))
     story.append(table)
-    out = BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=18 * mm,
-        title=_("Rekap tindak lanjut"),
-    )
-    doc.build(
+    return document_pdf(
         story,
-        canvasmaker=numbered_canvas(f"{_('Rekap tindak lanjut')} · {title}", landscape(A4)[0]),
+        title=_("Rekap tindak lanjut"),
+        footer=f"{_('Rekap tindak lanjut')} · {title}",
+        pagesize=landscape(A4),
     )
-    return out.getvalue()

@@ -3,21 +3,20 @@ event of the series (history kept), the "Evaluasi tindak lanjut" session, and th
 (laporan hasil rapat) as PDF."""
 
 from datetime import date, datetime, time
-from io import BytesIO
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda import services as agenda_services
 from agenda.models import Event
 from agenda.models import Session as AgendaSession
-from agenda.pdf import MARGIN, numbered_canvas
+from agenda.pdf import document_pdf
 from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record
 from app.extensions import db
 from app.formatting import time_range
@@ -287,14 +286,6 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
     table = Table(rows, colWidths=[10 * mm, 62 * mm, 43 * mm, 25 * mm, 40 * mm], repeatRows=1)
     table.setStyle(grid)
     story.append(table)
-    out = BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=18 * mm,
-        title=_("Laporan hasil rapat"),
+    return document_pdf(
+        story, title=_("Laporan hasil rapat"), footer=f"{_('Laporan hasil rapat')} · {event.title}"
     )
-    doc.build(story, canvasmaker=numbered_canvas(f"{_('Laporan hasil rapat')} · {event.title}"))
-    return out.getvalue()

@@ -1,14 +1,12 @@
 """The quarter's ranking for the meeting pack: XLSX (formula-safe, app.tabular) and PDF."""
 
-from io import BytesIO
-
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
-from agenda.pdf import MARGIN, numbered_canvas
+from agenda.pdf import document_pdf
 from app.formatting import percent, rupiah
 from followup.evaluation.services import Ranking
 from participants.documents.letters import _p, kop, letter_styles
@@ -144,15 +142,4 @@ def ranking_pdf(ranking: Ranking) -> bytes:
     )
     table.setStyle(TableStyle(style))
     story.append(table)
-    out = BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=18 * mm,
-        title=title,
-    )
-    doc.build(story, canvasmaker=numbered_canvas(title, landscape(A4)[0]))
-    return out.getvalue()
+    return document_pdf(story, title=title, footer=title, pagesize=landscape(A4))

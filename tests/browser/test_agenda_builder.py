@@ -3,6 +3,8 @@ from datetime import date
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import log_in
+
 
 def test_organiser_adds_a_session_in_the_builder_and_sees_it_on_the_public_agenda(
     live_server, page, make_user, make_event, make_room, make_speaker, make_session
@@ -56,13 +58,6 @@ def test_organiser_adds_a_session_in_the_builder_and_sees_it_on_the_public_agend
     public.context.close()
 
 
-def _login(page, live_server, user, next_url):
-    page.goto(f"{live_server}/login?next={next_url}")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Kata sandi").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Masuk").click()
-
-
 def test_overlapping_sessions_sit_side_by_side_and_each_can_be_clicked_and_dragged(
     live_server, page, make_user, make_event, make_room, make_session
 ):
@@ -74,7 +69,7 @@ def test_overlapping_sessions_sit_side_by_side_and_each_can_be_clicked_and_dragg
     make_session(event, "09:30", "10:00", title="Paparan BKD", room=aula)  # a conflict
     make_session(event, "11:00", "12:00", title="Diskusi", room=aula)
 
-    _login(page, live_server, organiser, "/manage/events/sm-tumpuk/")
+    log_in(page, live_server, organiser, "/manage/events/sm-tumpuk/")
     first = page.locator(".agenda-block", has_text="Paparan Bappeda")
     second = page.locator(".agenda-block", has_text="Paparan BKD")
     expect(first).to_contain_text("Bentrok")  # the conflict marker stays

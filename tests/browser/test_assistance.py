@@ -8,6 +8,7 @@ from sqlalchemy import select
 from agenda.models import Event
 from app.extensions import db
 from followup.evaluation.models import BudgetRealisation, EventEvaluation
+from tests.browser.helpers import log_in
 
 
 def test_the_organiser_plans_the_assistance_week_from_the_ranking(
@@ -31,10 +32,7 @@ def test_the_organiser_plans_the_assistance_week_from_the_ranking(
     expert = make_speaker("Dr. Aries Prasetyo, M.Si.", position="Tenaga Ahli Wali Kota")
     organiser = make_user("organiser")
 
-    page.goto(f"{live_server}/login?next=/evaluasi/")
-    page.get_by_label("Email").fill(organiser.email)
-    page.get_by_label("Kata sandi").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Masuk").click()
+    log_in(page, live_server, organiser, "/evaluasi/")
     expect(page.locator("#city-total")).to_have_text("55,0%")
     expect(page.locator("#ranking tbody tr[data-below]")).to_have_count(3)
     page.get_by_role("link", name="Rencanakan asistensi").click()

@@ -4,6 +4,7 @@ tablet, and every attendance page renders under the CSP."""
 from playwright.sync_api import expect
 
 from app.timeutil import to_zone, utcnow
+from tests.browser.helpers import log_in
 
 
 def test_the_dashboard_refreshes_by_itself_and_the_pages_render(
@@ -26,10 +27,7 @@ def test_the_dashboard_refreshes_by_itself_and_the_pages_render(
     tablet = browser.new_context(viewport={"width": 1024, "height": 768}, locale="id-ID")
     page = tablet.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server}/login?next=/events/rakor-live/attendance")
-    page.get_by_label("Email").fill(organiser.email)
-    page.get_by_label("Kata sandi").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Masuk").click()
+    log_in(page, live_server, organiser, "/events/rakor-live/attendance")
 
     door = page.locator(".card", has_text="Pintu masuk")
     expect(door).to_contain_text("0 / 2")

@@ -6,16 +6,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from followup.models import ActionItem, ProgressUpdate
+from tests.browser.helpers import log_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _login(page, live_server, user, next_url):
-    page.goto(f"{live_server}/login?next={next_url}")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Kata sandi").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_an_opd_reports_from_a_phone_and_the_organiser_verifies(
@@ -32,7 +25,7 @@ def test_an_opd_reports_from_a_phone_and_the_organiser_verifies(
     )
     page = phone.new_page()
     page.set_default_timeout(10_000)
-    _login(page, live_server, staff, "/tindak-lanjut/")
+    log_in(page, live_server, staff, "/tindak-lanjut/")
     page.get_by_role("link", name="Percepat belanja modal 75%").click()
     page.get_by_label("Progres (%)").fill("45")
     page.get_by_label("Uraian tindak lanjut").fill("Lelang 12 paket selesai")
@@ -45,7 +38,7 @@ def test_an_opd_reports_from_a_phone_and_the_organiser_verifies(
     desk = browser.new_context(locale="id-ID")
     page = desk.new_page()
     page.set_default_timeout(10_000)
-    _login(page, live_server, organiser, f"/tindak-lanjut/{item.id}")
+    log_in(page, live_server, organiser, f"/tindak-lanjut/{item.id}")
     page.get_by_label("Terima").check()
     page.get_by_label("Status tindak lanjut").select_option("dalam_proses")
     page.get_by_role("button", name="Simpan verifikasi").click()

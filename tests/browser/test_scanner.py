@@ -13,19 +13,12 @@ from attendance.models import CheckIn
 from participants.documents import passes
 from participants.models import Registration
 from tests.browser.camera import qr_video
+from tests.browser.helpers import log_in
 
 
 @pytest.fixture
 def today_event(make_event, make_opd):
     return make_event("rakor-hari-ini", title="Rakor Hari Ini", start=to_zone(utcnow()).date())
-
-
-def _login(page, live_server, user, next_url):
-    page.goto(f"{live_server}/login?next={next_url}")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Kata sandi").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def _oks(event):
@@ -64,7 +57,7 @@ def test_the_camera_reads_a_badge_and_the_door_says_hadir(
     browser = camera_browser(video)
     page = browser.new_page(locale="id-ID", timezone_id="Asia/Jakarta")
     page.set_default_timeout(15_000)
-    _login(page, live_server, operator, f"/events/{today_event.slug}/scan/")
+    log_in(page, live_server, operator, f"/events/{today_event.slug}/scan/")
 
     result = page.locator("#scan-result")
     expect(result).to_be_visible()
@@ -92,7 +85,7 @@ def test_offline_scans_are_kept_uploaded_once_and_corrected_by_the_server(
     context = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta")
     page = context.new_page()
     page.set_default_timeout(20_000)
-    _login(page, live_server, operator, f"/events/{today_event.slug}/scan/")
+    log_in(page, live_server, operator, f"/events/{today_event.slug}/scan/")
     # (wait_for_function would eval a string, which the CSP refuses)
     assert _wait_for(lambda: page.evaluate("() => !!navigator.serviceWorker.controller"))
     expect(page.locator("#scan-roster")).to_contain_text("daftar peserta")
