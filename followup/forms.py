@@ -53,6 +53,7 @@ class ItemForm(Form):
     due_on = DateField(_l("Batas waktu"), validators=[Optional()])
     target = TextAreaField(_l("Target / indikator"), validators=[Optional()])
     priority_program_id = SelectField(_l("Program prioritas"), coerce=int, validators=[Optional()])
+    pact_target_id = SelectField(_l("Target pakta integritas"), coerce=int, validators=[Optional()])
     status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()))
 
 

@@ -72,6 +72,9 @@ class ActionItem(db.Model):
     priority_program_id: Mapped[int | None] = mapped_column(
         ForeignKey("priority_program.id", ondelete="SET NULL"), index=True
     )
+    pact_target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pact_target.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(30), default="belum_ditindaklanjuti", index=True)
     progress: Mapped[int] = mapped_column(default=0)  # percent, as last accepted
     carried_over_from_id: Mapped[int | None] = mapped_column(
@@ -90,6 +93,7 @@ class ActionItem(db.Model):
     )
     carried_over_from: Mapped["ActionItem | None"] = relationship(remote_side=[id])
     priority_program: Mapped[PriorityProgram | None] = relationship()
+    pact_target: Mapped["PactTarget | None"] = relationship()  # noqa: F821 (followup.evaluation)
     created_by: Mapped[User | None] = relationship()
     updates: Mapped[list["ProgressUpdate"]] = relationship(
         back_populates="item", order_by="ProgressUpdate.created_at, ProgressUpdate.id"

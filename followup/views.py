@@ -21,6 +21,7 @@ from app.opds.models import Opd
 from app.opds.services import active_opds
 from app.tabular import table_response
 from followup import dashboards, meetings, programs, services
+from followup.evaluation.services import pact_targets_of
 from followup.forms import (
     KIND_LABELS,
     REVIEW_LABELS,
@@ -206,6 +207,13 @@ def edit_item(item_id):
     form = ItemForm(obj=action_item)
     opds = active_opds()
     form.supporting_opd_ids.choices = choices((o.id, f"{o.code} — {o.name}") for o in opds)
+    form.pact_target_id.choices = choices(
+        [(0, _("— tanpa target pakta —"))]
+        + [
+            (t.id, f"{t.opd.code}: {t.indicator} ({t.target})")
+            for t in pact_targets_of(action_item.event.start_date.year)
+        ]
+    )
     form.priority_program_id.choices = choices(
         [(0, _("— tanpa program prioritas —"))]
         + [(p.id, str(p)) for p in programs.programs_of(action_item.event.start_date.year)]
@@ -214,6 +222,7 @@ def edit_item(item_id):
         form.lead_opd.data = f"{action_item.lead_opd.code} — {action_item.lead_opd.name}"
         form.supporting_opd_ids.data = [o.id for o in action_item.supporting_opds]
         form.priority_program_id.data = action_item.priority_program_id or 0
+        form.pact_target_id.data = action_item.pact_target_id or 0
     if form.validate_on_submit():
         lead = services.opd_by_text(form.lead_opd.data)
         if lead is None:
@@ -230,6 +239,7 @@ def edit_item(item_id):
                 due_on=form.due_on.data,
                 target=form.target.data or "",
                 priority_program_id=form.priority_program_id.data or None,
+                pact_target_id=form.pact_target_id.data or None,
                 status=form.status.data,
             )
             db.session.commit()

@@ -16,14 +16,15 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agenda import conflicts, versions
 from agenda import services as agenda_services
 from agenda.models import Event, Session, SessionSpeaker, Speaker
+from app.audit.services import record
 from app.extensions import db
 from app.opds.models import Opd
-from participants.models import OpdHead
+from participants.models import OpdHead, Person
 from participants.registrations.invitations import invite
 
 DEFAULT_SLOTS = ((time(9, 0), time(11, 0)), (time(13, 0), time(15, 0)))
@@ -59,6 +60,27 @@ class Assignment:
     opd: Opd
     slot: Slot
     expert: Speaker
+
+
+def expert_people() -> list[Person]:
+    """Officials in the directory who are expert staff (tenaga ahli) by their position."""
+    return db.session.scalars(
+        select(Person)
+        .where(Person.active.is_(True), func.lower(Person.position).contains("tenaga ahli"))
+        .order_by(Person.name)
+    ).all()
+
+
+def speaker_for(person: Person) -> Speaker:
+    """The expert as a speaker of the sessions (the reusable speaker directory), made once."""
+    speaker = db.session.scalar(select(Speaker).where(Speaker.name == person.name))
+    if speaker is None:
+        speaker = Speaker(
+            name=person.name, position=person.position, institution=person.affiliation
+        )
+        db.session.add(speaker)
+        record(speaker, "create")
+    return speaker
 
 
 def holidays() -> set[date]:

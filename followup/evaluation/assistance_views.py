@@ -62,8 +62,18 @@ def plan_assistance():
         picked_opds = {r.opd.id for r in (bottom_up[:lowest] if lowest else ranking.below)}
     else:
         picked_opds = {int(i) for i in request.form.getlist("opd_ids") if i.isdigit()}
+    people = assistance.expert_people()
+    picked_people = {int(i) for i in request.values.getlist("person_ids") if i.isdigit()}
+    if request.method == "POST" and picked_people:
+        # Experts chosen from the directory join the speaker directory (once), so that the
+        # sessions can name them and the agenda's conflict checks see them.
+        chosen = [assistance.speaker_for(p) for p in people if p.id in picked_people]
+        db.session.commit()
+    else:
+        chosen = []
     experts = db.session.scalars(select(Speaker).order_by(Speaker.name)).all()
     picked_experts = {int(i) for i in request.values.getlist("expert_ids") if i.isdigit()}
+    picked_experts |= {s.id for s in chosen}
     proposal, error = None, None
     action = request.form.get("action", "")
     if request.method == "POST" and ActionForm().validate_on_submit():
@@ -99,6 +109,8 @@ def plan_assistance():
         picked_opds=picked_opds,
         experts=experts,
         picked_experts=picked_experts,
+        people=people,
+        picked_people=picked_people,
         start=start,
         end=end,
         proposal=proposal,

@@ -7,14 +7,15 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import TableError, read_table
-from followup.evaluation.models import QUARTERS, BudgetRealisation, RealisationTarget
+from followup.evaluation.models import QUARTERS, BudgetRealisation, PactTarget, RealisationTarget
+from followup.models import ActionItem
 from followup.services import today
 
 OBJECT_LABELS["BudgetRealisation"] = _l("Realisasi anggaran")
@@ -325,3 +326,25 @@ def set_realisation(
 
 def today_year() -> int:
     return today().year
+
+
+def pact_targets_of(year: int) -> list[PactTarget]:
+    return db.session.scalars(
+        select(PactTarget)
+        .where(PactTarget.year == year)
+        .options(joinedload(PactTarget.opd))
+        .order_by(PactTarget.opd_id, PactTarget.id)
+    ).all()
+
+
+def pact_progress(opd_id: int) -> dict[int, tuple[int, float]]:
+    """Per pact target of the OPD: (linked items, their average progress), one query."""
+    return {
+        target_id: (count, float(avg or 0))
+        for target_id, count, avg in db.session.execute(
+            select(ActionItem.pact_target_id, func.count(), func.avg(ActionItem.progress))
+            .join(PactTarget, PactTarget.id == ActionItem.pact_target_id)
+            .where(PactTarget.opd_id == opd_id)
+            .group_by(ActionItem.pact_target_id)
+        )
+    }

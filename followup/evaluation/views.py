@@ -209,6 +209,7 @@ def opd_profile(opd_id):
             .order_by(PactTarget.year.desc(), PactTarget.id)
         ).all(),
         standing=standing[0] if standing else None,
+        pact_progress=services.pact_progress(opd.id),
         statuses=STATUS_LABELS,
         attendance=profile.head_attendance(opd),
         action_form=ActionForm(),

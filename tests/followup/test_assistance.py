@@ -163,3 +163,46 @@ def test_the_organiser_plans_from_the_ranking_in_one_form(make_event, make_opd, 
         db.session.scalar(select(Speaker.name).where(Speaker.id == experts[0].id))
         == "Tenaga Ahli A"
     )
+
+
+def test_an_expert_from_the_directory_becomes_the_sessions_speaker(
+    make_event, make_opd, make_person, login_as
+):
+    from followup.evaluation.models import BudgetRealisation, EventEvaluation
+
+    meeting = make_event("sm-iii", start=date(2026, 11, 13))
+    opd = make_opd("OPD-X")
+    db.session.add(
+        BudgetRealisation(
+            year=2026, quarter=3, opd_id=opd.id, pagu=100, realisasi_keuangan=30, realisasi_fisik=20
+        )
+    )
+    db.session.add(EventEvaluation(event_id=meeting.id, year=2026, quarter=3))
+    db.session.commit()
+    expert = make_person("Dr. Ratna Dewi, M.Si.", position="Tenaga Ahli Wali Kota Bidang Ekonomi")
+    organiser = login_as("organiser")
+    assert "Dr. Ratna Dewi, M.Si." in organiser.get("/evaluasi/asistensi").get_data(as_text=True)
+    data = {
+        "year": "2026",
+        "quarter": "3",
+        "opd_ids": [str(opd.id)],
+        "person_ids": [str(expert.id)],
+        "start": "2026-11-16",
+        "end": "2026-11-20",
+    }
+    page = organiser.submit("/evaluasi/asistensi", {**data, "action": "propose"}).get_data(
+        as_text=True
+    )
+    speaker = db.session.scalar(select(Speaker).where(Speaker.name == "Dr. Ratna Dewi, M.Si."))
+    assert speaker is not None and '<tr data-opd="OPD-X">' in page
+    organiser.submit(
+        "/evaluasi/asistensi",
+        {
+            **data,
+            "action": "create",
+            f"slot_{opd.id}": "2026-11-16T09:00",
+            f"expert_{opd.id}": str(speaker.id),
+        },
+    )
+    event = db.session.scalar(select(Event).where(Event.kind == "asistensi"))
+    assert event.sessions[0].speaker_links[0].speaker.name == "Dr. Ratna Dewi, M.Si."

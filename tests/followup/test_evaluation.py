@@ -294,3 +294,44 @@ def test_the_meetings_agenda_page_shows_its_ranking_to_organisers_and_pimpinan(
     assert "Evaluasi kinerja: realisasi" not in login_as("opd", opd=city["dinkes"]).get(
         "/events/sm-iii/"
     ).get_data(as_text=True)
+
+
+def test_pact_targets_roll_up_from_linked_items(make_event, make_item, city, login_as):
+    from datetime import date
+
+    from followup.evaluation.models import PactTarget
+
+    event = make_event(start=date(2026, 9, 10))
+    organiser = login_as("organiser")
+    organiser.submit(
+        f"/evaluasi/opd/{city['dpupr'].id}/pakta",
+        {
+            "year": "2026",
+            "indicator": "Paket fisik selesai tepat waktu",
+            "target": "12 paket",
+            "sanction_note": "Evaluasi TPP",
+        },
+    )
+    pact = db.session.scalar(select(PactTarget))
+    assert pact.opd_id == city["dpupr"].id
+    item = make_item(city["dpupr"], event=event, title="Lelang paket jalan")
+    form = organiser.get(f"/tindak-lanjut/{item.id}/edit").get_data(as_text=True)
+    assert "DPUPR: Paket fisik selesai tepat waktu (12 paket)" in form
+    organiser.submit(
+        f"/tindak-lanjut/{item.id}/edit",
+        {
+            "title": item.title,
+            "kind": "tugas",
+            "lead_opd": "DPUPR",
+            "status": "dalam_proses",
+            "pact_target_id": str(pact.id),
+            "priority_program_id": "0",
+        },
+    )
+    db.session.expire_all()
+    linked = db.session.get(type(item), item.id)
+    linked.progress = 60
+    db.session.commit()
+    assert services.pact_progress(city["dpupr"].id) == {pact.id: (1, 60.0)}
+    page = organiser.get(f"/evaluasi/opd/{city['dpupr'].id}").get_data(as_text=True)
+    assert "Paket fisik selesai tepat waktu" in page and "1 butir · 60,0%" in page
