@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from agenda.event_links import event_link
@@ -29,10 +28,9 @@ from app.auth.permissions import permission_required
 from app.core.home import home_panel, nav_item
 from app.downloads import pdf_response
 from app.extensions import db
-from app.forms import ActionForm
 from app.tabular import table_response
 from app.timeutil import to_zone, utcnow
-from attendance import documents, selfcheckin, services
+from attendance import documents, recap, services
 from attendance.forms import (
     MARK_LABELS,
     RESULT_LABELS,
@@ -40,8 +38,6 @@ from attendance.forms import (
     ManualCheckInForm,
     MarkForm,
 )
-from participants import personal
-from participants.documents import passes
 from participants.models import Registration
 
 bp = Blueprint("attendance", __name__, template_folder="templates")
@@ -292,125 +288,12 @@ def official_list(slug, fmt):
     return pdf_response(documents.attendance_pdf(sheet), f"{name}.pdf")
 
 
-# --- self check-in ---------------------------------------------------------------------------
-
-
-def _session_or_404(event: Event, session_id: int) -> AgendaSession:
-    session = db.session.get(AgendaSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    return session
-
-
-@bp.get("/events/<slug>/sessions/<int:session_id>/projector")
-@permission_required("attendance.manage")
-def projector(slug, session_id):
-    event = visible_event_or_404(slug)
-    session = _session_or_404(event, session_id)
-    return render_template(
-        "attendance/projector.html", event=event, session=session, **_projector_code(session)
-    )
-
-
-@bp.get("/events/<slug>/sessions/<int:session_id>/projector/code")
-@permission_required("attendance.manage")
-def projector_code(slug, session_id):
-    """The current code, polled by the projector page (htmx) as the window turns."""
-    event = visible_event_or_404(slug)
-    session = _session_or_404(event, session_id)
-    response = Response(
-        render_template(
-            "attendance/_projector_code.html", session=session, **_projector_code(session)
-        )
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _projector_code(session: AgendaSession) -> dict:
-    window = selfcheckin.current_window()
-    url = url_for(
-        "attendance.self_checkin",
-        session_id=session.id,
-        window=window,
-        code=selfcheckin.session_code(session, window),
-        _external=True,
-    )
-    sheet = services.sheet(session.event, session=session)
-    return {
-        # The SVG is drawn by the qrcode library from our own URL.
-        "qr": Markup(passes.qr_svg(url)),  # noqa: S704
-        "present": sheet.present,
-        "expected": sheet.expected,
-    }
-
-
-def _self_context(session_id: int):
-    session = db.session.get(AgendaSession, session_id)
-    if session is None or session.event.status == "draft":
-        abort(404)
-    device, registration = personal.remembered_device(session.event_id)
-    return session, registration, device
-
-
-@bp.route("/hadir/<int:session_id>/<int:window>/<code>", methods=["GET", "POST"])
-def self_checkin(session_id, window, code):
-    """Opened by the participant's phone camera from the projector's QR code."""
-    session, registration, device = _self_context(session_id)
-    error = answer = None
-    form = ActionForm()  # who it is comes from the phone, never from the form
-    try:
-        selfcheckin.check_code(session, window, code)
-        if request.method == "POST":
-            if not form.validate_on_submit():
-                abort(400)
-            answer = selfcheckin.check_in(session, registration, device)
-        else:
-            selfcheckin.recognised(session, registration, device)
-    except selfcheckin.SelfCheckInError as exc:
-        error = str(exc)
-    response = Response(
-        render_template(
-            "attendance/self_checkin.html",
-            session=session,
-            event=session.event,
-            registration=registration,
-            error=error,
-            answer=answer,
-            results=RESULT_LABELS,
-            form=form,
-        ),
-        status=422 if error and request.method == "POST" else 200,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-@personal.personal_section(order=50)
-def _own_attendance(registration):
-    """The participant's own attendance on their personal page."""
-    event = registration.event
-    rows = services.own_attendance(registration)
-    if not rows:
-        return None
-    today = to_zone(utcnow(), event.timezone).date()
-    return render_template(
-        "attendance/personal_section.html",
-        rows=rows,
-        statuses=STATUS_LABELS,
-        event=event,
-        # Today's sessions take attendance: the page offers to scan the room's code.
-        self_scan=any(item["session"] is not None and item["day"] == today for item in rows),
-    )
-
-
 @bp.get("/attendance/series/<int:series_id>")
 @permission_required("attendance.view")
 def series_recap(series_id):
     """Attendance per OPD across the events of a series (in person, delegated, absent)."""
     series = db.get_or_404(EventSeries, series_id)
-    events, rows = services.series_recap(series)
+    events, rows = recap.series_recap(series)
     today = to_zone(utcnow()).date()
     held = [event for event in events if event.start_date <= today]
     if request.args.get("format") == "xlsx":
@@ -426,10 +309,10 @@ def series_recap(series_id):
         for opd, cells in rows:
             line = [opd.name if opd else _("Tamu dan narasumber")]
             for event in held:
-                cell = cells.get(event.id, services.SeriesCell())
+                cell = cells.get(event.id, recap.SeriesCell())
                 line += [cell.in_person, cell.delegated, cell.excused, cell.absent]
             table.append(line)
         return table_response(f"rekap-kehadiran-seri-{series.id}", "xlsx", header, table)
     return render_template(
-        "attendance/series.html", series=series, events=held, rows=rows, empty=services.SeriesCell()
+        "attendance/series.html", series=series, events=held, rows=rows, empty=recap.SeriesCell()
     )

@@ -1,8 +1,15 @@
 """The follow-up package's blueprints, registered by ``create_app``."""
 
 # Imported for what they register: demo steps, tables, rules, and the pages that live on the
-# same blueprint as views.py (minutes and carry-over, priority programs).
-from followup import demo, meeting_views, models, permissions, program_views  # noqa: F401
+# same blueprint as views.py (dashboards, minutes and carry-over, priority programs).
+from followup import (  # noqa: F401
+    dashboard_views,
+    demo,
+    meeting_views,
+    models,
+    permissions,
+    program_views,
+)
 from followup.api import bp as api_bp
 from followup.cli import followup_cli
 from followup.evaluation import assistance_views  # noqa: F401  (pages on evaluation's blueprint)

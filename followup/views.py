@@ -8,19 +8,17 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from agenda.event_links import event_link
-from agenda.models import Event, EventSeries
+from agenda.models import Event
 from agenda.permissions import visible_event_or_404
 from app import uploads
 from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER
 from app.auth.permissions import permission_required, require
 from app.core.home import home_panel, nav_item
-from app.downloads import pdf_response
 from app.extensions import db
 from app.forms import choices
 from app.opds.models import Opd
 from app.opds.services import active_opds
-from app.tabular import table_response
-from followup import dashboards, meetings, programs, services
+from followup import meetings, programs, services
 from followup.evaluation.services import pact_targets_of
 from followup.forms import (
     KIND_LABELS,
@@ -70,7 +68,7 @@ def _city_panel(user):
     )
 
 
-def _labels() -> dict:
+def labels() -> dict:
     return {"statuses": STATUS_LABELS, "kinds": KIND_LABELS, "reviews": REVIEW_LABELS}
 
 
@@ -123,7 +121,7 @@ def index():
         )
         if current_user.role != "opd"
         else 0,
-        **_labels(),
+        **labels(),
     )
 
 
@@ -173,7 +171,7 @@ def event_items(slug):
         items=items,
         opds=active_opds(),
         today=services.today(),
-        **_labels(),
+        **labels(),
     ), (422 if form.errors else 200)
 
 
@@ -196,7 +194,7 @@ def _render_item(action_item, update_form, review_form, status=200):
         review_form=review_form,
         today=services.today(),
         accepted_kinds=uploads.accepted_labels(uploads.EVIDENCE_KINDS),
-        **_labels(),
+        **labels(),
     ), status
 
 
@@ -313,92 +311,3 @@ def evidence(evidence_id):
         abort(404)
     require("followup.view_item", action_item)
     return uploads.send_stored(found.sha256, found.filename, found.kind)
-
-
-# --- dashboards and recap ---------------------------------------------------------------------
-
-
-def _scope() -> tuple[dashboards.Scope, dict]:
-    args = request.args
-    scope = dashboards.Scope(
-        event_id=args.get("event", type=int),
-        series_id=args.get("series", type=int),
-        year=args.get("year", type=int),
-    )
-    return scope, {k: v for k, v in vars(scope).items() if v}
-
-
-@bp.get("/tindak-lanjut/dasbor")
-@permission_required("followup.view_all")
-def dashboard():
-    """All OPDs ranked by completion and overdue items (pimpinan and organisers)."""
-    scope, args = _scope()
-    ranking = dashboards.standings(scope)
-    return render_template(
-        "followup/dashboard.html",
-        ranking=ranking,
-        total=dashboards.totals(ranking),
-        args=args,
-        events=db.session.scalars(select(Event).order_by(Event.start_date.desc())).all(),
-        series=db.session.scalars(select(EventSeries).order_by(EventSeries.title)).all(),
-        chart={
-            "type": "bar",
-            "labels": [s.opd.code for s in ranking],
-            "datasets": [
-                {"label": _("Penyelesaian (%)"), "data": [round(s.completion, 1) for s in ranking]},
-                {"label": _("Lewat batas waktu"), "data": [s.overdue for s in ranking]},
-            ],
-        },
-        **_labels(),
-    )
-
-
-@bp.get("/tindak-lanjut/dasbor/opd/<int:opd_id>")
-@permission_required("followup.view")
-def opd_dashboard(opd_id):
-    """One OPD's picture: its items by status, overdue, average progress, latest reports."""
-    opd = db.get_or_404(Opd, opd_id)
-    if current_user.role == "opd" and current_user.opd_id != opd.id:
-        abort(403)
-    [standing] = dashboards.standings(dashboards.Scope(), opd.id) or [
-        dashboards.Standing(opd, counts={k: 0 for k in STATUS_LABELS})
-    ]
-    return render_template(
-        "followup/opd_dashboard.html",
-        opd=opd,
-        standing=standing,
-        updates=dashboards.latest_updates(opd.id),
-        chart={
-            "type": "doughnut",
-            "labels": [str(STATUS_LABELS[k]) for k in STATUS_LABELS],
-            "datasets": [
-                {
-                    "label": _("Tindak lanjut"),
-                    "data": [standing.counts.get(k, 0) for k in STATUS_LABELS],
-                }
-            ],
-        },
-        **_labels(),
-    )
-
-
-@bp.get("/tindak-lanjut/rekap.<fmt>")
-@permission_required("followup.view_all")
-def recap(fmt):
-    """Rekap Tindak Lanjut per event or series, grouped by OPD (formula-safe XLSX, PDF)."""
-    if fmt not in ("xlsx", "pdf"):
-        abort(404)
-    scope, _args = _scope()
-    items = dashboards.recap_items(scope)
-    if scope.event_id:
-        event = db.get_or_404(Event, scope.event_id)
-        title, name = event.title, f"rekap-tindak-lanjut-{event.slug}"
-    elif scope.series_id:
-        series = db.get_or_404(EventSeries, scope.series_id)
-        title, name = series.title, f"rekap-tindak-lanjut-seri-{series.id}"
-    else:
-        title, name = _("Semua acara"), "rekap-tindak-lanjut"
-    if fmt == "xlsx":
-        header, rows = dashboards.recap_table(items, STATUS_LABELS)
-        return table_response(name, "xlsx", header, rows)
-    return pdf_response(dashboards.recap_pdf(title, items, STATUS_LABELS), f"{name}.pdf")

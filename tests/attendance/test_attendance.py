@@ -12,7 +12,7 @@ from agenda.services import to_utc
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
-from attendance import services
+from attendance import recap, services
 from attendance.models import AttendanceMark, CheckIn
 from participants.models import Person, Registration
 
@@ -306,7 +306,7 @@ def test_series_recap_tells_in_person_delegated_excused_and_absent(
     check_in(stand_in, None, _at(second, "08:00"))
     make_registration(second, secretary, status="confirmed")  # never came
 
-    events, rows = services.series_recap(series)
+    events, rows = recap.series_recap(series)
     assert [e.title for e in events] == ["SM I", "SM II"]
     [(opd, cells)] = rows
     assert opd.code == "DINKES"
