@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from agenda.models import Event
 from app.extensions import db
-from followup.evaluation.models import BudgetRealisation, EventEvaluation
+from followup.evaluation.models import EventEvaluation
 from tests.browser.helpers import log_in
+from tests.followup.fixtures import realisation
 
 
 def test_the_organiser_plans_the_assistance_week_from_the_ranking(
@@ -17,16 +18,7 @@ def test_the_organiser_plans_the_assistance_week_from_the_ranking(
     meeting = make_event("sm-iii", title="Strategic Meeting III", start=date(2026, 11, 13))
     opds = [make_opd(f"OPD-{n}", name=f"Dinas Contoh {n}") for n in range(5)]
     for n, opd in enumerate(opds):  # 31%, 43%, 55%, 67%, 79%
-        db.session.add(
-            BudgetRealisation(
-                year=2026,
-                quarter=3,
-                opd_id=opd.id,
-                pagu=1000,
-                realisasi_keuangan=310 + 120 * n,
-                realisasi_fisik=50,
-            )
-        )
+        db.session.add(realisation(opd.id, 1000, 310 + 120 * n, 50))
     db.session.add(EventEvaluation(event_id=meeting.id, year=2026, quarter=3))
     db.session.commit()
     expert = make_speaker("Dr. Aries Prasetyo, M.Si.", position="Tenaga Ahli Wali Kota")

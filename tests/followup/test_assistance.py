@@ -11,6 +11,7 @@ from agenda.models import Session as AgendaSession
 from app.extensions import db
 from followup.evaluation import assistance
 from participants.models import Registration
+from tests.followup.fixtures import realisation
 
 
 @pytest.fixture
@@ -108,21 +109,12 @@ def test_the_week_becomes_an_asistensi_event_with_heads_invited(
 
 
 def test_the_organiser_plans_from_the_ranking_in_one_form(make_event, make_opd, experts, login_as):
-    from followup.evaluation.models import BudgetRealisation, EventEvaluation
+    from followup.evaluation.models import EventEvaluation
 
     meeting = make_event("sm-iii", start=date(2026, 11, 13))
     opd_list = [make_opd(f"OPD-{n}") for n in range(4)]
     for n, opd in enumerate(opd_list):
-        db.session.add(
-            BudgetRealisation(
-                year=2026,
-                quarter=3,
-                opd_id=opd.id,
-                pagu=100,
-                realisasi_keuangan=30 + 15 * n,
-                realisasi_fisik=50,
-            )
-        )
+        db.session.add(realisation(opd.id, 100, 30 + 15 * n, 50))
     db.session.add(EventEvaluation(event_id=meeting.id, year=2026, quarter=3))
     db.session.commit()
     organiser = login_as("organiser")
@@ -168,15 +160,11 @@ def test_the_organiser_plans_from_the_ranking_in_one_form(make_event, make_opd, 
 def test_an_expert_from_the_directory_becomes_the_sessions_speaker(
     make_event, make_opd, make_person, login_as
 ):
-    from followup.evaluation.models import BudgetRealisation, EventEvaluation
+    from followup.evaluation.models import EventEvaluation
 
     meeting = make_event("sm-iii", start=date(2026, 11, 13))
     opd = make_opd("OPD-X")
-    db.session.add(
-        BudgetRealisation(
-            year=2026, quarter=3, opd_id=opd.id, pagu=100, realisasi_keuangan=30, realisasi_fisik=20
-        )
-    )
+    db.session.add(realisation(opd.id, 100, 30, 20))
     db.session.add(EventEvaluation(event_id=meeting.id, year=2026, quarter=3))
     db.session.commit()
     expert = make_person("Dr. Ratna Dewi, M.Si.", position="Tenaga Ahli Wali Kota Bidang Ekonomi")

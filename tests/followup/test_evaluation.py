@@ -11,6 +11,7 @@ from app.opds.models import Opd
 from app.tabular import csv_bytes, xlsx_bytes
 from followup.evaluation import services
 from followup.evaluation.models import BudgetRealisation, RealisationTarget
+from tests.followup.fixtures import realisation
 
 HEADER = services.IMPORT_COLUMNS
 
@@ -39,38 +40,10 @@ def test_percentages_and_the_city_total_come_from_amounts(city, make_opd):
     make_opd("DLH")  # no data at all
     db.session.add_all(
         [
-            BudgetRealisation(
-                year=2026,
-                quarter=3,
-                opd_id=city["dpupr"].id,
-                pagu=900,
-                realisasi_keuangan=450,
-                realisasi_fisik=60,
-            ),
-            BudgetRealisation(
-                year=2026,
-                quarter=3,
-                opd_id=city["dinkes"].id,
-                pagu=100,
-                realisasi_keuangan=90,
-                realisasi_fisik=95,
-            ),
-            BudgetRealisation(
-                year=2026,
-                quarter=3,
-                opd_id=empty.id,
-                pagu=0,
-                realisasi_keuangan=0,
-                realisasi_fisik=0,
-            ),
-            BudgetRealisation(
-                year=2026,
-                quarter=2,
-                opd_id=city["dinkes"].id,
-                pagu=100,
-                realisasi_keuangan=40,
-                realisasi_fisik=45,
-            ),
+            realisation(city["dpupr"].id, 900, 450, 60),
+            realisation(city["dinkes"].id, 100, 90, 95),
+            realisation(empty.id, 0, 0, 0),
+            realisation(city["dinkes"].id, 100, 40, 45, quarter=2),
         ]
     )
     db.session.commit()
@@ -142,26 +115,8 @@ def test_import_previews_then_saves_and_bad_files_change_nothing(city, login_as)
 
 
 def test_an_opd_sees_the_ranking_only_once_shared(city, login_as):
-    db.session.add(
-        BudgetRealisation(
-            year=2026,
-            quarter=3,
-            opd_id=city["dinkes"].id,
-            pagu=100,
-            realisasi_keuangan=50,
-            realisasi_fisik=50,
-        )
-    )
-    db.session.add(
-        BudgetRealisation(
-            year=2026,
-            quarter=3,
-            opd_id=city["dpupr"].id,
-            pagu=100,
-            realisasi_keuangan=70,
-            realisasi_fisik=50,
-        )
-    )
+    db.session.add(realisation(city["dinkes"].id, 100, 50, 50))
+    db.session.add(realisation(city["dpupr"].id, 100, 70, 50))
     db.session.commit()
     dinkes = login_as("opd", opd=city["dinkes"])
     assert (
@@ -190,16 +145,7 @@ def test_an_opd_sees_the_ranking_only_once_shared(city, login_as):
 
 
 def test_the_api_follows_the_contract_and_exports_open_back(city, login_as):
-    db.session.add(
-        BudgetRealisation(
-            year=2026,
-            quarter=3,
-            opd_id=city["dpupr"].id,
-            pagu=2_000_000_000,
-            realisasi_keuangan=1_133_000_000,
-            realisasi_fisik=60,
-        )
-    )
+    db.session.add(realisation(city["dpupr"].id, 2_000_000_000, 1_133_000_000, 60))
     db.session.commit()
     viewer = login_as("viewer")
     body = viewer.get("/api/v1/realisation").get_json()
@@ -272,16 +218,7 @@ def test_the_meetings_agenda_page_shows_its_ranking_to_organisers_and_pimpinan(
     from followup.evaluation.models import EventEvaluation
 
     event = make_event("sm-iii")
-    db.session.add(
-        BudgetRealisation(
-            year=2026,
-            quarter=3,
-            opd_id=city["dinkes"].id,
-            pagu=100,
-            realisasi_keuangan=40,
-            realisasi_fisik=50,
-        )
-    )
+    db.session.add(realisation(city["dinkes"].id, 100, 40, 50))
     db.session.add(EventEvaluation(event_id=event.id, year=2026, quarter=3))
     db.session.commit()
     for who in (login_as("viewer"), login_as("organiser")):
