@@ -127,10 +127,12 @@ def _init_templates(app: Flask) -> None:
 
 def _init_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
-    from app.cli import seed_cli
+    from app.cli import backup_command, restore_command, seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @event.listens_for(Engine, "connect")

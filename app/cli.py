@@ -1,9 +1,13 @@
-"""``flask seed …``: demo data, made of the steps packages register in app.demo_steps."""
+"""``flask seed …`` (demo data, made of the steps packages register in app.demo_steps) and
+``flask backup`` / ``flask restore``."""
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
-from app import demo  # noqa: F401  (registers the base steps: the city, its OPDs, the accounts)
+from app import (
+    backup,
+    demo,  # noqa: F401  (registers the base steps: the city, its OPDs, the accounts)
+)
 from app.demo_steps import demo_steps
 from app.extensions import db
 
@@ -20,3 +24,32 @@ def run_demo(echo=click.echo) -> None:
 def seed_demo():
     """Load the demo city (idempotent: running it again changes nothing)."""
     run_demo()
+
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(file_okay=False))
+@with_appcontext
+def backup_command(destination):
+    """Copy the SQLite database (online, consistent) and the uploads into DESTINATION."""
+    try:
+        manifest = backup.backup(destination)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backup written to {destination}: database, {manifest['uploads']} uploaded files.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source, yes):
+    """Replace the database and the uploads with the backup in SOURCE (stop the app first)."""
+    if not yes:
+        click.confirm("This replaces all current data with the backup. Continue?", abort=True)
+    try:
+        manifest = backup.restore(source)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Restored the backup of {manifest['created_at']} (revision {manifest['revision']})."
+    )
