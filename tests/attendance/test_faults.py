@@ -1,0 +1,137 @@
+"""Faults: the server killed in the middle of an offline batch, restarted, the device sending
+the batch again: every scan is stored exactly once."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from app.auth import services as user_services
+from app.extensions import db
+from app.timeutil import to_zone, utcnow
+from attendance.models import CheckIn
+from participants.models import Person, Registration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(port, database_url):
+    env = {
+        **os.environ,
+        "SINERGI_ENV": "production",
+        "SECRET_KEY": "fault-test-" + "x" * 32,
+        "DATABASE_URL": database_url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "CHECKIN_RATE_LIMIT": "100000 per minute",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_ACCESS_LOG": os.devnull,
+    }
+    server = subprocess.Popen(  # noqa: S603 (fixed program)
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: killed as a whole, like a crash
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _post(port, slug, token, scans):
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        f"http://127.0.0.1:{port}/api/v1/events/{slug}/checkins",
+        data=json.dumps({"scans": scans}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
+    database_url, make_event, make_user, make_opd
+):
+    event = make_event("pintu", start=to_zone(utcnow()).date())
+    opd = make_opd()
+    db.session.execute(
+        insert(Person),
+        [{"name": f"Peserta {n}", "level": "fungsional", "opd_id": opd.id} for n in range(200)],
+    )
+    db.session.execute(
+        insert(Registration),
+        [
+            {
+                "event_id": event.id,
+                "person_id": pid,
+                "status": "confirmed",
+                "pass_token": f"pass-{pid}-{uuid.uuid4().hex[:8]}",
+                "link_token": f"link-{pid}-{uuid.uuid4().hex[:8]}",
+            }
+            for pid in db.session.scalars(select(Person.id))
+        ],
+    )
+    operator = make_user("operator")
+    token = user_services.issue_token(operator)
+    db.session.commit()
+    tokens = db.session.scalars(select(Registration.pass_token)).all()
+    scans = [{"code": t, "nonce": uuid.uuid4().hex, "session_id": None} for t in tokens]
+    slug = event.slug
+
+    port = _port()
+    server = _start(port, database_url)
+    outcome = {}
+
+    def device():
+        try:
+            outcome["first"] = _post(port, slug, token, scans)
+        except Exception as exc:  # noqa: BLE001 (the connection dies with the server)
+            outcome["error"] = exc
+
+    sender = threading.Thread(target=device)
+    sender.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # wait until part of the batch is in
+        db.session.remove()
+        if db.session.scalar(select(func.count()).select_from(CheckIn)) >= 20:
+            break
+        time.sleep(0.02)
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
+    sender.join()
+    db.session.remove()
+    stored_before = db.session.scalar(select(func.count()).select_from(CheckIn))
+    assert "error" in outcome and 0 < stored_before < len(scans), (outcome, stored_before)
+
+    server = _start(port, database_url)
+    try:
+        answers = _post(port, slug, token, scans)["results"]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+    db.session.remove()
+    assert [a["result"] for a in answers] == ["ok"] * len(scans)
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == len(scans)
+    assert db.session.scalar(select(func.count(func.distinct(CheckIn.registration_id)))) == len(
+        scans
+    )
