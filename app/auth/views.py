@@ -45,9 +45,14 @@ def login():
             flash(_("Email atau kata sandi salah, atau akun tidak aktif."), "danger")
         else:
             db.session.commit()
+            # A fresh session for the signed-in user: nothing set before login carries over
+            # (only the visitor's chosen language), so a planted session cannot be taken over.
+            language = session.get("lang")
+            session.clear()
             login_user(user, remember=form.remember.data)
-            if user.locale:
-                session["lang"] = user.locale
+            session["lang"] = user.locale or language
+            if session["lang"] is None:
+                session.pop("lang")
             return redirect(safe_next(request.args.get("next"), url_for("core.home")))
     return render_template("auth/login.html", form=form), 200
 

@@ -294,3 +294,15 @@ def test_behind_a_proxy_each_client_has_its_own_login_limit(make_user):
         client.post("/login", data=wrong, headers={"X-Forwarded-For": "10.0.0.2"}).status_code
         == 200
     )
+
+
+def test_logging_in_starts_a_fresh_session(client, make_user):
+    user = make_user("organiser")
+    with client.session_transaction() as planted:
+        planted["planted"] = "by someone else"
+        planted["lang"] = "en"
+    assert client.login(user.email).status_code == 302
+    with client.session_transaction() as fresh:
+        assert "planted" not in fresh
+        assert fresh["lang"] == "en"  # the visitor's language choice survives
+        assert fresh["_user_id"] == str(user.id)

@@ -143,3 +143,32 @@ def test_an_opd_user_reads_nothing_of_another_opds_follow_up(app, login_as, worl
     body = user.get("/api/v1/action-items").get_json()
     assert [i["title"] for i in body["items"]] == ["Milik OWN"]
     assert db.session.scalar(select(ProgressUpdate.review)) == "pending"
+
+
+def test_every_route_answers_with_the_security_headers(app, login_as, world):
+    admin = login_as("admin")
+    missing = []
+    for rule in _get_rules(app):
+        url = _url(rule, world["values"])
+        if url is None:
+            continue
+        headers = admin.get(url).headers
+        if (
+            "unsafe-inline" in headers.get("Content-Security-Policy", "unsafe-inline")
+            or headers.get("X-Content-Type-Options") != "nosniff"
+        ):
+            missing.append(rule.endpoint)
+    assert missing == []
+
+
+def test_every_form_post_without_its_csrf_token_is_refused(app, login_as, world):
+    """Logged in as admin (allowed everything), a POST lacking the token changes nothing."""
+    admin = login_as("admin")
+    accepted = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "auth.login":
+            continue
+        url = _url(rule, world["values"])
+        if url is not None and admin.post(url, data={}).status_code not in (400, 404, 405):
+            accepted.append(rule.endpoint)
+    assert accepted == []
