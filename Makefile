@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 VENDOR := app/static/vendor
 
-.PHONY: run test lint format install assets translations chromium dist clean
+.PHONY: run test lint format install assets translations chromium dist clean bench
 
 run: install
 	SINERGI_ENV=development $(FLASK) db upgrade
@@ -14,6 +14,12 @@ run: install
 
 test: install chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# City-scale load under gunicorn beside bare Flask (needs Debian wrk, Redis and PostgreSQL);
+# writes bench/RESULTS.md. Not part of `make test`.
+bench: install
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python bench/city_bench.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

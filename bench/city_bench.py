@@ -1,0 +1,308 @@
+"""`make bench`: Sinergi at city scale under gunicorn, beside bare Flask, written to bench/RESULTS.md.
+
+Data: 40 OPDs, 5,000 officials, 20 events, one of them with 200 sessions over three days and
+1,000 registrations, 10,000 action items, four quarters of realisation. Sinergi runs under
+gunicorn (production settings, rate limits in Redis) with 2 and then 4 sync workers, on SQLite
+and on PostgreSQL; wrk drives it from a separate process over loopback (8 connections unless
+said, bounded in time); every row stands beside a bare Flask page measured in the same run.
+
+    .venv/bin/python bench/city_bench.py [--seconds 5] [--workers 2 4] [--postgres URL]
+"""
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import urllib.request
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.checkin_bench import DONE_LUA, SCAN_LUA, wrk  # noqa: E402
+from bench.common import bench_database, sinergi_and_bare  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+GET_LUA = (
+    """
+wrk.headers["Authorization"] = "Bearer %(token)s"
+wrk.headers["Accept-Encoding"] = "br, gzip"
+"""
+    + DONE_LUA
+)
+
+
+def seed(url: str) -> dict:
+    """The city in a fresh database; returns what the load needs (slugs, ids, tokens)."""
+    os.environ.update(SINERGI_ENV="development", DATABASE_URL=url)
+    import flask_migrate
+    from sqlalchemy import insert, select
+
+    from agenda import versions
+    from agenda.models import Event, Session
+    from agenda.services import to_utc
+    from app import create_app
+    from app.auth import services as user_services
+    from app.auth.models import User
+    from app.extensions import db
+    from app.opds.models import Opd
+    from followup.evaluation.models import BudgetRealisation
+    from followup.models import ActionItem
+    from participants.models import Person, Registration
+
+    rng = random.Random("sinergi-city")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.session.execute(
+            insert(Opd),
+            [
+                {
+                    "code": f"OPD{n:02d}",
+                    "name": f"Dinas Contoh {n:02d}",
+                    "short_name": f"D{n:02d}",
+                    "kind": "dinas",
+                }
+                for n in range(40)
+            ],
+        )
+        opds = db.session.scalars(select(Opd.id)).all()
+        db.session.execute(
+            insert(Person),
+            [
+                {
+                    "name": f"Pegawai {n:04d}, S.E.",
+                    "position": "Analis Kebijakan",
+                    "level": "fungsional",
+                    "opd_id": opds[n % 40],
+                    "email": f"p{n}@kota.test",
+                }
+                for n in range(5000)
+            ],
+        )
+        people = db.session.scalars(select(Person.id)).all()
+        start = date.today() + timedelta(days=30)
+        db.session.execute(
+            insert(Event),
+            [
+                {
+                    "slug": f"acara-{n:02d}",
+                    "title": f"Rapat {n:02d}",
+                    "kind": "rapat_koordinasi",
+                    "start_date": start + timedelta(days=7 * n),
+                    "end_date": start + timedelta(days=7 * n + (2 if n == 0 else 0)),
+                    "status": "published",
+                    "timezone": "Asia/Jakarta",
+                }
+                for n in range(20)
+            ],
+        )
+        events = db.session.scalars(select(Event).order_by(Event.id)).all()
+        big = events[0]
+        sessions = []
+        for n in range(200):
+            day = big.start_date + timedelta(days=n % 3)
+            begin = datetime.combine(day, datetime.min.time()) + timedelta(
+                hours=8, minutes=20 * (n // 3 % 30)
+            )
+            sessions.append(
+                {
+                    "uid": f"{uuid.uuid4()}@bench",
+                    "event_id": big.id,
+                    "title": f"Sesi {n:03d}",
+                    "kind": "plenary",
+                    "starts_at": to_utc(begin, big.timezone),
+                    "ends_at": to_utc(begin + timedelta(minutes=45), big.timezone),
+                    "track": f"Kelompok {n % 4}",
+                    "description": "Pembahasan program prioritas " * 3,
+                }
+            )
+        db.session.execute(insert(Session), sessions)
+        db.session.execute(
+            insert(Registration),
+            [
+                {
+                    "event_id": big.id,
+                    "person_id": pid,
+                    "status": "confirmed",
+                    "group": f"Kelompok {i % 4}",
+                    "pass_token": f"pass-{pid}-{uuid.uuid4().hex[:10]}",
+                    "link_token": f"link-{pid}-{uuid.uuid4().hex[:10]}",
+                }
+                for i, pid in enumerate(people[:1000])
+            ],
+        )
+        db.session.execute(
+            insert(ActionItem),
+            [
+                {
+                    "event_id": events[n % 20].id,
+                    "title": f"Tindak lanjut {n:05d}",
+                    "lead_opd_id": opds[n % 40],
+                    "kind": "tugas",
+                    "status": rng.choice(
+                        ["belum_ditindaklanjuti", "dalam_proses", "sesuai", "belum_sesuai"]
+                    ),
+                    "progress": rng.randrange(0, 101),
+                    "due_on": start + timedelta(days=rng.randrange(-60, 60)),
+                }
+                for n in range(10_000)
+            ],
+        )
+        db.session.execute(
+            insert(BudgetRealisation),
+            [
+                {
+                    "year": 2026,
+                    "quarter": q,
+                    "opd_id": o,
+                    "pagu": 10**11,
+                    "realisasi_keuangan": rng.randrange(10**10, 9 * 10**10) * q // 4,
+                    "realisasi_fisik": 50,
+                }
+                for o in opds
+                for q in (1, 2, 3, 4)
+            ],
+        )
+        tokens = {}
+        for role in ("organiser", "viewer", "operator"):
+            user = user_services.save_user(
+                User(),
+                email=f"{role}@bench.test",
+                name=role,
+                role=role,
+                opd_id=None,
+                password="bench-password-1",  # noqa: S106 (a throw-away database)
+            )
+            db.session.flush()
+            tokens[role] = user_services.issue_token(user)
+        versions.publish(big, note="Bench")
+        db.session.commit()
+        return {
+            "slug": big.slug,
+            "opd_id": opds[0],
+            "tokens": tokens,
+            "passes": db.session.scalars(select(Registration.pass_token)).all(),
+        }
+
+
+def wire_bytes(url: str, token: str) -> int:
+    request = urllib.request.Request(  # noqa: S310 (loopback, http)
+        url, headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "br, gzip"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+        return len(response.read())
+
+
+def run(database: str, url: str, workers: int, seconds: int, work: Path) -> list[tuple]:
+    data = seed(url)
+    env = {
+        **os.environ,
+        "SINERGI_ENV": "production",
+        "SECRET_KEY": "bench-" + os.urandom(8).hex(),
+        "DATABASE_URL": url,
+        "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_RATELIMIT", "redis://127.0.0.1:6379/15"),
+        "CHECKIN_RATE_LIMIT": "1000000 per minute",
+        "SESSION_COOKIE_SECURE": "0",
+    }
+    slug = data["slug"]
+    pages = [
+        ("agenda page (200 sessions)", f"/events/{slug}/", "viewer"),
+        ("agenda.ics", f"/events/{slug}/agenda.ics", "viewer"),
+        ("participant list (1,000)", f"/manage/events/{slug}/registrations/", "organiser"),
+        ("OPD dashboard", f"/tindak-lanjut/dasbor/opd/{data['opd_id']}", "organiser"),
+        ("pimpinan dashboard (10,000 items)", "/tindak-lanjut/dasbor", "viewer"),
+        ("action-item list", "/tindak-lanjut/", "organiser"),
+        ("action items API", "/api/v1/action-items", "viewer"),
+        ("ranking", "/evaluasi/?year=2026&quarter=4", "viewer"),
+    ]
+    rows = []
+    with sinergi_and_bare(env, work, workers) as (base, bare):
+        get_scripts = {}
+        for role, token in data["tokens"].items():
+            get_scripts[role] = work / f"get-{role}.lua"
+            get_scripts[role].write_text(GET_LUA % {"token": token})
+        scan = work / "scan.lua"
+        scan.write_text(
+            SCAN_LUA
+            % {
+                "tokens": ",".join(f'"{t}"' for t in data["passes"]),
+                "path": f"/api/v1/events/{slug}/checkins",
+                "token": data["tokens"]["operator"],
+                "batch": 1,
+            }
+            + DONE_LUA % {}
+        )
+        bare_result = wrk(f"{bare}/", 8, seconds, get_scripts["viewer"])
+        rows.append(
+            (
+                database,
+                workers,
+                "bare Flask GET /",
+                bare_result,
+                bare_result,
+                wire_bytes(f"{bare}/", ""),
+            )
+        )
+        for name, path, role in pages:
+            result = wrk(base + path, 8, seconds, get_scripts[role])
+            rows.append(
+                (
+                    database,
+                    workers,
+                    name,
+                    result,
+                    bare_result,
+                    wire_bytes(base + path, data["tokens"][role]),
+                )
+            )
+        for devices in (1, 8):
+            result = wrk(base, devices, seconds, scan)
+            rows.append(
+                (database, workers, f"check-in API, {devices} device(s)", result, bare_result, None)
+            )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    args = parser.parse_args()
+    rows = []
+    for workers in args.workers:
+        for database, server in (("SQLite", None), ("PostgreSQL", args.postgres)):
+            with (
+                bench_database(server, "sinergi_bench_city") as url,
+                tempfile.TemporaryDirectory() as work,
+            ):
+                rows += run(database, url, workers, args.seconds, Path(work))
+                print(f"{database}, {workers} workers: done", flush=True)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"One run of `make bench` on this machine, {date.today().isoformat()}: gunicorn (sync workers, production",
+        "settings, rate limits in Redis) driven by wrk over loopback from a separate process, 8",
+        f"connections (check-in: 1 and 8 devices), {args.seconds} s per row; × bare is requests per second as a",
+        "share of the bare Flask page measured in the same run. Bytes: one response with",
+        "`Accept-Encoding: br, gzip`, as a phone receives it.",
+        "",
+        "| database | workers | endpoint | req/s | p50 ms | p95 ms | failed | × bare | bytes on the wire |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for database, workers, name, r, bare, size in rows:
+        lines.append(
+            f"| {database} | {workers} | {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['errors']} | {r['rps'] / bare['rps']:.2f} | {f'{size:,}' if size is not None else '–'} |"
+        )
+    RESULTS.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
