@@ -2,14 +2,13 @@
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from agenda.pdf import document_pdf
 from app.formatting import time_in_zone
 from attendance.services import Sheet
-from participants.documents.letters import _p, kop, letter_styles
+from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 
 def scope_title(sheet: Sheet) -> str:
@@ -78,44 +77,44 @@ def attendance_pdf(sheet: Sheet) -> bytes:
     event = sheet.event
     story = [
         *kop(styles),
-        _p(_("DAFTAR HADIR"), styles["title"]),
-        _p(event.title, styles["title"]),
-        _p(scope_title(sheet), styles["kop3"]),
-        _p(event.venue, styles["kop3"]),
+        paragraph(_("DAFTAR HADIR"), styles["title"]),
+        paragraph(event.title, styles["title"]),
+        paragraph(scope_title(sheet), styles["kop3"]),
+        paragraph(event.venue, styles["kop3"]),
         Spacer(1, 4 * mm),
     ]
     cell, head = styles["cell"], styles["head"]
-    table_rows = [[_p(text, head) for text in [*header[:6], _("Tanda tangan")]]]
+    table_rows = [[paragraph(text, head) for text in [*header[:6], _("Tanda tangan")]]]
     for values, attendee in zip(rows, sheet.attendees, strict=True):
         number, name, nip, position, opd, at, note = values
         opd = attendee.opd.short_name if attendee.opd else opd  # the narrow column: short name
         table_rows.append(
             [
-                _p(str(number), cell),
-                _p(name + (f"\n({note})" if note else ""), cell),
-                _p(nip, cell),
-                _p(position, cell),
-                _p(opd, cell),
-                _p(at, cell),
+                paragraph(str(number), cell),
+                paragraph(name + (f"\n({note})" if note else ""), cell),
+                paragraph(nip, cell),
+                paragraph(position, cell),
+                paragraph(opd, cell),
+                paragraph(at, cell),
                 # Signature column: odd rows sign left, even rows right (as paper lists do).
-                _p(f"{number}." if number % 2 else f"\u2003\u2003\u2003\u2003{number}.", cell),
+                paragraph(
+                    f"{number}." if number % 2 else f"\u2003\u2003\u2003\u2003{number}.", cell
+                ),
             ]
         )
     if not rows:
-        table_rows.append([_p(_("Belum ada yang hadir."), cell), "", "", "", "", "", ""])
+        table_rows.append([paragraph(_("Belum ada yang hadir."), cell), "", "", "", "", "", ""])
     widths = [10 * mm, 42 * mm, 31 * mm, 37 * mm, 22 * mm, 16 * mm, 22 * mm]
     table = Table(table_rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *OFFICIAL_TABLE,
                 ("BOTTOMPADDING", (0, 1), (-1, -1), 7),
             ]
         )
     )
-    story += [table, Spacer(1, 4 * mm), _p(totals_line(sheet), cell)]
+    story += [table, Spacer(1, 4 * mm), paragraph(totals_line(sheet), cell)]
     return document_pdf(
         story,
         title=f"{_('Daftar hadir')} {event.title}",

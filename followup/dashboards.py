@@ -20,7 +20,7 @@ from app.extensions import db
 from app.opds.models import Opd
 from followup.models import ITEM_STATUSES, OPEN_STATUSES, ActionItem, ProgressUpdate
 from followup.services import today
-from participants.documents.letters import _p, kop, letter_styles
+from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 
 @dataclass
@@ -168,21 +168,17 @@ def recap_pdf(title: str, items: list[ActionItem], statuses: dict) -> bytes:
     cell, head = styles["cell"], styles["head"]
     story = [
         *kop(styles),
-        _p(_("REKAP TINDAK LANJUT"), styles["title"]),
-        _p(title, styles["title"]),
+        paragraph(_("REKAP TINDAK LANJUT"), styles["title"]),
+        paragraph(title, styles["title"]),
         Spacer(1, 4 * mm),
     ]
-    data = [[_p(h, head) for h in [header[1], header[3], header[4], header[5], header[6]]]]
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
+    data = [[paragraph(h, head) for h in [header[1], header[3], header[4], header[5], header[6]]]]
+    style = list(OFFICIAL_TABLE)
     current = None
     for row in rows:
         if row[0] != current:  # one band per OPD
             current = row[0]
-            data.append([_p(current, head), "", "", "", ""])
+            data.append([paragraph(current, head), "", "", "", ""])
             style += [
                 ("SPAN", (0, len(data) - 1), (-1, len(data) - 1)),
                 ("BACKGROUND", (0, len(data) - 1), (-1, len(data) - 1), colors.HexColor("#f3f4f6")),
@@ -190,15 +186,15 @@ def recap_pdf(title: str, items: list[ActionItem], statuses: dict) -> bytes:
         overdue = f" ({_('lewat batas waktu')})" if row[7] else ""
         data.append(
             [
-                _p(row[1], cell),
-                _p(row[3], cell),
-                _p(row[4], cell),
-                _p(row[5] + overdue, cell),
-                _p(f"{row[6]}%", cell),
+                paragraph(row[1], cell),
+                paragraph(row[3], cell),
+                paragraph(row[4], cell),
+                paragraph(row[5] + overdue, cell),
+                paragraph(f"{row[6]}%", cell),
             ]
         )
     if not items:
-        data.append([_p(_("Belum ada tindak lanjut."), cell), "", "", "", ""])
+        data.append([paragraph(_("Belum ada tindak lanjut."), cell), "", "", "", ""])
     table = Table(data, colWidths=[110 * mm, 40 * mm, 28 * mm, 60 * mm, 22 * mm], repeatRows=1)
     table.setStyle(TableStyle(style))
     story.append(table)

@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 from sqlalchemy import select
@@ -23,7 +22,7 @@ from app.formatting import time_range
 from attendance import services as attendance
 from followup.models import OPEN_STATUSES, ActionItem, SessionNote
 from followup.services import FollowUpError, update_item
-from participants.documents.letters import _p, kop, letter_styles
+from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 OBJECT_LABELS["SessionNote"] = _l("Notulen")
 ACTION_LABELS.setdefault("carry_over", _l("dilanjutkan ke rapat berikutnya"))
@@ -166,13 +165,7 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
     action item with its owner and due date."""
     styles = letter_styles()
     cell, head, body = styles["cell"], styles["head"], styles["body"]
-    grid = TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
+    grid = TableStyle(OFFICIAL_TABLE)
     sessions = [s for s in event.sessions if not s.cancelled]
     notes = notes_of(event)
     items = db.session.scalars(
@@ -188,51 +181,64 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
     )
     story = [
         *kop(styles),
-        _p(_("LAPORAN HASIL RAPAT"), styles["title"]),
-        _p(event.title, styles["title"]),
-        _p(f"{days} · {event.venue}", styles["kop3"]),
+        paragraph(_("LAPORAN HASIL RAPAT"), styles["title"]),
+        paragraph(event.title, styles["title"]),
+        paragraph(f"{days} · {event.venue}", styles["kop3"]),
         Spacer(1, 5 * mm),
-        _p(_("I. Susunan acara"), head),
+        paragraph(_("I. Susunan acara"), head),
         Spacer(1, 2 * mm),
     ]
-    rows = [[_p(_("Waktu"), head), _p(_("Sesi"), head), _p(_("Narasumber"), head)]]
+    rows = [
+        [paragraph(_("Waktu"), head), paragraph(_("Sesi"), head), paragraph(_("Narasumber"), head)]
+    ]
     for s in sessions:
         speakers = ", ".join(link.speaker.name for link in s.speaker_links)
         rows.append(
             [
-                _p(
+                paragraph(
                     f"{format_date(agenda_services.local_day(s.starts_at, event.timezone), 'd MMM')} {time_range(s.starts_at, s.ends_at, event.timezone)}",
                     cell,
                 ),
-                _p(s.title, cell),
-                _p(speakers, cell),
+                paragraph(s.title, cell),
+                paragraph(speakers, cell),
             ]
         )
     table = Table(rows, colWidths=[40 * mm, 80 * mm, 45 * mm], repeatRows=1)
     table.setStyle(grid)
-    story += [table, Spacer(1, 5 * mm), _p(_("II. Kehadiran per OPD"), head), Spacer(1, 2 * mm)]
+    story += [
+        table,
+        Spacer(1, 5 * mm),
+        paragraph(_("II. Kehadiran per OPD"), head),
+        Spacer(1, 2 * mm),
+    ]
     door_sheets = [attendance.sheet(event, day) for day in event.days]
     if not any(sheet.present for sheet in door_sheets):
-        story.append(_p(_("Belum ada data kehadiran."), body))
+        story.append(paragraph(_("Belum ada data kehadiran."), body))
     else:
         for sheet in door_sheets:
-            rows = [[_p(_("OPD"), head), _p(_("Hadir"), head), _p(_("Diharapkan"), head)]]
+            rows = [
+                [
+                    paragraph(_("OPD"), head),
+                    paragraph(_("Hadir"), head),
+                    paragraph(_("Diharapkan"), head),
+                ]
+            ]
             for group in sheet.by_opd():
                 name = group["opd"].name if group["opd"] else _("Tamu dan narasumber")
                 rows.append(
                     [
-                        _p(name, cell),
-                        _p(str(group["present"]), cell),
-                        _p(str(group["expected"]), cell),
+                        paragraph(name, cell),
+                        paragraph(str(group["present"]), cell),
+                        paragraph(str(group["expected"]), cell),
                     ]
                 )
-            story.append(_p(format_date(sheet.day, "EEEE, d MMMM y"), cell))
+            story.append(paragraph(format_date(sheet.day, "EEEE, d MMMM y"), cell))
             table = Table(rows, colWidths=[115 * mm, 25 * mm, 25 * mm], repeatRows=1)
             table.setStyle(grid)
             story += [table, Spacer(1, 3 * mm)]
     story += [
         Spacer(1, 2 * mm),
-        _p(_("III. Notulen dan keputusan per sesi"), head),
+        paragraph(_("III. Notulen dan keputusan per sesi"), head),
         Spacer(1, 2 * mm),
     ]
     by_session: dict = {}
@@ -245,18 +251,18 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
         if not (note and note.text) and not decided:
             continue
         any_minutes = True
-        story.append(_p(s.title, head))
+        story.append(paragraph(s.title, head))
         if note and note.text:
-            story.append(_p(note.text, body))
+            story.append(paragraph(note.text, body))
         for item in decided:
-            story.append(_p(f"• {item.title} — {item.lead_opd.name}", body))
+            story.append(paragraph(f"• {item.title} — {item.lead_opd.name}", body))
         story.append(Spacer(1, 3 * mm))
     if not any_minutes:
-        story.append(_p(_("Belum ada notulen."), body))
-    story += [PageBreak(), _p(_("IV. Tindak lanjut"), head), Spacer(1, 2 * mm)]
+        story.append(paragraph(_("Belum ada notulen."), body))
+    story += [PageBreak(), paragraph(_("IV. Tindak lanjut"), head), Spacer(1, 2 * mm)]
     rows = [
         [
-            _p(h, head)
+            paragraph(h, head)
             for h in (
                 _("No"),
                 _("Tindak lanjut"),
@@ -274,15 +280,15 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
         )
         rows.append(
             [
-                _p(str(number), cell),
-                _p(item.title, cell),
-                _p(owners, cell),
-                _p(format_date(item.due_on, "d MMM y") if item.due_on else "—", cell),
-                _p(str(statuses[item.status]), cell),
+                paragraph(str(number), cell),
+                paragraph(item.title, cell),
+                paragraph(owners, cell),
+                paragraph(format_date(item.due_on, "d MMM y") if item.due_on else "—", cell),
+                paragraph(str(statuses[item.status]), cell),
             ]
         )
     if not items:
-        rows.append([_p(_("Belum ada tindak lanjut."), cell), "", "", "", ""])
+        rows.append([paragraph(_("Belum ada tindak lanjut."), cell), "", "", "", ""])
     table = Table(rows, colWidths=[10 * mm, 62 * mm, 43 * mm, 25 * mm, 40 * mm], repeatRows=1)
     table.setStyle(grid)
     story.append(table)

@@ -9,7 +9,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from agenda.pdf import document_pdf
 from app.formatting import percent, rupiah
 from followup.evaluation.services import Ranking
-from participants.documents.letters import _p, kop, letter_styles
+from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 
 def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
@@ -70,9 +70,9 @@ def ranking_pdf(ranking: Ranking) -> bytes:
     )
     story = [
         *kop(styles),
-        _p(_("PERINGKAT REALISASI ANGGARAN"), styles["title"]),
-        _p(title, styles["kop3"]),
-        _p(
+        paragraph(_("PERINGKAT REALISASI ANGGARAN"), styles["title"]),
+        paragraph(title, styles["kop3"]),
+        paragraph(
             _(
                 "Total kota %(total)s (target %(target)s; ambang batas %(threshold)s)",
                 total=percent(ranking.percent, 1),
@@ -85,7 +85,7 @@ def ranking_pdf(ranking: Ranking) -> bytes:
     ]
     data = [
         [
-            _p(h, head)
+            paragraph(h, head)
             for h in (
                 _("No"),
                 _("OPD"),
@@ -98,25 +98,23 @@ def ranking_pdf(ranking: Ranking) -> bytes:
             )
         ]
     ]
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
+    style = list(OFFICIAL_TABLE)
     for r in ranking.rows:
         data.append(
             [
-                _p(str(r.rank), cell),
-                _p(r.opd.name, cell),
-                _p(rupiah(r.pagu), cell),
-                _p(rupiah(r.realisasi_keuangan), cell),
-                _p(percent(r.percent, 1), cell),
-                _p(percent(r.realisasi_fisik, 1), cell),
-                _p(
+                paragraph(str(r.rank), cell),
+                paragraph(r.opd.name, cell),
+                paragraph(rupiah(r.pagu), cell),
+                paragraph(rupiah(r.realisasi_keuangan), cell),
+                paragraph(percent(r.percent, 1), cell),
+                paragraph(percent(r.realisasi_fisik, 1), cell),
+                paragraph(
                     f"{r.deviation:+.1f}".replace(".", ",") if r.deviation is not None else "–",
                     cell,
                 ),
-                _p(f"{r.change:+.1f}".replace(".", ",") if r.change is not None else "–", cell),
+                paragraph(
+                    f"{r.change:+.1f}".replace(".", ",") if r.change is not None else "–", cell
+                ),
             ]
         )
         if r.below_threshold:
@@ -125,11 +123,11 @@ def ranking_pdf(ranking: Ranking) -> bytes:
             )
     data.append(
         [
-            _p("", cell),
-            _p(_("Total kota"), head),
-            _p(rupiah(ranking.pagu), head),
-            _p(rupiah(ranking.realisasi_keuangan), head),
-            _p(percent(ranking.percent, 1), head),
+            paragraph("", cell),
+            paragraph(_("Total kota"), head),
+            paragraph(rupiah(ranking.pagu), head),
+            paragraph(rupiah(ranking.realisasi_keuangan), head),
+            paragraph(percent(ranking.percent, 1), head),
             "",
             "",
             "",

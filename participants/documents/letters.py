@@ -255,7 +255,15 @@ def letter_styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: str, style: ParagraphStyle, *tags: str) -> Paragraph:
+# The table of an official document: black grid, shaded header row, cells aligned to the top.
+OFFICIAL_TABLE = (
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+)
+
+
+def paragraph(text: str, style: ParagraphStyle, *tags: str) -> Paragraph:
     """A paragraph of plain text (escaped; newlines kept), optionally inside ``tags`` (b, u)."""
     content = escape(text or "").replace("\n", "<br/>")
     for tag in tags:
@@ -285,7 +293,7 @@ def kop(styles) -> list:
     flow = []
     for index, line in enumerate(lines):
         style = styles["kop1"] if index == 0 else styles["kop2"] if index == 1 else styles["kop3"]
-        flow.append(_p(line, style))
+        flow.append(paragraph(line, style))
     flow += [
         Spacer(1, 2 * mm),
         HRFlowable(width="100%", thickness=2, color=colors.black, spaceAfter=1),
@@ -317,25 +325,31 @@ def _letter(ctx: _Context, target: LetterTarget) -> list:
     s, letter, event = ctx.styles, ctx.letter, ctx.event
     colon = ":"
     meta_rows = [
-        [_p(_("Nomor"), s["body"]), colon, _p(letter.number or "", s["body"])],
-        [_p(_("Sifat"), s["body"]), colon, _p(letter.nature or "", s["body"])],
+        [paragraph(_("Nomor"), s["body"]), colon, paragraph(letter.number or "", s["body"])],
+        [paragraph(_("Sifat"), s["body"]), colon, paragraph(letter.nature or "", s["body"])],
         [
-            _p(_("Lampiran"), s["body"]),
+            paragraph(_("Lampiran"), s["body"]),
             colon,
-            _p((letter.attachment or "-") if target.officials is not None else "-", s["body"]),
+            paragraph(
+                (letter.attachment or "-") if target.officials is not None else "-", s["body"]
+            ),
         ],
-        [_p(_("Perihal"), s["body"]), colon, _p(letter.subject or "", s["body"], "b")],
+        [
+            paragraph(_("Perihal"), s["body"]),
+            colon,
+            paragraph(letter.subject or "", s["body"], "b"),
+        ],
     ]
     meta = _plain_table(meta_rows, [22 * mm, 4 * mm, 62 * mm])
     address = [
-        _p(_("Kepada"), s["body"]),
-        _p(_("Yth. %(name)s", name=target.addressee[0]), s["body"]),
-        *[_p(line, s["body"]) for line in target.addressee[1:]],
-        _p(_("di –"), s["body"]),
-        _p(_("TEMPAT"), s["body"], "u"),
+        paragraph(_("Kepada"), s["body"]),
+        paragraph(_("Yth. %(name)s", name=target.addressee[0]), s["body"]),
+        *[paragraph(line, s["body"]) for line in target.addressee[1:]],
+        paragraph(_("di –"), s["body"]),
+        paragraph(_("TEMPAT"), s["body"], "u"),
     ]
     head = _plain_table(
-        [["", _p(ctx.dated, s["body"])], [meta, address]],
+        [["", paragraph(ctx.dated, s["body"])], [meta, address]],
         [WIDTH - 70 * mm, 70 * mm],
     )
     head.setStyle(TableStyle([("BOTTOMPADDING", (0, 0), (-1, 0), 4 * mm)]))
@@ -351,7 +365,10 @@ def _letter(ctx: _Context, target: LetterTarget) -> list:
     if letter.dress_code:
         detail_rows.append((_("Pakaian"), letter.dress_code))
     details = _plain_table(
-        [[_p(label, s["body"]), colon, _p(value, s["body"])] for label, value in detail_rows],
+        [
+            [paragraph(label, s["body"]), colon, paragraph(value, s["body"])]
+            for label, value in detail_rows
+        ],
         [28 * mm, 4 * mm, WIDTH - indent - 32 * mm],
     )
     opening = letter.opening or _(
@@ -365,11 +382,11 @@ def _letter(ctx: _Context, target: LetterTarget) -> list:
     )
     body = _plain_table(
         [
-            [_p(opening, s["justify"])],
+            [paragraph(opening, s["justify"])],
             [Spacer(1, 2 * mm)],
             [details],
             [Spacer(1, 3 * mm)],
-            [_p(closing, s["justify"])],
+            [paragraph(closing, s["justify"])],
         ],
         [WIDTH - indent],
     )
@@ -386,12 +403,12 @@ def _letter(ctx: _Context, target: LetterTarget) -> list:
 
 def _signature(ctx: _Context) -> list:
     s, letter = ctx.styles, ctx.letter
-    lines = [_p(line, s["body"]) for line in (letter.signatory_position or "").splitlines()]
-    lines += [Spacer(1, 22 * mm), _p(letter.signatory_name or "", s["body"], "b", "u")]
+    lines = [paragraph(line, s["body"]) for line in (letter.signatory_position or "").splitlines()]
+    lines += [Spacer(1, 22 * mm), paragraph(letter.signatory_name or "", s["body"], "b", "u")]
     if letter.signatory_rank:
-        lines.append(_p(letter.signatory_rank, s["body"]))
+        lines.append(paragraph(letter.signatory_rank, s["body"]))
     if letter.signatory_nip:
-        lines.append(_p(_("NIP. %(nip)s", nip=format_nip(letter.signatory_nip)), s["body"]))
+        lines.append(paragraph(_("NIP. %(nip)s", nip=format_nip(letter.signatory_nip)), s["body"]))
     block = _plain_table([[line] for line in lines], [80 * mm])
     block.hAlign = "RIGHT"
     return [block]
@@ -414,13 +431,13 @@ def _attachment(ctx: _Context, target: LetterTarget) -> list:
     reference = _plain_table(
         [
             [
-                _p(_("Lampiran"), s["cell"]),
+                paragraph(_("Lampiran"), s["cell"]),
                 colon,
-                _p(_("Surat %(issuer)s", issuer=issuer).strip(), s["cell"]),
+                paragraph(_("Surat %(issuer)s", issuer=issuer).strip(), s["cell"]),
             ],
-            [_p(_("Nomor"), s["cell"]), colon, _p(letter.number or "", s["cell"])],
-            [_p(_("Tanggal"), s["cell"]), colon, _p(ctx.plain_date, s["cell"])],
-            [_p(_("Perihal"), s["cell"]), colon, _p(letter.subject or "", s["cell"])],
+            [paragraph(_("Nomor"), s["cell"]), colon, paragraph(letter.number or "", s["cell"])],
+            [paragraph(_("Tanggal"), s["cell"]), colon, paragraph(ctx.plain_date, s["cell"])],
+            [paragraph(_("Perihal"), s["cell"]), colon, paragraph(letter.subject or "", s["cell"])],
         ],
         [20 * mm, 4 * mm, 66 * mm],
     )
@@ -428,23 +445,23 @@ def _attachment(ctx: _Context, target: LetterTarget) -> list:
     flow = [
         reference,
         Spacer(1, 8 * mm),
-        _p(_("DAFTAR UNDANGAN"), s["title"]),
-        _p(ctx.event.title, s["title"]),
-        _p(ctx.facts.dates, ParagraphStyle("d", parent=s["title"], fontName="Helvetica")),
+        paragraph(_("DAFTAR UNDANGAN"), s["title"]),
+        paragraph(ctx.event.title, s["title"]),
+        paragraph(ctx.facts.dates, ParagraphStyle("d", parent=s["title"], fontName="Helvetica")),
         Spacer(1, 5 * mm),
     ]
-    rows = [[_p(text, s["head"]) for text in (_("No."), _("Nama"), _("Jabatan"), _("OPD"))]]
+    rows = [[paragraph(text, s["head"]) for text in (_("No."), _("Nama"), _("Jabatan"), _("OPD"))]]
     for number, official in enumerate(target.officials or [], start=1):
         rows.append(
             [
-                _p(f"{number}.", s["cell"]),
-                _p(official.name, s["cell"]),
-                _p(official.position, s["cell"]),
-                _p(official.opd, s["cell"]),
+                paragraph(f"{number}.", s["cell"]),
+                paragraph(official.name, s["cell"]),
+                paragraph(official.position, s["cell"]),
+                paragraph(official.opd, s["cell"]),
             ]
         )
     if len(rows) == 1:
-        rows.append(["", _p(_("Belum ada pejabat yang diundang."), s["cell"]), "", ""])
+        rows.append(["", paragraph(_("Belum ada pejabat yang diundang."), s["cell"]), "", ""])
     table = Table(
         rows,
         colWidths=[12 * mm, 0.34 * WIDTH, 0.34 * WIDTH, WIDTH - 12 * mm - 0.68 * WIDTH],
@@ -453,9 +470,7 @@ def _attachment(ctx: _Context, target: LetterTarget) -> list:
     table.setStyle(
         TableStyle(
             [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *OFFICIAL_TABLE,
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]
@@ -491,7 +506,7 @@ def letters_pdf(event: Event, letter: InvitationLetter, targets: list[LetterTarg
         if not story:
             story = [
                 *kop(ctx.styles),
-                _p(_("Belum ada pejabat yang diundang."), ctx.styles["body"]),
+                paragraph(_("Belum ada pejabat yang diundang."), ctx.styles["body"]),
             ]
         buffer = BytesIO()
         organisation = current_app.config.get("ORGANISATION_NAME", "")
