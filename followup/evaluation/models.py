@@ -12,6 +12,11 @@ from app.timeutil import utcnow
 QUARTERS = (1, 2, 3, 4)
 
 
+def share_percent(part: int, whole: int) -> float | None:
+    """``part`` as a percentage of ``whole`` (2 decimals); None where ``whole`` is 0."""
+    return round(100 * part / whole, 2) if whole else None
+
+
 class BudgetRealisation(db.Model):
     """An OPD's budget and its realisation up to the end of a quarter (cumulative), in whole
     Rupiah; the percentage is computed, never stored."""
@@ -34,7 +39,7 @@ class BudgetRealisation(db.Model):
 
     @property
     def percent(self) -> float | None:
-        return round(100 * self.realisasi_keuangan / self.pagu, 2) if self.pagu else None
+        return share_percent(self.realisasi_keuangan, self.pagu)
 
     def __str__(self) -> str:
         return f"{self.opd.code if self.opd else self.opd_id} {self.year} TW{self.quarter}"

@@ -14,9 +14,14 @@ from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import TableError, read_table
-from followup.evaluation.models import QUARTERS, BudgetRealisation, PactTarget, RealisationTarget
+from followup.evaluation.models import (
+    QUARTERS,
+    BudgetRealisation,
+    PactTarget,
+    RealisationTarget,
+    share_percent,
+)
 from followup.models import ActionItem
-from followup.services import today
 
 OBJECT_LABELS["BudgetRealisation"] = _l("Realisasi anggaran")
 OBJECT_LABELS["RealisationTarget"] = _l("Target realisasi")
@@ -24,11 +29,6 @@ OBJECT_LABELS["RealisationTarget"] = _l("Target realisasi")
 DEFAULT_TARGETS = {1: Decimal("25"), 2: Decimal("50"), 3: Decimal("75"), 4: Decimal("100")}
 DEFAULT_THRESHOLD = Decimal("57")
 IMPORT_COLUMNS = ["tahun", "triwulan", "kode_opd", "pagu", "realisasi_keuangan", "realisasi_fisik"]
-
-
-def percent(part: int, whole: int) -> float | None:
-    """``part`` as a percentage of ``whole`` (2 decimals); None where ``whole`` is 0."""
-    return round(100 * part / whole, 2) if whole else None
 
 
 @dataclass
@@ -93,7 +93,7 @@ class Ranking:
 
     @property
     def percent(self) -> float | None:
-        return percent(self.realisasi_keuangan, self.pagu)
+        return share_percent(self.realisasi_keuangan, self.pagu)
 
     @property
     def below(self) -> list[Ranked]:
@@ -322,10 +322,6 @@ def set_realisation(
     )
     record(row, "update")
     return row
-
-
-def today_year() -> int:
-    return today().year
 
 
 def pact_targets_of(year: int) -> list[PactTarget]:

@@ -25,6 +25,7 @@ from followup import dashboards
 from followup.evaluation import documents, profile, services
 from followup.evaluation.models import QUARTERS, BudgetRealisation, EventEvaluation, PactTarget
 from followup.forms import STATUS_LABELS
+from followup.services import today
 
 bp = Blueprint("evaluation", __name__, template_folder="templates")
 nav_item(57, _l("Evaluasi kinerja"), "evaluation.ranking", "evaluation.view")
@@ -143,7 +144,7 @@ def import_template():
 @bp.route("/evaluasi/target", methods=["GET", "POST"])
 @permission_required("evaluation.manage")
 def targets():
-    year = request.values.get("year", type=int) or services.today_year()
+    year = request.values.get("year", type=int) or today().year
     if request.method == "POST" and ActionForm().validate_on_submit():
         try:
             values = {q: Decimal(request.form[f"target_{q}"].replace(",", ".")) for q in QUARTERS}
