@@ -208,8 +208,6 @@ def attendance_list(slug):
         statuses=STATUS_LABELS,
         marks=MARK_LABELS,
         sessions=services.attendance_sessions(event),
-        mark_form=MarkForm(),
-        checkin_form=ManualCheckInForm(),
     )
 
 

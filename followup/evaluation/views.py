@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -293,13 +292,6 @@ def event_evaluation(slug):
         attached=attached,
         ranking=result,
         quarters=services.quarters_with_data(),
-        below=ngettext(
-            "%(num)s OPD di bawah ambang batas",
-            "%(num)s OPD di bawah ambang batas",
-            len(result.below),
-        )
-        if result
-        else "",
     )
 
 
