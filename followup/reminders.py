@@ -2,17 +2,18 @@
 overdue, through the existing outbox (queued, then sent like any other mail)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from agenda.services import to_utc
 from app.auth.models import OPD, User
 from app.extensions import db
 from app.opds.models import Opd
-from app.timeutil import DEFAULT_ZONE, to_zone, utcnow
+from app.timeutil import DEFAULT_ZONE
 from followup.models import OPEN_STATUSES, ActionItem
 from followup.services import involving, today
 from participants.mail.facts import base_url, indonesian
@@ -36,9 +37,7 @@ class Digest:
 
 def _start_of_today_utc() -> datetime:
     """Midnight of today in Indonesia (WIB), as the stored naive UTC."""
-    local = to_zone(utcnow(), DEFAULT_ZONE)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return utcnow() - (local - midnight)
+    return to_utc(datetime.combine(today(), time.min), DEFAULT_ZONE)
 
 
 def digests() -> list[Digest]:
