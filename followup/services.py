@@ -124,6 +124,18 @@ def involving(query: Select, opd_id: int) -> Select:
     return query.where(or_(ActionItem.lead_opd_id == opd_id, ActionItem.id.in_(supported)))
 
 
+def count(query: Select) -> int:
+    """How many items ``query`` selects (one statement)."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def pending_review_count() -> int:
+    """Progress reports waiting for the organiser's verification."""
+    return db.session.scalar(
+        select(func.count()).select_from(ProgressUpdate).where(ProgressUpdate.review == "pending")
+    )
+
+
 def status_counts(query: Select) -> dict[str, int]:
     """Items per status for the items ``query`` selects (one statement)."""
     ids = query.with_only_columns(ActionItem.id).order_by(None).subquery()

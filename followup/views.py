@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from agenda.event_links import event_link
 from agenda.models import Event
@@ -42,9 +42,7 @@ PER_PAGE = 50
 @home_panel(OPD, order=20)
 def _own_items_panel(user):
     counts = services.status_counts(services.item_query(user))
-    overdue = db.session.scalar(
-        select(func.count()).select_from(services.item_query(user, overdue=True).subquery())
-    )
+    overdue = services.count(services.item_query(user, overdue=True))
     return render_template(
         "followup/panel_own.html", counts=counts, overdue=overdue, statuses=STATUS_LABELS
     )
@@ -53,12 +51,8 @@ def _own_items_panel(user):
 @home_panel(ADMIN, ORGANISER, VIEWER, order=20)
 def _city_panel(user):
     counts = services.status_counts(services.item_query())
-    overdue = db.session.scalar(
-        select(func.count()).select_from(services.item_query(overdue=True).subquery())
-    )
-    pending = db.session.scalar(
-        select(func.count()).select_from(ProgressUpdate).where(ProgressUpdate.review == "pending")
-    )
+    overdue = services.count(services.item_query(overdue=True))
+    pending = services.pending_review_count()
     return render_template(
         "followup/panel_city.html",
         counts=counts,
@@ -114,13 +108,7 @@ def index():
             .order_by(Event.start_date.desc())
         ).all(),
         today=services.today(),
-        pending=db.session.scalar(
-            select(db.func.count())
-            .select_from(ProgressUpdate)
-            .where(ProgressUpdate.review == "pending")
-        )
-        if current_user.role != "opd"
-        else 0,
+        pending=services.pending_review_count() if current_user.role != "opd" else 0,
         **labels(),
     )
 
