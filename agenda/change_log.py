@@ -7,7 +7,8 @@ from sqlalchemy.orm import defer, joinedload
 
 from agenda import versions
 from agenda.models import AgendaVersion, Event
-from agenda.presenters import current_locale, hour_minute, local_time
+from agenda.presenters import hour_minute, local_time
+from app.i18n import current_locale
 from app.timeutil import zone_abbreviation
 
 # --- changes ----------------------------------------------------------------------------------

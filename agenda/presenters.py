@@ -16,7 +16,6 @@ from threading import Lock
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from flask_babel import get_locale
 from sqlalchemy import case, select
 from sqlalchemy.orm import defer, load_only
 
@@ -30,15 +29,12 @@ from agenda.models import AgendaVersion, Event
 from app.auth.permissions import can
 from app.extensions import db
 from app.formatting import long_date
+from app.i18n import locale_name
 from app.timeutil import zone_abbreviation
 
 PUBLIC_STATUSES = ("published", "closed")
 
 ROLE_LABELS = SPEAKER_ROLE_LABELS
-
-
-def current_locale() -> str:
-    return str(get_locale() or "id")
 
 
 def local_time(value: str, zone: str) -> datetime:
@@ -54,12 +50,12 @@ def _clock(hour: int, minute: int, locale: str) -> str:
 
 def hour_minute(value: datetime, locale: str | None = None) -> str:
     """'09.30' (a local datetime's wall-clock time)."""
-    return _clock(value.hour, value.minute, locale or current_locale())
+    return _clock(value.hour, value.minute, locale or locale_name())
 
 
 def time_range(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
     """'09.30–10.30 WIB' (local aware datetimes)."""
-    locale = locale or current_locale()
+    locale = locale or locale_name()
     return f"{hour_minute(start, locale)}–{hour_minute(end, locale)} {zone_abbreviation(zone)}"
 
 
@@ -281,7 +277,7 @@ class _Vocabulary:
     @classmethod
     def current(cls) -> "_Vocabulary":
         return cls(
-            current_locale(),
+            locale_name(),
             {key: str(label) for key, label in SESSION_KIND_LABELS.items()},
             {key: str(label) for key, label in ROLE_LABELS.items()},
         )
@@ -374,7 +370,7 @@ def published_layout(version: AgendaVersion) -> AgendaLayout:
     A version never changes once published; the key also holds the event, number and time of
     publication so that a reused row id (after a deletion) can never hit an old entry.
     """
-    key = (version.id, version.event_id, version.number, version.published_at, current_locale())
+    key = (version.id, version.event_id, version.number, version.published_at, locale_name())
     with _LAYOUTS_LOCK:
         layout = _LAYOUTS.get(key)
         if layout is not None:

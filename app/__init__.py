@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import security, static_files
+from app import i18n, security, static_files
 from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -42,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     compress.init_app(app)
     static_files.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    i18n.init_app(app)
     _init_login(app)
 
     from app.audit.views import bp as audit_bp

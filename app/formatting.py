@@ -4,13 +4,10 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
-from flask_babel import get_locale, ngettext
+from flask_babel import ngettext
 
+from app.i18n import current_locale
 from app.timeutil import DEFAULT_ZONE, to_zone, zone_abbreviation
-
-
-def _locale():
-    return str(get_locale() or "id")
 
 
 def _local_date(value: date | datetime | str, zone: str) -> date:
@@ -25,14 +22,14 @@ def long_date(value: date | datetime | str | None, zone: str = DEFAULT_ZONE) -> 
     """'Senin, 4 Agustus 2025' (a stored datetime is taken in ``zone``)."""
     if value is None:
         return ""
-    return format_date(_local_date(value, zone), "EEEE, d MMMM y", locale=_locale())
+    return format_date(_local_date(value, zone), "EEEE, d MMMM y", locale=current_locale())
 
 
 def short_date(value: date | datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     """'4 Agu 2025'."""
     if value is None:
         return ""
-    return format_date(_local_date(value, zone), "d MMM y", locale=_locale())
+    return format_date(_local_date(value, zone), "d MMM y", locale=current_locale())
 
 
 def time_in_zone(value: datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
@@ -40,13 +37,13 @@ def time_in_zone(value: datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     if value is None:
         return ""
     local = to_zone(value, zone)
-    return f"{format_time(local, 'short', locale=_locale())} {zone_abbreviation(zone)}"
+    return f"{format_time(local, 'short', locale=current_locale())} {zone_abbreviation(zone)}"
 
 
 def time_range(start: datetime | str, end: datetime | str, zone: str = DEFAULT_ZONE) -> str:
     """'09.30–10.30 WIB'."""
     first, last = to_zone(start, zone), to_zone(end, zone)
-    locale = _locale()
+    locale = current_locale()
     return f"{format_time(first, 'short', locale=locale)}–{format_time(last, 'short', locale=locale)} {zone_abbreviation(zone)}"
 
 
@@ -62,21 +59,23 @@ def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(float(value) / 100, pattern, locale=_locale())
+    return format_percent(float(value) / 100, pattern, locale=current_locale())
 
 
 def rupiah(value) -> str:
     """1234567 → 'Rp1.234.567'."""
     if value is None:
         return "–"
-    return format_currency(value, "IDR", format="¤#,##0", currency_digits=False, locale=_locale())
+    return format_currency(
+        value, "IDR", format="¤#,##0", currency_digits=False, locale=current_locale()
+    )
 
 
 def number(value) -> str:
     """1234567 → '1.234.567'."""
     if value is None:
         return "–"
-    return format_decimal(value, locale=_locale())
+    return format_decimal(value, locale=current_locale())
 
 
 def with_kind(kind: str, name: str) -> str:

@@ -2,9 +2,10 @@ import os
 from functools import lru_cache
 
 from babel import support
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+
+from app.i18n import locale_name
 
 TRANSLATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "translations")
 
@@ -26,7 +27,7 @@ class _WTFormsMessages:
 
     @staticmethod
     def _catalog():
-        return _wtforms_catalog(str(get_locale() or "id"))
+        return _wtforms_catalog(locale_name())
 
     def gettext(self, string):
         return self._catalog().ugettext(string)

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agenda.models import Event
@@ -57,6 +57,11 @@ class ActionItem(db.Model):
     them); overdue is computed from ``due_on``, never stored."""
 
     __tablename__ = "action_item"
+    # The dashboards' standings (per lead OPD and status: count, overdue, progress) read this
+    # index alone instead of every row; it also serves lookups by lead OPD.
+    __table_args__ = (
+        Index("ix_action_item_standing", "lead_opd_id", "status", "due_on", "progress"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
@@ -66,7 +71,7 @@ class ActionItem(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(20), default="tugas")
-    lead_opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
+    lead_opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"))
     due_on: Mapped[date | None] = mapped_column(index=True)
     target: Mapped[str] = mapped_column(Text, default="")  # indicator / target text
     priority_program_id: Mapped[int | None] = mapped_column(

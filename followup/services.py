@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from agenda.models import Event
 from app import uploads
 from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, save_audited
 from app.extensions import db
@@ -95,7 +96,9 @@ def item_query(
             joinedload(ActionItem.event),
             selectinload(ActionItem.supporting_opds),
         )
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        # NULLS LAST, not ``due_on IS NULL``: both databases then read the due_on index in
+        # order and stop after a page instead of sorting every item.
+        .order_by(ActionItem.due_on.asc().nulls_last(), ActionItem.id)
     )
     if user is not None and user.role == "opd":
         query = involving(query, user.opd_id)
@@ -138,16 +141,23 @@ def pending_review_count() -> int:
 
 def status_counts(query: Select) -> dict[str, int]:
     """Items per status for the items ``query`` selects (one statement)."""
-    ids = query.with_only_columns(ActionItem.id).order_by(None).subquery()
     counts = dict.fromkeys(ITEM_STATUSES, 0)
     counts.update(
         db.session.execute(
-            select(ActionItem.status, func.count())
-            .where(ActionItem.id.in_(select(ids.c.id)))
+            query.with_only_columns(ActionItem.status, func.count())
             .group_by(ActionItem.status)
+            .order_by(None)
         ).all()
     )
     return counts
+
+
+def events_with_items(query: Select) -> list[Event]:
+    """The meetings the items ``query`` selects come from, newest first (a filter's choices)."""
+    event_ids = query.with_only_columns(ActionItem.event_id).distinct().order_by(None)
+    return db.session.scalars(
+        select(Event).where(Event.id.in_(event_ids)).order_by(Event.start_date.desc())
+    ).all()
 
 
 # --- progress updates and evidence ----------------------------------------------------------

@@ -5,10 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from agenda.event_links import event_link
-from agenda.models import Event
 from agenda.permissions import visible_event_or_404
 from app import uploads
 from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER
@@ -98,15 +96,7 @@ def index():
         items=page.items,
         filters=filters,
         counts=services.status_counts(services.item_query(current_user)),
-        events=db.session.scalars(
-            select(Event)
-            .where(
-                Event.id.in_(
-                    services.item_query(current_user).with_only_columns(ActionItem.event_id)
-                )
-            )
-            .order_by(Event.start_date.desc())
-        ).all(),
+        events=services.events_with_items(services.item_query(current_user)),
         today=services.today(),
         pending=services.pending_review_count() if current_user.role != "opd" else 0,
         **labels(),

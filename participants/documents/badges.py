@@ -26,7 +26,6 @@ from typing import BinaryIO
 
 from babel.dates import format_date
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from PIL import Image
 from reportlab.lib import colors
@@ -41,6 +40,7 @@ from sqlalchemy.orm import joinedload
 from agenda.models import Event
 from app.extensions import db
 from app.formatting import with_kind
+from app.i18n import current_locale
 from participants.documents import passes
 from participants.forms import REGISTRATION_STATUS_LABELS, ROLE_LABELS
 from participants.models import REGISTRATION_ROLES, Person, Registration
@@ -142,13 +142,9 @@ class Text:
 # --- data --------------------------------------------------------------------------------------
 
 
-def _locale() -> str:
-    return str(get_locale() or "id")
-
-
 def date_span(start: date, end: date, locale: str | None = None) -> str:
     """'16–18 Mei 2025', '30 Mei – 1 Juni 2025', '4 Agustus 2025' (month names from CLDR)."""
-    locale = locale or _locale()
+    locale = locale or current_locale()
     last = format_date(end, "d MMMM y", locale=locale)
     if start == end:
         return last

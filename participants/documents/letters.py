@@ -21,9 +21,9 @@ from xml.sax.saxutils import escape
 
 from babel.dates import format_date
 from flask import current_app
-from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
@@ -45,6 +45,7 @@ from sqlalchemy.orm import contains_eager
 from agenda.models import Event
 from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
+from app.i18n import current_locale
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
 from participants.mail.facts import EventFacts, event_facts, indonesian
@@ -308,7 +309,7 @@ def _letter_date(letter: InvitationLetter) -> date:
 
 def _plain_date(value: date) -> str:
     """'21 Juli 2025'."""
-    return format_date(value, "d MMMM y", locale=str(get_locale() or "id"))
+    return format_date(value, "d MMMM y", locale=current_locale())
 
 
 @dataclass

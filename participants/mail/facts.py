@@ -27,12 +27,6 @@ def indonesian():
         yield
 
 
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "id")
-
-
 # --- links --------------------------------------------------------------------------------------
 
 

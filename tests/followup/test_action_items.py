@@ -240,3 +240,19 @@ def test_lists_run_a_constant_number_of_queries(
             row.append(counter.count)
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_the_list_shows_the_nearest_deadline_first_and_undated_items_last(
+    login_as, city, make_item, make_event
+):
+    today = services.today()
+    meeting, other, empty = make_event(), make_event(), make_event()
+    make_item(city["dpupr"], event=meeting, title="Tanpa batas waktu")
+    make_item(city["dpupr"], event=meeting, due_on=today + timedelta(days=30), title="Bulan depan")
+    make_item(city["dinkes"], event=other, due_on=today - timedelta(days=3), title="Terlambat")
+    page = login_as("organiser").get("/tindak-lanjut/").get_data(as_text=True)
+    assert page.index("Terlambat") < page.index("Bulan depan") < page.index("Tanpa batas waktu")
+    # The meeting filter offers the meetings that have items, not every event.
+    choices = page[page.index('id="f-event"') :].split("</select>")[0]
+    assert f'value="{meeting.id}"' in choices and f'value="{other.id}"' in choices
+    assert f'value="{empty.id}"' not in choices
