@@ -10,10 +10,13 @@ said, bounded in time); every row stands beside a bare Flask page measured in th
 """
 
 import argparse
+import io
 import os
 import random
+import re
 import sys
 import tempfile
+import time
 import urllib.request
 import uuid
 from datetime import date, datetime, timedelta
@@ -21,11 +24,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import requests  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
 from bench.checkin_bench import DONE_LUA, SCAN_LUA, wrk  # noqa: E402
 from bench.common import bench_database, sinergi_and_bare  # noqa: E402
+from bench.people_import_bench import generate_rows, write_xlsx  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
+PASSWORD = "bench-password-1"  # noqa: S105 (a throw-away database)
+HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|token|expected)"[^>]*value="([^"]*)"')
 GET_LUA = (
     """
 wrk.headers["Authorization"] = "Bearer %(token)s"
@@ -175,7 +184,7 @@ def seed(url: str) -> dict:
                 name=role,
                 role=role,
                 opd_id=None,
-                password="bench-password-1",  # noqa: S106 (a throw-away database)
+                password=PASSWORD,
             )
             db.session.flush()
             tokens[role] = user_services.issue_token(user)
@@ -184,6 +193,7 @@ def seed(url: str) -> dict:
         return {
             "slug": big.slug,
             "opd_id": opds[0],
+            "codes": db.session.scalars(select(Opd.code)).all(),
             "tokens": tokens,
             "passes": db.session.scalars(select(Registration.pass_token)).all(),
         }
@@ -197,6 +207,60 @@ def wire_bytes(url: str, token: str) -> int:
         return len(response.read())
 
 
+def badge_pdf(base: str, slug: str, token: str) -> dict:
+    """The batch badge PDF of the 1,000-registration event, as the organiser downloads it."""
+    started = time.perf_counter()
+    with requests.get(
+        f"{base}/events/{slug}/badges.pdf",
+        headers={"Authorization": f"Bearer {token}"},
+        stream=True,
+        timeout=120,
+    ) as response:
+        response.raise_for_status()
+        chunks = response.iter_content(64 * 1024)
+        body = next(chunks)
+        first = time.perf_counter() - started
+        body += b"".join(chunks)
+    total = time.perf_counter() - started
+    pages = len(PdfReader(io.BytesIO(body)).pages)
+    return {"first": first, "total": total, "bytes": len(body), "pages": pages}
+
+
+def _form(page: str) -> dict:
+    return dict(HIDDEN.findall(page))
+
+
+def people_import(base: str, rows: int, codes: list[str], work: Path) -> dict:
+    """Upload → preview → confirm of ``rows`` officials through the organiser's pages."""
+    client = requests.Session()
+    login = client.get(f"{base}/login", timeout=30)
+    signed_in = client.post(
+        f"{base}/login",
+        data={**_form(login.text), "email": "organiser@bench.test", "password": PASSWORD},
+        timeout=30,
+    )
+    assert "/login" not in signed_in.url, "bench login failed"
+    content = write_xlsx(work / "pejabat.xlsx", generate_rows(rows, codes=codes))
+    times = {}
+    started = time.perf_counter()
+    form = _form(client.get(f"{base}/people/import", timeout=30).text)
+    uploaded = client.post(
+        f"{base}/people/import",
+        data=form,
+        files={"file": ("pejabat.xlsx", content)},
+        timeout=120,
+    )
+    times["upload"] = time.perf_counter() - started
+    assert uploaded.url.endswith("/people/import/preview"), uploaded.text[:500]
+    started = time.perf_counter()
+    confirmed = client.post(f"{base}/people/import/confirm", data=_form(uploaded.text), timeout=120)
+    times["confirm"] = time.perf_counter() - started
+    assert confirmed.ok and "Impor selesai" in confirmed.text, confirmed.text[:500]
+    times["total"] = times["upload"] + times["confirm"]
+    times["kib"] = len(content) / 1024
+    return times
+
+
 def run(database: str, url: str, workers: int, seconds: int, work: Path) -> list[tuple]:
     data = seed(url)
     env = {
@@ -207,6 +271,7 @@ def run(database: str, url: str, workers: int, seconds: int, work: Path) -> list
         "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_RATELIMIT", "redis://127.0.0.1:6379/15"),
         "CHECKIN_RATE_LIMIT": "1000000 per minute",
         "SESSION_COOKIE_SECURE": "0",
+        "UPLOAD_FOLDER": str(work / "uploads"),
     }
     slug = data["slug"]
     pages = [
@@ -264,7 +329,12 @@ def run(database: str, url: str, workers: int, seconds: int, work: Path) -> list
             rows.append(
                 (database, workers, f"check-in API, {devices} device(s)", result, bare_result, None)
             )
-    return rows
+        # Heavy work, one request each (after the load, so it measures the work, not a queue).
+        heavy = {
+            "badges": badge_pdf(base, slug, data["tokens"]["organiser"]),
+            "import": people_import(base, 5000, data["codes"], work),
+        }
+    return rows, (database, workers, heavy)
 
 
 def main() -> None:
@@ -275,14 +345,16 @@ def main() -> None:
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     args = parser.parse_args()
-    rows = []
+    rows, heavy = [], []
     for workers in args.workers:
         for database, server in (("SQLite", None), ("PostgreSQL", args.postgres)):
             with (
                 bench_database(server, "sinergi_bench_city") as url,
                 tempfile.TemporaryDirectory() as work,
             ):
-                rows += run(database, url, workers, args.seconds, Path(work))
+                table, work_done = run(database, url, workers, args.seconds, Path(work))
+                rows += table
+                heavy.append(work_done)
                 print(f"{database}, {workers} workers: done", flush=True)
     lines = [
         "# Benchmark results",
@@ -299,6 +371,20 @@ def main() -> None:
     for database, workers, name, r, bare, size in rows:
         lines.append(
             f"| {database} | {workers} | {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['errors']} | {r['rps'] / bare['rps']:.2f} | {f'{size:,}' if size is not None else '–'} |"
+        )
+    lines += [
+        "",
+        "Heavy work, one request each after the load, from the same separate process: the badge",
+        "PDF of the 1,000 registrations (streamed: first byte, last byte) and the import of 5,000",
+        "officials through the organiser's pages (upload with its preview, then confirm).",
+        "",
+        "| database | workers | badge PDF first byte s | badge PDF total s | pages | MB | import upload + preview s | import confirm s | import total s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for database, workers, work in heavy:
+        b, i = work["badges"], work["import"]
+        lines.append(
+            f"| {database} | {workers} | {b['first']:.2f} | {b['total']:.1f} | {b['pages']} | {b['bytes'] / 1e6:.2f} | {i['upload']:.1f} | {i['confirm']:.1f} | {i['total']:.1f} |"
         )
     RESULTS.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

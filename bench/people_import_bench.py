@@ -41,10 +41,11 @@ HIDDEN = re.compile(r'<input type="hidden" name="(token|expected)" value="([^"]*
 GOLONGAN = ["III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"]
 
 
-def generate_rows(count: int, position_suffix: str = "") -> list[list[str]]:
-    """``count`` valid, distinct rows; the same NIPs and e-mails on every call."""
+def generate_rows(count: int, position_suffix: str = "", codes=None) -> list[list[str]]:
+    """``count`` valid, distinct rows (in the OPDs ``codes``, the demo's by default); the same
+    NIPs and e-mails on every call."""
     rng = random.Random(5000)
-    codes = [code for code, *_rest in DEMO_OPDS]
+    codes = codes or [code for code, *_rest in DEMO_OPDS]
     rows = []
     for n in range(count):
         born_year = 1965 + n % 30
