@@ -4,14 +4,10 @@ the batch again: every scan is stored exactly once."""
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
@@ -20,42 +16,7 @@ from app.extensions import db
 from app.timeutil import to_zone, utcnow
 from attendance.models import CheckIn
 from participants.models import Person, Registration
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _start(port, database_url):
-    env = {
-        **os.environ,
-        "SINERGI_ENV": "production",
-        "SECRET_KEY": "fault-test-" + "x" * 32,
-        "DATABASE_URL": database_url,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "CHECKIN_RATE_LIMIT": "100000 per minute",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_ACCESS_LOG": os.devnull,
-    }
-    server = subprocess.Popen(  # noqa: S603 (fixed program)
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: killed as a whole, like a crash
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+from tests.servers import free_port, start_gunicorn
 
 
 def _post(port, slug, token, scans):
@@ -98,8 +59,8 @@ def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
     scans = [{"code": t, "nonce": uuid.uuid4().hex, "session_id": None} for t in tokens]
     slug = event.slug
 
-    port = _port()
-    server = _start(port, database_url)
+    port = free_port()
+    server = start_gunicorn(port, database_url, CHECKIN_RATE_LIMIT="100000 per minute")
     outcome = {}
 
     def device():
@@ -123,7 +84,7 @@ def test_a_server_killed_mid_batch_loses_and_doubles_nothing(
     stored_before = db.session.scalar(select(func.count()).select_from(CheckIn))
     assert "error" in outcome and 0 < stored_before < len(scans), (outcome, stored_before)
 
-    server = _start(port, database_url)
+    server = start_gunicorn(port, database_url, CHECKIN_RATE_LIMIT="100000 per minute")
     try:
         answers = _post(port, slug, token, scans)["results"]
     finally:

@@ -2,13 +2,13 @@ import io
 import os
 
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEntry
 from app.extensions import db
 from participants.models import Person
 
-from .conftest import HEADER, VALID_NIP, confirm, csv_bytes, preview_form, xlsx_bytes
+from .conftest import HEADER, VALID_NIP, confirm, csv_bytes, nip_for, preview_form, xlsx_bytes
 
 
 def _people():
@@ -331,3 +331,56 @@ def test_confirm_shows_the_preview_again_when_the_directory_changed_meanwhile(
     assert set(_people()) == {"Sudah Dibuat Orang Lain"}
     assert confirm(admin).status_code == 302
     assert set(_people()) == {"Baru, S.E."}
+
+
+def _fail_inserts_of(name: str):
+    """Make the database itself refuse one row (as a full disk or a lost connection would),
+    so an import breaks half-way through its writes."""
+    if db.engine.dialect.name == "sqlite":
+        statements = [
+            "CREATE TRIGGER fail_half_way BEFORE INSERT ON person "
+            f"WHEN NEW.name = '{name}' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        ]
+        undo = ["DROP TRIGGER fail_half_way"]
+    else:
+        statements = [
+            "CREATE FUNCTION fail_half_way() RETURNS trigger AS $$ BEGIN "
+            f"IF NEW.name = '{name}' THEN RAISE EXCEPTION 'disk full'; END IF; "
+            "RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER fail_half_way BEFORE INSERT ON person "
+            "FOR EACH ROW EXECUTE FUNCTION fail_half_way()",
+        ]
+        undo = ["DROP TRIGGER fail_half_way ON person", "DROP FUNCTION fail_half_way()"]
+    for statement in statements:
+        db.session.execute(text(statement))
+    db.session.commit()
+    return undo
+
+
+def test_an_import_that_fails_half_way_leaves_nothing_and_can_be_confirmed_again(
+    app, login_as, make_opd, upload, monkeypatch
+):
+    organiser = login_as("organiser")
+    make_opd("DISKOMINFO")
+    rows = [
+        [nip_for(n), f"Pegawai Impor {n:03d}", "Analis", "fungsional", "III/a", "DISKOMINFO",
+         f"impor{n}@test.example", "", ""]
+        for n in range(200)
+    ]  # fmt: skip
+    assert upload(organiser, "pejabat.xlsx", xlsx_bytes([HEADER, *rows])).status_code == 302
+    people, audits = len(_people()), _audit_count("person")
+    undo = _fail_inserts_of("Pegawai Impor 150")
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # the production error page
+    try:
+        response = confirm(organiser)
+    finally:
+        for statement in undo:
+            db.session.execute(text(statement))
+        db.session.commit()
+    assert response.status_code == 500
+    db.session.remove()
+    assert len(_people()) == people and _audit_count("person") == audits
+    # The uploaded file still waits: once the fault is gone the same preview saves everything.
+    assert os.path.exists(_staged_path(app, organiser))
+    assert confirm(organiser).status_code == 302
+    assert len(_people()) == people + 200

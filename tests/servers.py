@@ -1,0 +1,48 @@
+"""Sinergi under a real gunicorn for the fault tests: started on a free loopback port with
+the repository's gunicorn.conf.py, in its own process group so a test can kill it like a crash."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port: int, database_url: str, **settings: str) -> subprocess.Popen:
+    """One sync worker, production settings, ``settings`` added to its environment."""
+    env = {
+        **os.environ,
+        "SINERGI_ENV": "production",
+        "SECRET_KEY": "fault-test-" + "x" * 32,
+        "DATABASE_URL": database_url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SESSION_COOKIE_SECURE": "0",  # plain http on loopback
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_ACCESS_LOG": os.devnull,
+        **settings,
+    }
+    server = subprocess.Popen(  # noqa: S603 (fixed program)
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: killed as a whole, like a crash
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
