@@ -18,8 +18,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, database_url: str, **settings: str) -> subprocess.Popen:
-    """One sync worker, production settings, ``settings`` added to its environment."""
+def start_gunicorn(port: int, database_url: str, stderr=None, **settings: str) -> subprocess.Popen:
+    """One sync worker, production settings, ``settings`` added to its environment; its error
+    log (stderr) goes to the file ``stderr`` if given."""
     env = {
         **os.environ,
         "SINERGI_ENV": "production",
@@ -36,7 +37,7 @@ def start_gunicorn(port: int, database_url: str, **settings: str) -> subprocess.
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT,
         env=env,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr or subprocess.DEVNULL,
         start_new_session=True,  # its own process group: killed as a whole, like a crash
     )
     for _ in range(100):

@@ -1,65 +1,48 @@
 """The production server as configured (gunicorn.conf.py, production settings): it serves, and
-its access log carries no token, personal link or e-mail address."""
+neither its access log nor its error log carries a token, personal link, NIP or e-mail address."""
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
+import signal
+import urllib.parse
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import free_port, start_gunicorn
 
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+NIP = "198609262015051001"
 
 
 def test_production_server_logs_no_secrets(tmp_path, database_url):
-    port = _port()
-    log = tmp_path / "access.log"
-    env = {
-        **os.environ,
-        "SINERGI_ENV": "production",
-        "SECRET_KEY": "gunicorn-test-" + "x" * 32,
-        "DATABASE_URL": database_url,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_ACCESS_LOG": str(log),
-    }
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    server = subprocess.Popen(  # noqa: S603 (fixed program)
-        [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    access_log, error_log = tmp_path / "access.log", tmp_path / "error.log"
     secret = "Zx9secretPersonalLinkToken123"
+    with error_log.open("w") as errors:
+        server = start_gunicorn(
+            port, database_url, stderr=errors, GUNICORN_ACCESS_LOG=str(access_log)
+        )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                assert urllib.request.urlopen(f"{base}/healthz", timeout=1).status == 200  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.1)
         for path in (
             f"/p/{secret}/",
             f"/hadir/1/2/{secret}",
             f"/sertifikat/{secret}",
             f"/speakers/{secret}/agenda.ics",
             f"/login?next=/people/?q=pejabat@{secret}.go.id",
+            f"/people/?q={NIP}",
+            f"/api/v1/events/rakor/roster?nip={NIP}",
         ):
-            with contextlib.suppress(OSError):  # a 404: only the log matters here
+            with contextlib.suppress(OSError):  # a 404 or a redirect to login: only logs matter
                 urllib.request.urlopen(base + path, timeout=5)  # noqa: S310
+        # A failed sign-in with an e-mail address and a NIP-like password.
+        form = urllib.parse.urlencode({"email": f"pejabat@{secret}.go.id", "password": NIP})
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(base + "/login", data=form.encode(), timeout=5)  # noqa: S310
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
-    text = log.read_text()
-    assert "GET /healthz" in text and "GET /p/…" in text
-    assert secret not in text and "@" not in text
+    access = access_log.read_text()
+    assert "GET /healthz" in access and "GET /p/…" in access and "POST /login" in access
+    errors = error_log.read_text()
+    assert "Booting worker" in errors  # the server's own log, captured
+    for text in (access, errors):
+        assert secret not in text and "@" not in text and NIP not in text
