@@ -10,7 +10,11 @@ import re
 
 from openpyxl import load_workbook
 
+from agenda.models import EventSeries
+from app.extensions import db
 from app.tabular import csv_bytes, read_table, xlsx_bytes
+from attendance import services as attendance
+from tests.followup.fixtures import realisation
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","klik")',
@@ -23,14 +27,15 @@ HOSTILE = [
 
 
 def _export_urls(app, event) -> list[str]:
-    """Every export route of the app, so a new export cannot escape this test."""
+    """Every export route of the app (named .xlsx/.csv or taking a format), so a new export
+    cannot escape this test. A route taking a format may not offer both."""
     urls = []
     for rule in app.url_map.iter_rules():
-        if not re.search(r"xlsx|csv", rule.rule):
+        if not re.search(r"xlsx|csv", rule.rule) and "fmt" not in rule.arguments:
             continue
         formats = ["xlsx", "csv"] if "fmt" in rule.arguments else [None]
         for fmt in formats:
-            values = {"fmt": fmt, "slug": event.slug}
+            values = {"fmt": fmt, "slug": event.slug, "series_id": str(event.series_id)}
             unknown = rule.arguments - values.keys()
             assert not unknown, f"{rule.rule}: teach this test the argument(s) {unknown}"
             path = rule.rule
@@ -38,6 +43,10 @@ def _export_urls(app, event) -> list[str]:
                 path = re.sub(rf"<(?:[^:<>]+:)?{name}>", values[name], path)
             urls.append(path)
     return urls
+
+
+def _rule(app, url) -> str:
+    return app.url_map.bind("localhost").match(url.split("?")[0], return_rule=True)[0].rule
 
 
 def _cells(response) -> list:
@@ -54,19 +63,26 @@ def _cells(response) -> list:
 
 
 def test_no_export_contains_a_formula_cell(
-    app, login_as, make_opd, make_person, make_event, make_registration
+    app, login_as, make_opd, make_person, make_event, make_registration, make_item
 ):
-    event = make_event()
+    event = make_event(series=EventSeries(title=HOSTILE[0]))
     opd = make_opd(name=HOSTILE[0], short_name="@evil")
     for text in HOSTILE:
         person = make_person(name=text, position=text, opd=opd)
-        make_registration(event, person, group=text)
+        registration = make_registration(event, person, group=text, status="confirmed")
+        attendance.manual_checkin(event, registration, event.start_date, None, None)
+        make_item(opd, event=event, title=text)
+    db.session.add(realisation(opd.id, 10**9, 5 * 10**8))
+    db.session.commit()
     client = login_as("admin")
 
-    urls = _export_urls(app, event)
-    assert len(urls) >= 7  # people, OPDs (export + templates, both formats), participant list
+    # Formats chosen in the query string are not in the URL map: listed here.
+    urls = _export_urls(app, event) + [f"/attendance/series/{event.series_id}?format=xlsx"]
+    assert len(urls) >= 13  # people, OPDs, participants, attendance, recaps, ranking, templates
     for url in urls:
         response = client.get(url)
+        if response.status_code == 404 and url.endswith(".csv") and "<fmt>" in _rule(app, url):
+            continue  # this export offers XLSX (and PDF) only
         assert response.status_code == 200, url
         cells = _cells(response)
         if url.endswith(".csv"):
