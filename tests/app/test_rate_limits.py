@@ -1,4 +1,4 @@
-"""The login limit holds across worker processes when they share Redis, as in production.
+"""The login and check-in limits hold across worker processes when they share Redis, as in
 
 Two real app servers (separate gunicorn processes, as two workers are) take turns answering one
 attacker: the limit must count the attempts of both together.
@@ -68,6 +68,7 @@ def _servers(tmp_path, storage: str, count: int = 2):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}",
         "RATELIMIT_STORAGE_URI": storage,
         "LOGIN_RATE_LIMIT": f"{LIMIT} per minute",
+        "CHECKIN_RATE_LIMIT": f"{LIMIT} per minute",
         "SESSION_COOKIE_SECURE": "0",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
@@ -91,7 +92,50 @@ def _servers(tmp_path, storage: str, count: int = 2):
     ]
     for port, process in zip(ports, processes, strict=True):
         _wait_for(port, process)
-    return ports, processes
+    return ports, processes, env
+
+
+OPERATOR = """
+from app import create_app
+from app.auth import services
+from app.auth.models import User
+from app.extensions import db
+
+with create_app().app_context():
+    user = services.save_user(User(), email="pintu@contoh.go.id", name="Petugas", role="operator",
+                              opd_id=None, password="petugas-pintu-123")
+    db.session.flush()
+    print(services.issue_token(user))
+    db.session.commit()
+"""
+
+
+def _operator_token(env) -> str:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", OPERATOR], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return done.stdout.decode().split()[-1]
+
+
+def _scans_from_one_device(ports, token, attempts: int) -> list[int]:
+    """One scanner (one token, one device id) whose requests land on either server."""
+    statuses = []
+    for attempt in range(attempts):
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            f"http://127.0.0.1:{ports[attempt % len(ports)]}/api/v1/events/rakor/checkins",
+            data=b'{"scans": []}',
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "X-Sinergi-Device": "pintu-utara-1",
+            },
+            method="POST",
+        )
+        try:
+            statuses.append(urllib.request.urlopen(request, timeout=5).status)  # noqa: S310
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    return statuses
 
 
 def _wrong_logins(ports, attempts: int) -> list[int]:
@@ -122,7 +166,7 @@ def _stop(processes) -> None:
 
 
 def test_the_login_limit_counts_attempts_on_every_worker_together(tmp_path, redis_url):
-    ports, processes = _servers(tmp_path, redis_url)
+    ports, processes, _env = _servers(tmp_path, redis_url)
     try:
         statuses = _wrong_logins(ports, 3 * LIMIT)
     finally:
@@ -133,9 +177,19 @@ def test_the_login_limit_counts_attempts_on_every_worker_together(tmp_path, redi
 
 def test_per_process_counting_lets_more_guesses_through(tmp_path):
     """Why production refuses memory:// unless asked: each worker counts alone."""
-    ports, processes = _servers(tmp_path, "memory://")
+    ports, processes, _env = _servers(tmp_path, "memory://")
     try:
         statuses = _wrong_logins(ports, 2 * LIMIT)
     finally:
         _stop(processes)
     assert statuses.count(200) == 2 * LIMIT
+
+
+def test_the_checkin_limit_counts_a_device_on_every_worker_together(tmp_path, redis_url):
+    ports, processes, env = _servers(tmp_path, redis_url)
+    try:
+        statuses = _scans_from_one_device(ports, _operator_token(env), 3 * LIMIT)
+    finally:
+        _stop(processes)
+    assert 429 not in statuses[:LIMIT]  # answered (here: no such event)
+    assert set(statuses[LIMIT:]) == {429}
