@@ -1,4 +1,5 @@
 """The login and check-in limits hold across worker processes when they share Redis, as in
+production.
 
 Two real app servers (separate gunicorn processes, as two workers are) take turns answering one
 attacker: the limit must count the attempts of both together.
