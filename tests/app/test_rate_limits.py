@@ -20,14 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 5
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(port: int, process: subprocess.Popen) -> None:
@@ -47,7 +43,7 @@ def redis_url():
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
-    port = _free_port()
+    port = free_port()
     # A private server, so parallel runs and the machine's own Redis are left alone.
     process = subprocess.Popen(  # noqa: S603
         [server, "--port", str(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
@@ -80,7 +76,7 @@ def _servers(tmp_path, storage: str, count: int = 2):
         check=True,
         capture_output=True,
     )
-    ports = [_free_port() for _ in range(count)]
+    ports = [free_port() for _ in range(count)]
     processes = [
         subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
