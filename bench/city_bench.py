@@ -5,6 +5,8 @@ Data: 40 OPDs, 5,000 officials, 20 events, one of them with 200 sessions over th
 gunicorn (production settings, rate limits in Redis) with 2 and then 4 sync workers, on SQLite
 and on PostgreSQL; wrk drives it from a separate process over loopback (8 connections unless
 said, bounded in time); every row stands beside a bare Flask page measured in the same run.
+After the load, one request each: the badge PDF of the 1,000 registrations and the import of
+5,000 officials through the organiser's pages.
 
     .venv/bin/python bench/city_bench.py [--seconds 5] [--workers 2 4] [--postgres URL]
 """
