@@ -18,21 +18,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, database_url: str, stderr=None, **settings: str) -> subprocess.Popen:
-    """One sync worker, production settings, ``settings`` added to its environment; its error
-    log (stderr) goes to the file ``stderr`` if given."""
-    env = {
+def production_env(database_url: str, **settings: str) -> dict:
+    """The environment of a production server on ``database_url``, ``settings`` added (also
+    what a ``flask`` command run beside it needs)."""
+    return {
         **os.environ,
         "SINERGI_ENV": "production",
-        "SECRET_KEY": "fault-test-" + "x" * 32,
+        "SECRET_KEY": "server-test-" + "x" * 32,
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SESSION_COOKIE_SECURE": "0",  # plain http on loopback
+        **settings,
+    }
+
+
+def start_gunicorn(port: int, database_url: str, stderr=None, **settings: str) -> subprocess.Popen:
+    """One sync worker, production settings, ``settings`` added to its environment; its error
+    log (stderr) goes to the file ``stderr`` if given."""
+    gunicorn = {
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "1",
         "GUNICORN_ACCESS_LOG": os.devnull,
-        **settings,
     }
+    env = production_env(database_url, **{**gunicorn, **settings})
     server = subprocess.Popen(  # noqa: S603 (fixed program)
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT,

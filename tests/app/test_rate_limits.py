@@ -6,7 +6,6 @@ attacker: the limit must count the attempts of both together.
 """
 
 import http.cookiejar
-import os
 import re
 import shutil
 import socket
@@ -16,13 +15,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port
+from tests.servers import ROOT, free_port, production_env, start_gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 5
 
 
@@ -58,17 +55,14 @@ def redis_url():
 
 
 def _servers(tmp_path, storage: str, count: int = 2):
-    env = {
-        **os.environ,
-        "SINERGI_ENV": "production",
-        "SECRET_KEY": "limit-test-secret",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}",
+    database_url = f"sqlite:///{tmp_path / 'limits.db'}"
+    settings = {
         "RATELIMIT_STORAGE_URI": storage,
         "LOGIN_RATE_LIMIT": f"{LIMIT} per minute",
         "CHECKIN_RATE_LIMIT": f"{LIMIT} per minute",
-        "SESSION_COOKIE_SECURE": "0",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
+    env = production_env(database_url, **settings)
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
         cwd=ROOT,
@@ -77,18 +71,7 @@ def _servers(tmp_path, storage: str, count: int = 2):
         capture_output=True,
     )
     ports = [free_port() for _ in range(count)]
-    processes = [
-        subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    for port, process in zip(ports, processes, strict=True):
-        _wait_for(port, process)
+    processes = [start_gunicorn(port, database_url, **settings) for port in ports]
     return ports, processes, env
 
 
