@@ -7,12 +7,17 @@ come from users, delegates' names even from the participants themselves (OWASP "
 
 import csv
 import io
+import re
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from itertools import chain, islice
 
 from flask import Response
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from app import uploads
 
@@ -93,28 +98,72 @@ def read_table(data: bytes, columns: list[str]) -> list[Row]:
     return rows
 
 
-def xlsx_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
-            if _is_formula_like(value):
-                # openpyxl turns "=…" into a formula: keep the text, and mark it so a spreadsheet
-                # treats it as text even when someone edits the cell (Excel's leading apostrophe).
-                cell.value = value
-                cell.data_type = "s"
-                cell.quotePrefix = True
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+# Indonesian display formats for real date and time cells (LCID 0421 = Indonesian, so Excel
+# and LibreOffice show "Senin, 4 Agustus 2025"; the dot in "09.30" is quoted to stay literal).
+DATE_FORMAT = "[$-421]d mmmm yyyy"
+DATETIME_FORMAT = '[$-421]d mmmm yyyy hh"."mm'
+TIME_FORMAT = 'hh"."mm'
+_FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\\/*?:\[\]]")
+WIDTH_SAMPLE = 200  # rows looked at to size the columns (a write-only sheet is sized up front)
+
+
+def sheet_name(text: str) -> str:
+    """A readable sheet name: Excel allows 31 characters and none of \\ / * ? : [ ]."""
+    text = " ".join(_FORBIDDEN_IN_SHEET_NAME.sub(" ", text or "").split()) or "Sheet"
+    if len(text) <= 31:
+        return text
+    cut = text[:31].rsplit(" ", 1)[0]
+    return cut if len(cut) >= 12 else text[:31].rstrip()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, datetime):
+        return "00 September 0000 00.00"
+    if isinstance(value, date):
+        return "00 September 0000"
+    return str(value if value is not None else "")
+
+
+def xlsx_bytes(title: str, header: list[str], rows, *, title_rows=(), name: str = "") -> bytes:
+    """An XLSX of one sheet, written in openpyxl's write-only mode: time grows with the rows,
+    not with their square. ``title_rows`` are printed above the header (acara, tanggal, …);
+    dates, datetimes (naive, in the event's zone) and times become real cells with Indonesian
+    display formats."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name(name or title))
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
+    for index, column in enumerate(zip(header, *sample, strict=False), start=1):
+        width = max(len(_cell_text(value)) for value in column)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
+    for line in title_rows:
+        sheet.append([_cell(sheet, line, Font(bold=True, size=12))])
+    if title_rows:
+        sheet.append([])
+    sheet.append([_cell(sheet, text, Font(bold=True)) for text in header])
+    for row in chain(sample, rows):
+        sheet.append([_cell(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(sheet, value, font=None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if _is_formula_like(value):
+        # openpyxl turns "=…" into a formula: keep the text, and mark it so a spreadsheet treats
+        # it as text even when someone edits the cell (Excel's leading apostrophe).
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, time):
+        cell.number_format = TIME_FORMAT
+    return cell
 
 
 def csv_bytes(header: list[str], rows: list[list]) -> bytes:
@@ -125,13 +174,17 @@ def csv_bytes(header: list[str], rows: list[list]) -> bytes:
     return out.getvalue().encode("utf-8-sig")  # BOM so Excel opens it as UTF-8
 
 
-def table_response(basename: str, fmt: str, header: list[str], rows: list[list]) -> Response:
-    """A download of the table as ``basename.xlsx`` or ``basename.csv``."""
+def table_response(
+    basename: str, fmt: str, header: list[str], rows, *, title_rows=(), name: str = ""
+) -> Response:
+    """A download of the table as ``basename.xlsx`` or ``basename.csv`` (``title_rows`` and the
+    sheet ``name`` only in the XLSX)."""
     if fmt == "csv":
         body, mimetype = csv_bytes(header, rows), "text/csv"  # Werkzeug adds the charset
     else:
         fmt = "xlsx"
-        body, mimetype = xlsx_bytes(basename, header, rows), XLSX_MIMETYPE
+        body = xlsx_bytes(basename, header, rows, title_rows=title_rows, name=name)
+        mimetype = XLSX_MIMETYPE
     return Response(
         body,
         mimetype=mimetype,

@@ -111,3 +111,25 @@ def test_numbers_stay_numbers_and_text_reads_back_as_typed():
     # An exported CSV imported again gives back the text the user typed, not the guard.
     back = read_table(csv_bytes(["a", "b", "c", "d"], rows), ["a"])
     assert back[0].values == {"a": HOSTILE[0], "b": "-5", "c": "1.5", "d": "-2+3"}
+
+
+def test_spreadsheet_dates_are_date_cells_under_title_rows_in_a_readable_sheet():
+    from datetime import date, datetime, time
+
+    body = xlsx_bytes(
+        "daftar-hadir-rakor-program-prioritas-2026",
+        ["Nama", "Tanggal", "Waktu hadir", "Jam"],
+        [["Ani", date(2026, 12, 6), datetime(2026, 12, 6, 8, 5), time(9, 30)]],
+        title_rows=["DAFTAR HADIR", "=Rakor Program Prioritas"],
+        name="Daftar hadir: Rakor Program Prioritas [Senin]",
+    )
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert sheet.title == "Daftar hadir Rakor Program"
+    assert sheet["A1"].value == "DAFTAR HADIR"
+    assert sheet["A2"].value == "=Rakor Program Prioritas" and sheet["A2"].data_type == "s"
+    assert [c.value for c in sheet[4]] == ["Nama", "Tanggal", "Waktu hadir", "Jam"]
+    tanggal, hadir, jam = sheet["B5"], sheet["C5"], sheet["D5"]
+    assert tanggal.is_date and tanggal.value.date() == date(2026, 12, 6)
+    assert "mmmm" in tanggal.number_format
+    assert hadir.is_date and hadir.value == datetime(2026, 12, 6, 8, 5)
+    assert jam.is_date and jam.value == time(9, 30) and '"."' in jam.number_format
