@@ -49,8 +49,9 @@ translations: $(BIN)/.installed
 	$(BIN)/python scripts/build_assets.py catalogues
 
 # Extract new strings into the English catalogue (run after changing user-visible text).
+# No locations and sorted by message, so that two branches adding strings rarely conflict.
 messages: $(BIN)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 -o app/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 --no-location --sort-output --omit-header -o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 # A wheel that carries the npm assets and compiled catalogues (what the Production section installs).
