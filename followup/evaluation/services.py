@@ -1,13 +1,19 @@
 """The ranking the Strategic Meeting works from: realisation per OPD against the quarter's
 target and threshold, the city total from amounts (Σ realisasi ÷ Σ pagu, never a mean of
-percentages), the change since the previous quarter; and the import that feeds it."""
+percentages), the change since the previous quarter, the quarter's coverage (how many of the
+OPDs expected to report have data); and the import that feeds it.
+
+For tests and scripts: ``parse_import(xlsx or csv bytes)`` then ``save_import(rows)`` is the
+import (``ParsedRow`` may also be built directly for chosen OPDs); ``ranking(year, quarter)``
+reads back the rows and their ``coverage``."""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from flask_babel import ngettext
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import OBJECT_LABELS, record
@@ -29,6 +35,12 @@ OBJECT_LABELS["RealisationTarget"] = _l("Target realisasi")
 DEFAULT_TARGETS = {1: Decimal("25"), 2: Decimal("50"), 3: Decimal("75"), 4: Decimal("100")}
 DEFAULT_THRESHOLD = Decimal("57")
 IMPORT_COLUMNS = ["tahun", "triwulan", "kode_opd", "pagu", "realisasi_keuangan", "realisasi_fisik"]
+# Who is expected to report realisation: the perangkat daerah that hold their own budget (SKPD,
+# PP 18/2016): sekretariat daerah and DPRD, inspektorat, dinas, badan, Satpol PP, kecamatan.
+# A bagian spends within the Setda's budget and a kelurahan within its kecamatan's, a desa has
+# its own APBDes: they are not expected, but when a city imports their figures anyway they are
+# ranked and counted like the others (coverage never hides a row).
+BUDGET_UNIT_KINDS = ("sekretariat", "inspektorat", "dinas", "badan", "satuan", "kecamatan")
 
 
 @dataclass
@@ -82,6 +94,81 @@ class Ranked:
     below_threshold: bool
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How complete a quarter's figures are: OPDs with data of the OPDs expected to report
+    (the active budget units, plus any other OPD that has data)."""
+
+    opds_with_data: int
+    opds_total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.opds_with_data >= self.opds_total
+
+    def note(self) -> str:
+        """'data 4 dari 30 perangkat daerah'."""
+        return ngettext(
+            "data %(with_data)s dari %(num)s perangkat daerah",
+            "data %(with_data)s dari %(num)s perangkat daerah",
+            self.opds_total,
+            with_data=self.opds_with_data,
+        )
+
+    def total_label(self) -> str:
+        """The label of Σ realisasi ÷ Σ pagu: the city's only when every OPD has data."""
+        if self.complete:
+            return _("Total kota")
+        return ngettext(
+            "Total %(num)s perangkat daerah berdata",
+            "Total %(num)s perangkat daerah berdata",
+            self.opds_with_data,
+        )
+
+
+def _expected():
+    return Opd.active.is_(True) & Opd.kind.in_(BUDGET_UNIT_KINDS)
+
+
+def coverages(year: int | None = None, quarter: int | None = None) -> dict[tuple, Coverage]:
+    """The coverage of every quarter with data (or of the one given), in two queries: the one
+    function behind every page, document and API that shows a quarter's figures."""
+    expected = db.session.scalar(select(func.count()).select_from(Opd).where(_expected()))
+    query = (
+        select(
+            BudgetRealisation.year,
+            BudgetRealisation.quarter,
+            func.count(),
+            func.count(case((_expected(), 1))),
+        )
+        .join(Opd, Opd.id == BudgetRealisation.opd_id)
+        .group_by(BudgetRealisation.year, BudgetRealisation.quarter)
+    )
+    if year is not None:
+        query = query.where(BudgetRealisation.year == year, BudgetRealisation.quarter == quarter)
+    found = {
+        (y, q): Coverage(with_data, expected + with_data - expected_with_data)
+        for y, q, with_data, expected_with_data in db.session.execute(query)
+    }
+    if year is not None and (year, quarter) not in found:
+        found[(year, quarter)] = Coverage(0, expected)
+    return found
+
+
+def coverage(year: int, quarter: int) -> Coverage:
+    return coverages(year, quarter)[(year, quarter)]
+
+
+def missing_opds(year: int, quarter: int) -> list[Opd]:
+    """The OPDs expected to report that have no figures for the quarter (one query)."""
+    reported = select(BudgetRealisation.opd_id).where(
+        BudgetRealisation.year == year, BudgetRealisation.quarter == quarter
+    )
+    return db.session.scalars(
+        select(Opd).where(_expected(), Opd.id.not_in(reported)).order_by(Opd.code)
+    ).all()
+
+
 @dataclass
 class Ranking:
     year: int
@@ -90,6 +177,7 @@ class Ranking:
     rows: list[Ranked]
     pagu: int
     realisasi_keuangan: int
+    coverage: Coverage
 
     @property
     def percent(self) -> float | None:
@@ -109,20 +197,24 @@ def latest_quarter() -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
-def quarters_with_data() -> list[tuple[int, int]]:
-    return [
-        (y, q)
-        for y, q in db.session.execute(
-            select(BudgetRealisation.year, BudgetRealisation.quarter)
-            .distinct()
-            .order_by(BudgetRealisation.year.desc(), BudgetRealisation.quarter.desc())
-        )
-    ]
+def quarters_with_data() -> list[tuple[int, int, Coverage]]:
+    """(year, quarter, coverage) of every quarter with data, newest first."""
+    return [(y, q, c) for (y, q), c in sorted(coverages().items(), reverse=True)]
+
+
+def default_quarter() -> tuple[int, int] | None:
+    """The quarter the ranking opens on: the latest complete one, else the latest with data
+    (then shown as partial)."""
+    quarters = quarters_with_data()
+    complete = [(y, q) for y, q, c in quarters if c.complete]
+    if complete:
+        return complete[0]
+    return (quarters[0][0], quarters[0][1]) if quarters else None
 
 
 def ranking(year: int, quarter: int) -> Ranking:
     """OPDs by financial realisation, highest first (an OPD with pagu 0 has no percentage and
-    comes last); two queries whatever the number of OPDs."""
+    comes last), with the quarter's coverage; four queries whatever the number of OPDs."""
     target = target_for(year, quarter)
     rows = db.session.scalars(
         select(BudgetRealisation)
@@ -162,6 +254,7 @@ def ranking(year: int, quarter: int) -> Ranking:
         ranked,
         pagu=sum(r.pagu for r in current),
         realisasi_keuangan=sum(r.realisasi_keuangan for r in current),
+        coverage=coverage(year, quarter),
     )
 
 
@@ -315,6 +408,8 @@ def set_realisation(
     """The organiser's manual correction of one quarter's figures; audited."""
     if pagu < 0 or realisasi_keuangan < 0:
         raise ValueError(_("Jumlah tidak boleh negatif."))
+    if realisasi_keuangan > pagu > 0:  # as the import refuses it
+        raise ValueError(_("Realisasi keuangan melebihi pagu."))
     row.pagu, row.realisasi_keuangan, row.realisasi_fisik = (
         pagu,
         realisasi_keuangan,
