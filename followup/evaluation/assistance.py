@@ -7,28 +7,42 @@ when the expert already speaks elsewhere) and never two for an OPD. The organise
 it; creating the week checks it again with the agenda's own conflict checks, then makes an
 event of kind ``asistensi`` with one session per slot (the expert as speaker, the OPD as the
 session's OPD) and invites the OPD heads.
+
+Two rules keep the plan honest: nothing is planned in the past (the period starts after today
+in the city's zone, the default on the next working day at the earliest), and a meeting and
+quarter get one week (``AssistanceWeek``): once made, the planner offers it instead.
+Tenaga ahli chosen from the people directory join the speaker directory only when the week
+is created, never for a proposal or a refused plan.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from agenda import conflicts, versions
 from agenda import services as agenda_services
 from agenda.models import Event, Session, SessionSpeaker, Speaker
-from app.audit.services import record
+from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
+from app.formatting import long_date
 from app.opds.models import Opd
+from followup.evaluation import services
+from followup.evaluation.models import AssistanceWeek, EventEvaluation
+from followup.services import today as city_today
 from participants.models import OpdHead, Person
 from participants.registrations.invitations import invite
 
 DEFAULT_SLOTS = ((time(9, 0), time(11, 0)), (time(13, 0), time(15, 0)))
 WEEK = 5  # working days
+OBJECT_LABELS["AssistanceWeek"] = _l("Minggu asistensi")
 
 
 class AssistanceError(ValueError):
@@ -55,11 +69,31 @@ class Slot:
         raise ValueError(key)
 
 
+@dataclass(eq=False)
+class Expert:
+    """A tenaga ahli the organiser may choose: a speaker of the directory (key "12"), or an
+    official of the people directory who is not a speaker yet (key "p34")."""
+
+    key: str
+    name: str
+    position: str
+    speaker: Speaker | None = None
+    person: Person | None = None
+
+    @property
+    def id(self) -> int | None:
+        """The speaker's id (None until a person joins the speaker directory)."""
+        return self.speaker.id if self.speaker is not None else None
+
+    def as_speaker(self) -> Speaker:
+        return self.speaker if self.speaker is not None else speaker_for(self.person)
+
+
 @dataclass
 class Assignment:
     opd: Opd
     slot: Slot
-    expert: Speaker
+    expert: Speaker | Expert
 
 
 def expert_people() -> list[Person]:
@@ -96,15 +130,49 @@ def is_working_day(day: date, off: set[date]) -> bool:
     return day.weekday() < 5 and day not in off
 
 
-def default_period(meeting: Event) -> tuple[date, date]:
-    """The working week after the meeting: the next five working days."""
-    off = holidays()
-    days, day = [], meeting.end_date
-    while len(days) < WEEK:
+def _working_days_after(day: date, count: int) -> list[date]:
+    off, days = holidays(), []
+    while len(days) < count:
         day += timedelta(days=1)
         if is_working_day(day, off):
             days.append(day)
+    return days
+
+
+def earliest_start(today: date | None = None) -> date:
+    """The first day an assistance week may start: the next working day."""
+    return _working_days_after(today or city_today(), 1)[0]
+
+
+def default_period(meeting: Event, today: date | None = None) -> tuple[date, date]:
+    """Five working days after the meeting, or after today when that week has begun or
+    passed: never a day in the past."""
+    days = _working_days_after(max(meeting.end_date, today or city_today()), WEEK)
     return days[0], days[-1]
+
+
+def check_period(start: date, end: date, today: date | None = None) -> None:
+    """Refuse a period that starts today or in the past, or ends before it starts."""
+    today = today or city_today()
+    earliest = long_date(earliest_start(today))
+    if start < today:
+        raise AssistanceError(
+            _(
+                "Tanggal mulai %(day)s sudah lewat. Asistensi paling cepat dimulai %(earliest)s.",
+                day=long_date(start),
+                earliest=earliest,
+            )
+        )
+    if start == today:
+        raise AssistanceError(
+            _(
+                "Asistensi tidak dapat dimulai hari ini (%(day)s): kepala OPD perlu diundang lebih dulu. Paling cepat %(earliest)s.",
+                day=long_date(start),
+                earliest=earliest,
+            )
+        )
+    if end < start:
+        raise AssistanceError(_("Tanggal selesai harus setelah tanggal mulai."))
 
 
 def slots_between(start: date, end: date, slots=DEFAULT_SLOTS) -> list[Slot]:
@@ -117,8 +185,9 @@ def slots_between(start: date, end: date, slots=DEFAULT_SLOTS) -> list[Slot]:
     return result
 
 
-def _busy(experts: list[Speaker], start: date, end: date, zone: str) -> set[tuple[int, str]]:
-    """(expert id, slot key) already taken by a session elsewhere (one query)."""
+def _busy(experts: list, start: date, end: date, zone: str) -> set[tuple[int, str]]:
+    """(expert id, slot key) already taken by a session elsewhere (one query); an expert who
+    is not a speaker yet speaks nowhere."""
     first = agenda_services.to_utc(datetime.combine(start, time.min), zone)
     last = agenda_services.to_utc(datetime.combine(end + timedelta(days=1), time.min), zone)
     taken = set()
@@ -126,7 +195,7 @@ def _busy(experts: list[Speaker], start: date, end: date, zone: str) -> set[tupl
         select(SessionSpeaker.speaker_id, Session.starts_at, Session.ends_at)
         .join(Session, Session.id == SessionSpeaker.session_id)
         .where(
-            SessionSpeaker.speaker_id.in_([e.id for e in experts]),
+            SessionSpeaker.speaker_id.in_([e.id for e in experts if e.id is not None]),
             Session.cancelled.is_(False),
             Session.starts_at < last,
             Session.ends_at > first,
@@ -141,20 +210,27 @@ def _busy(experts: list[Speaker], start: date, end: date, zone: str) -> set[tupl
     return taken
 
 
-def propose(opds: list[Opd], experts: list[Speaker], start: date, end: date, zone: str):
-    """One slot per OPD (in the given order: lowest first), experts in turn."""
+def propose(
+    opds: list[Opd],
+    experts: list,
+    start: date,
+    end: date,
+    zone: str,
+    today: date | None = None,
+) -> list[Assignment]:
+    """One slot per OPD (in the given order: lowest first), experts (speakers or ``Expert``)
+    in turn; ``today`` (default: the city's) bounds the period."""
     if not opds:
         raise AssistanceError(_("Pilih OPD yang akan diasistensi."))
     if not experts:
         raise AssistanceError(_("Pilih minimal satu tenaga ahli."))
-    if end < start:
-        raise AssistanceError(_("Tanggal selesai harus setelah tanggal mulai."))
+    check_period(start, end, today)
     busy = _busy(experts, start, end, zone)
     free = [
         (slot, e)
         for slot in slots_between(start, end)
         for e in experts
-        if (e.id, slot.key) not in busy
+        if e.id is None or (e.id, slot.key) not in busy
     ]
     if len(free) < len(opds):
         raise AssistanceError(
@@ -169,26 +245,78 @@ def propose(opds: list[Opd], experts: list[Speaker], start: date, end: date, zon
     return [Assignment(opd, slot, expert) for opd, (slot, expert) in zip(opds, free, strict=False)]
 
 
-def check(assignments: list[Assignment]) -> None:
-    """Refuse an adjusted schedule that double-books an expert or an OPD."""
+def check(assignments: list[Assignment], today: date | None = None) -> None:
+    """Refuse an adjusted schedule that is empty, lies in the past or double-books an expert
+    or an OPD."""
+    if not assignments:
+        raise AssistanceError(_("Pilih OPD yang akan diasistensi."))
+    today = today or city_today()
     seen_opd, seen_expert = set(), set()
     off = holidays()
     for a in assignments:
+        if a.slot.day <= today:
+            raise AssistanceError(
+                _(
+                    "Jadwal %(opd)s pada %(day)s sudah lewat. Asistensi paling cepat dimulai %(earliest)s.",
+                    opd=a.opd.name,
+                    day=long_date(a.slot.day),
+                    earliest=long_date(earliest_start(today)),
+                )
+            )
         if a.opd.id in seen_opd:
             raise AssistanceError(_("%(opd)s dijadwalkan dua kali.", opd=a.opd.name))
         seen_opd.add(a.opd.id)
-        if (a.expert.id, a.slot.key) in seen_expert:
+        who = getattr(a.expert, "key", None) or a.expert.id  # an Expert may have no id yet
+        if (who, a.slot.key) in seen_expert:
             raise AssistanceError(
                 _("%(expert)s dijadwalkan dua kali pada waktu yang sama.", expert=a.expert.name)
             )
-        seen_expert.add((a.expert.id, a.slot.key))
+        seen_expert.add((who, a.slot.key))
         if not is_working_day(a.slot.day, off):
-            raise AssistanceError(_("%(day)s bukan hari kerja.", day=a.slot.day.isoformat()))
+            raise AssistanceError(_("%(day)s bukan hari kerja.", day=long_date(a.slot.day)))
 
 
-def create_week(meeting: Event, assignments: list[Assignment], title: str) -> Event:
-    """The asistensi event with its sessions and invited heads; the caller commits."""
-    check(assignments)
+def existing_week(meeting: Event, year: int, quarter: int) -> Event | None:
+    """The assistance week already made after ``meeting`` for the quarter's ranking."""
+    return db.session.scalar(
+        select(Event)
+        .join(AssistanceWeek, AssistanceWeek.event_id == Event.id)
+        .where(
+            AssistanceWeek.meeting_id == meeting.id,
+            AssistanceWeek.year == year,
+            AssistanceWeek.quarter == quarter,
+        )
+    )
+
+
+def _already_made(meeting: Event, year: int, quarter: int, week: Event) -> AssistanceError:
+    return AssistanceError(
+        _(
+            "Acara asistensi setelah %(meeting)s untuk peringkat %(year)s TW%(quarter)s sudah dibuat: %(title)s. Ubah jadwalnya di acara itu.",
+            meeting=meeting.title,
+            year=year,
+            quarter=quarter,
+            title=week.title,
+        )
+    )
+
+
+def create_week(
+    meeting: Event,
+    assignments: list[Assignment],
+    title: str,
+    *,
+    year: int,
+    quarter: int,
+    today: date | None = None,
+) -> Event:
+    """The asistensi event after ``meeting`` for the quarter's ranking, with its sessions and
+    invited heads; refused when the meeting and quarter have one already. ``today`` (default:
+    the city's) is the day it is planned on. The caller commits."""
+    found = existing_week(meeting, year, quarter)
+    if found is not None:
+        raise _already_made(meeting, year, quarter, found)
+    check(assignments, today)
     days = sorted(a.slot.day for a in assignments)
     slug = agenda_services.unique_slug(f"asistensi {meeting.slug}")
     event = agenda_services.save_event(
@@ -248,4 +376,156 @@ def create_week(meeting: Event, assignments: list[Assignment], title: str) -> Ev
     if heads:
         invite(event, heads, source=_("Asistensi: kepala OPD"))
     versions.publish(event, note=_("Jadwal asistensi"))
+    link = AssistanceWeek(event_id=event.id, meeting_id=meeting.id, year=year, quarter=quarter)
+    db.session.add(link)
+    try:
+        # The unique constraint settles two organisers creating at the same moment; the
+        # caller rolls back on AssistanceError.
+        db.session.flush()
+    except IntegrityError:
+        raise _already_made(meeting, year, quarter, event) from None
+    record(link, "create")
     return event
+
+
+# --- the planner: from the ranking to a proposal to the week ----------------------------------
+
+
+def meeting_for(year: int, quarter: int) -> Event | None:
+    """The meeting that discussed this quarter, else the latest Strategic Meeting."""
+    found = db.session.scalar(
+        select(Event)
+        .join(EventEvaluation, EventEvaluation.event_id == Event.id)
+        .where(EventEvaluation.year == year, EventEvaluation.quarter == quarter)
+        .order_by(Event.start_date.desc())
+        .limit(1)
+    )
+    return found or db.session.scalar(
+        select(Event)
+        .where(Event.kind == "strategic_meeting")
+        .order_by(Event.start_date.desc())
+        .limit(1)
+    )
+
+
+@dataclass
+class Plan:
+    """What the planner page shows for a quarter: the ranking, the meeting, the week already
+    made (if any), the experts to choose from and the default period."""
+
+    year: int
+    quarter: int
+    ranking: services.Ranking
+    meeting: Event
+    existing: Event | None
+    experts: list[Expert]
+    today: date
+    earliest: date
+    start: date
+    end: date
+    moved: bool  # the week right after the meeting has begun or passed
+
+    @property
+    def bottom_up(self) -> list:
+        """The ranked OPDs with a percentage, lowest first."""
+        return [r for r in reversed(self.ranking.rows) if r.percent is not None]
+
+    def picked_opds(self, lowest: int | None) -> set[int]:
+        """Preselected: the ``lowest`` N, else those under the threshold."""
+        return {r.opd.id for r in (self.bottom_up[:lowest] if lowest else self.ranking.below)}
+
+    def opds(self, ids) -> list[Opd]:
+        ids = set(ids or ())
+        return [r.opd for r in self.bottom_up if r.opd.id in ids]
+
+    def chosen(self, speaker_ids, person_ids) -> list[Expert]:
+        keys = {str(i) for i in speaker_ids or ()} | {f"p{i}" for i in person_ids or ()}
+        return [e for e in self.experts if e.key in keys]
+
+
+def experts() -> list[Expert]:
+    """The speaker directory, then the directory's tenaga ahli who are not speakers yet."""
+    speakers = db.session.scalars(select(Speaker).order_by(Speaker.name)).all()
+    names = {s.name for s in speakers}
+    return [Expert(str(s.id), s.name, s.position, speaker=s) for s in speakers] + [
+        Expert(f"p{p.id}", p.name, p.position, person=p)
+        for p in expert_people()
+        if p.name not in names
+    ]
+
+
+def plan_for(year: int, quarter: int, today: date | None = None) -> Plan | None:
+    """The planner for a quarter's ranking; None when no meeting discussed it."""
+    meeting = meeting_for(year, quarter)
+    if meeting is None:
+        return None
+    today = today or city_today()
+    start, end = default_period(meeting, today)
+    return Plan(
+        year=year,
+        quarter=quarter,
+        ranking=services.ranking(year, quarter),
+        meeting=meeting,
+        existing=existing_week(meeting, year, quarter),
+        experts=experts(),
+        today=today,
+        earliest=earliest_start(today),
+        start=start,
+        end=end,
+        moved=default_period(meeting, meeting.end_date)[0] <= today,
+    )
+
+
+def propose_plan(plan: Plan, opd_ids, speaker_ids, person_ids, start, end) -> list[Assignment]:
+    """The proposal for the organiser's choices; writes nothing."""
+    if plan.existing is not None:
+        raise _already_made(plan.meeting, plan.year, plan.quarter, plan.existing)
+    return propose(
+        plan.opds(opd_ids),
+        plan.chosen(speaker_ids, person_ids),
+        start or plan.start,
+        end or plan.end,
+        plan.meeting.timezone,
+        plan.today,
+    )
+
+
+def adjusted(choices: Mapping[str, str], opds: list[Opd], experts: list[Expert]) -> list:
+    """The schedule as the organiser left it in the proposal table (``slot_<opd id>`` and
+    ``expert_<opd id>``, an expert's key)."""
+    by_key = {e.key: e for e in experts}
+    result = []
+    for opd in opds:
+        slot_key = choices.get(f"slot_{opd.id}", "")
+        expert = by_key.get(choices.get(f"expert_{opd.id}", ""))
+        if not slot_key or expert is None:
+            raise AssistanceError(_("Lengkapi waktu dan tenaga ahli untuk %(opd)s.", opd=opd.name))
+        try:
+            slot = Slot.from_key(slot_key)
+        except ValueError:
+            raise AssistanceError(_("Waktu untuk %(opd)s tidak dikenal.", opd=opd.name)) from None
+        result.append(Assignment(opd, slot, expert))
+    return result
+
+
+def create_plan(plan: Plan, opd_ids, speaker_ids, person_ids, choices: Mapping) -> Event:
+    """The week as adjusted by the organiser. Experts from the people directory join the
+    speaker directory here, inside the caller's transaction: a refused plan (rolled back)
+    leaves the directory as it was."""
+    if plan.existing is not None:
+        raise _already_made(plan.meeting, plan.year, plan.quarter, plan.existing)
+    planned = adjusted(choices, plan.opds(opd_ids), plan.chosen(speaker_ids, person_ids))
+    check(planned, plan.today)  # before anyone joins a directory
+    speakers = {}
+    for a in planned:
+        if a.expert.key not in speakers:
+            speakers[a.expert.key] = a.expert.as_speaker()
+    db.session.flush()
+    return create_week(
+        plan.meeting,
+        [Assignment(a.opd, a.slot, speakers[a.expert.key]) for a in planned],
+        _("Asistensi OPD pasca %(meeting)s", meeting=plan.meeting.title),
+        year=plan.year,
+        quarter=plan.quarter,
+        today=plan.today,
+    )
