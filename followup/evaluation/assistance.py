@@ -10,13 +10,11 @@ session's OPD) and invites the OPD heads.
 
 Two rules keep the plan honest: nothing is planned in the past (the period starts after today
 in the city's zone, the default on the next working day at the earliest), and a meeting and
-quarter get one week (``AssistanceWeek``): once made, the planner offers it instead.
-Tenaga ahli chosen from the people directory join the speaker directory only when the week
-is created, never for a proposal or a refused plan.
+quarter get one week (``AssistanceWeek``): once made, the planner (``planner.py``, the page's
+choices) offers it instead.
 """
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -34,8 +32,7 @@ from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
 from app.formatting import long_date
 from app.opds.models import Opd
-from followup.evaluation import services
-from followup.evaluation.models import AssistanceWeek, EventEvaluation
+from followup.evaluation.models import AssistanceWeek
 from followup.services import today as city_today
 from participants.models import OpdHead, Person
 from participants.registrations.invitations import invite
@@ -69,31 +66,11 @@ class Slot:
         raise ValueError(key)
 
 
-@dataclass(eq=False)
-class Expert:
-    """A tenaga ahli the organiser may choose: a speaker of the directory (key "12"), or an
-    official of the people directory who is not a speaker yet (key "p34")."""
-
-    key: str
-    name: str
-    position: str
-    speaker: Speaker | None = None
-    person: Person | None = None
-
-    @property
-    def id(self) -> int | None:
-        """The speaker's id (None until a person joins the speaker directory)."""
-        return self.speaker.id if self.speaker is not None else None
-
-    def as_speaker(self) -> Speaker:
-        return self.speaker if self.speaker is not None else speaker_for(self.person)
-
-
 @dataclass
 class Assignment:
     opd: Opd
     slot: Slot
-    expert: Speaker | Expert
+    expert: Speaker  # or, in a proposal, a planner.Expert (who may not be a speaker yet)
 
 
 def expert_people() -> list[Person]:
@@ -289,7 +266,8 @@ def existing_week(meeting: Event, year: int, quarter: int) -> Event | None:
     )
 
 
-def _already_made(meeting: Event, year: int, quarter: int, week: Event) -> AssistanceError:
+def already_made(meeting: Event, year: int, quarter: int, week: Event) -> AssistanceError:
+    """The refusal of a second week for a meeting and quarter, naming the first."""
     return AssistanceError(
         _(
             "Acara asistensi setelah %(meeting)s untuk peringkat %(year)s TW%(quarter)s sudah dibuat: %(title)s. Ubah jadwalnya di acara itu.",
@@ -315,7 +293,7 @@ def create_week(
     the city's) is the day it is planned on. The caller commits."""
     found = existing_week(meeting, year, quarter)
     if found is not None:
-        raise _already_made(meeting, year, quarter, found)
+        raise already_made(meeting, year, quarter, found)
     check(assignments, today)
     days = sorted(a.slot.day for a in assignments)
     slug = agenda_services.unique_slug(f"asistensi {meeting.slug}")
@@ -383,149 +361,6 @@ def create_week(
         # caller rolls back on AssistanceError.
         db.session.flush()
     except IntegrityError:
-        raise _already_made(meeting, year, quarter, event) from None
+        raise already_made(meeting, year, quarter, event) from None
     record(link, "create")
     return event
-
-
-# --- the planner: from the ranking to a proposal to the week ----------------------------------
-
-
-def meeting_for(year: int, quarter: int) -> Event | None:
-    """The meeting that discussed this quarter, else the latest Strategic Meeting."""
-    found = db.session.scalar(
-        select(Event)
-        .join(EventEvaluation, EventEvaluation.event_id == Event.id)
-        .where(EventEvaluation.year == year, EventEvaluation.quarter == quarter)
-        .order_by(Event.start_date.desc())
-        .limit(1)
-    )
-    return found or db.session.scalar(
-        select(Event)
-        .where(Event.kind == "strategic_meeting")
-        .order_by(Event.start_date.desc())
-        .limit(1)
-    )
-
-
-@dataclass
-class Plan:
-    """What the planner page shows for a quarter: the ranking, the meeting, the week already
-    made (if any), the experts to choose from and the default period."""
-
-    year: int
-    quarter: int
-    ranking: services.Ranking
-    meeting: Event
-    existing: Event | None
-    experts: list[Expert]
-    today: date
-    earliest: date
-    start: date
-    end: date
-    moved: bool  # the week right after the meeting has begun or passed
-
-    @property
-    def bottom_up(self) -> list:
-        """The ranked OPDs with a percentage, lowest first."""
-        return [r for r in reversed(self.ranking.rows) if r.percent is not None]
-
-    def picked_opds(self, lowest: int | None) -> set[int]:
-        """Preselected: the ``lowest`` N, else those under the threshold."""
-        return {r.opd.id for r in (self.bottom_up[:lowest] if lowest else self.ranking.below)}
-
-    def opds(self, ids) -> list[Opd]:
-        ids = set(ids or ())
-        return [r.opd for r in self.bottom_up if r.opd.id in ids]
-
-    def chosen(self, speaker_ids, person_ids) -> list[Expert]:
-        keys = {str(i) for i in speaker_ids or ()} | {f"p{i}" for i in person_ids or ()}
-        return [e for e in self.experts if e.key in keys]
-
-
-def experts() -> list[Expert]:
-    """The speaker directory, then the directory's tenaga ahli who are not speakers yet."""
-    speakers = db.session.scalars(select(Speaker).order_by(Speaker.name)).all()
-    names = {s.name for s in speakers}
-    return [Expert(str(s.id), s.name, s.position, speaker=s) for s in speakers] + [
-        Expert(f"p{p.id}", p.name, p.position, person=p)
-        for p in expert_people()
-        if p.name not in names
-    ]
-
-
-def plan_for(year: int, quarter: int, today: date | None = None) -> Plan | None:
-    """The planner for a quarter's ranking; None when no meeting discussed it."""
-    meeting = meeting_for(year, quarter)
-    if meeting is None:
-        return None
-    today = today or city_today()
-    start, end = default_period(meeting, today)
-    return Plan(
-        year=year,
-        quarter=quarter,
-        ranking=services.ranking(year, quarter),
-        meeting=meeting,
-        existing=existing_week(meeting, year, quarter),
-        experts=experts(),
-        today=today,
-        earliest=earliest_start(today),
-        start=start,
-        end=end,
-        moved=default_period(meeting, meeting.end_date)[0] <= today,
-    )
-
-
-def propose_plan(plan: Plan, opd_ids, speaker_ids, person_ids, start, end) -> list[Assignment]:
-    """The proposal for the organiser's choices; writes nothing."""
-    if plan.existing is not None:
-        raise _already_made(plan.meeting, plan.year, plan.quarter, plan.existing)
-    return propose(
-        plan.opds(opd_ids),
-        plan.chosen(speaker_ids, person_ids),
-        start or plan.start,
-        end or plan.end,
-        plan.meeting.timezone,
-        plan.today,
-    )
-
-
-def adjusted(choices: Mapping[str, str], opds: list[Opd], experts: list[Expert]) -> list:
-    """The schedule as the organiser left it in the proposal table (``slot_<opd id>`` and
-    ``expert_<opd id>``, an expert's key)."""
-    by_key = {e.key: e for e in experts}
-    result = []
-    for opd in opds:
-        slot_key = choices.get(f"slot_{opd.id}", "")
-        expert = by_key.get(choices.get(f"expert_{opd.id}", ""))
-        if not slot_key or expert is None:
-            raise AssistanceError(_("Lengkapi waktu dan tenaga ahli untuk %(opd)s.", opd=opd.name))
-        try:
-            slot = Slot.from_key(slot_key)
-        except ValueError:
-            raise AssistanceError(_("Waktu untuk %(opd)s tidak dikenal.", opd=opd.name)) from None
-        result.append(Assignment(opd, slot, expert))
-    return result
-
-
-def create_plan(plan: Plan, opd_ids, speaker_ids, person_ids, choices: Mapping) -> Event:
-    """The week as adjusted by the organiser. Experts from the people directory join the
-    speaker directory here, inside the caller's transaction: a refused plan (rolled back)
-    leaves the directory as it was."""
-    if plan.existing is not None:
-        raise _already_made(plan.meeting, plan.year, plan.quarter, plan.existing)
-    planned = adjusted(choices, plan.opds(opd_ids), plan.chosen(speaker_ids, person_ids))
-    check(planned, plan.today)  # before anyone joins a directory
-    speakers = {}
-    for a in planned:
-        if a.expert.key not in speakers:
-            speakers[a.expert.key] = a.expert.as_speaker()
-    db.session.flush()
-    return create_week(
-        plan.meeting,
-        [Assignment(a.opd, a.slot, speakers[a.expert.key]) for a in planned],
-        _("Asistensi OPD pasca %(meeting)s", meeting=plan.meeting.title),
-        year=plan.year,
-        quarter=plan.quarter,
-        today=plan.today,
-    )

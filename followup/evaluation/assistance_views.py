@@ -1,5 +1,6 @@
 """Planning the assistance week from the ranking, in one form: choose, propose, adjust, create.
-The rules (never in the past, one week per meeting and quarter) live in ``assistance``."""
+The choices are read by ``planner``; the rules (never in the past, one week per meeting and
+quarter) live in ``assistance``."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,7 +8,7 @@ from flask_babel import ngettext
 
 from app.auth.permissions import permission_required
 from app.extensions import db
-from followup.evaluation import assistance, services
+from followup.evaluation import assistance, planner, services
 from followup.evaluation.forms import AssistanceForm
 from followup.evaluation.models import QUARTERS
 from followup.evaluation.views import bp
@@ -24,7 +25,7 @@ def plan_assistance():
     if year is None:
         flash(_("Belum ada data realisasi untuk menentukan OPD yang diasistensi."), "warning")
         return redirect(url_for("evaluation.ranking"))
-    plan = assistance.plan_for(year, quarter)
+    plan = planner.plan_for(year, quarter)
     if plan is None:
         flash(_("Belum ada rapat yang membahas peringkat ini."), "warning")
         return redirect(url_for("evaluation.ranking"))
@@ -36,7 +37,7 @@ def plan_assistance():
     elif posted:
         try:
             if form.action.data == "create":
-                event = assistance.create_plan(plan, *choices, request.form)
+                event = planner.create_plan(plan, *choices, request.form)
                 db.session.commit()
                 flash(
                     ngettext(
@@ -47,7 +48,7 @@ def plan_assistance():
                     "success",
                 )
                 return redirect(url_for("agenda.builder", slug=event.slug))
-            proposal = assistance.propose_plan(plan, *choices, form.start.data, form.end.data)
+            proposal = planner.propose_plan(plan, *choices, form.start.data, form.end.data)
         except assistance.AssistanceError as exc:
             db.session.rollback()  # nothing of a refused plan stays (nor a new speaker)
             error = str(exc)

@@ -19,7 +19,7 @@ from app.forms import ActionForm
 from app.opds.models import Opd
 from app.tabular import table_response
 from followup import dashboards
-from followup.evaluation import documents, forms, profile, services
+from followup.evaluation import documents, forms, imports, profile, services
 from followup.evaluation.models import QUARTERS, BudgetRealisation, EventEvaluation, PactTarget
 from followup.forms import STATUS_LABELS
 from followup.services import today
@@ -107,7 +107,7 @@ def import_realisation():
         flash(_("Pilih berkas XLSX atau CSV."), "danger")
         return redirect(url_for("evaluation.import_realisation"))
     data = upload.read()
-    parsed, errors = services.parse_import(data)
+    parsed, errors = imports.parse_import(data)
     if errors:
         return render_template("evaluation/import.html", parsed=None, errors=errors), 422
     token = uploads.stage(data, STAGE)
@@ -125,10 +125,10 @@ def confirm_import():
     except (OSError, ValueError):
         flash(_("Pratinjau sudah kedaluwarsa; unggah berkasnya lagi."), "danger")
         return redirect(url_for("evaluation.import_realisation"))
-    parsed, errors = services.parse_import(data)
+    parsed, errors = imports.parse_import(data)
     if errors:  # the directory changed since the preview
         return render_template("evaluation/import.html", parsed=None, errors=errors), 422
-    created, updated = services.save_import(parsed)
+    created, updated = imports.save_import(parsed)
     db.session.commit()
     uploads.discard_staged(STAGE, token)
     flash(
@@ -147,7 +147,7 @@ def confirm_import():
 @permission_required("evaluation.manage")
 def import_template():
     example = [2026, 3, "DINKES", 125_000_000_000, 70_750_000_000, "68,5"]
-    return table_response("templat-realisasi", "xlsx", services.IMPORT_COLUMNS, [example])
+    return table_response("templat-realisasi", "xlsx", imports.IMPORT_COLUMNS, [example])
 
 
 # --- targets and corrections --------------------------------------------------------------------

@@ -10,11 +10,11 @@ from app.extensions import db
 from app.opds import services as opd_services
 from app.opds.models import Opd
 from app.tabular import csv_bytes, xlsx_bytes
-from followup.evaluation import services
+from followup.evaluation import imports, services
 from followup.evaluation.models import BudgetRealisation, RealisationTarget
 from tests.followup.fixtures import realisation
 
-HEADER = services.IMPORT_COLUMNS
+HEADER = imports.IMPORT_COLUMNS
 
 
 def _upload(client, content, name="realisasi.xlsx"):
