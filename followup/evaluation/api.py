@@ -1,7 +1,7 @@
 """``GET /api/v1/realisation`` (contract in DESIGN.md)."""
 
 from flask import Blueprint, abort, jsonify, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from app.auth.permissions import require
 from followup.evaluation import services
@@ -24,12 +24,15 @@ def realisation():
         if chosen is None:
             abort(404)
     result = services.ranking(*chosen)
-    if current_user.role == "opd" and not result.target.shared_with_opds:
-        abort(403)
+    require("evaluation.view_ranking", result)
     return jsonify(
         year=result.year,
         quarter=result.quarter,
         threshold_percent=result.target.threshold_percent,
+        coverage={
+            "opds_with_data": result.coverage.opds_with_data,
+            "opds_total": result.coverage.opds_total,
+        },
         total={
             "pagu": result.pagu,
             "realisasi_keuangan": result.realisasi_keuangan,

@@ -7,6 +7,11 @@ when the expert already speaks elsewhere) and never two for an OPD. The organise
 it; creating the week checks it again with the agenda's own conflict checks, then makes an
 event of kind ``asistensi`` with one session per slot (the expert as speaker, the OPD as the
 session's OPD) and invites the OPD heads.
+
+Two rules keep the plan honest: nothing is planned in the past (the period starts after today
+in the city's zone, the default on the next working day at the earliest), and a meeting and
+quarter get one week (``AssistanceWeek``): once made, the planner (``planner.py``, the page's
+choices) offers it instead.
 """
 
 import re
@@ -15,20 +20,26 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from agenda import conflicts, versions
 from agenda import services as agenda_services
 from agenda.models import Event, Session, SessionSpeaker, Speaker
-from app.audit.services import record
+from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
+from app.formatting import long_date
 from app.opds.models import Opd
+from followup.evaluation.models import AssistanceWeek
+from followup.services import today as city_today
 from participants.models import OpdHead, Person
 from participants.registrations.invitations import invite
 
 DEFAULT_SLOTS = ((time(9, 0), time(11, 0)), (time(13, 0), time(15, 0)))
 WEEK = 5  # working days
+OBJECT_LABELS["AssistanceWeek"] = _l("Minggu asistensi")
 
 
 class AssistanceError(ValueError):
@@ -59,7 +70,7 @@ class Slot:
 class Assignment:
     opd: Opd
     slot: Slot
-    expert: Speaker
+    expert: Speaker  # or, in a proposal, a planner.Expert (who may not be a speaker yet)
 
 
 def expert_people() -> list[Person]:
@@ -96,15 +107,49 @@ def is_working_day(day: date, off: set[date]) -> bool:
     return day.weekday() < 5 and day not in off
 
 
-def default_period(meeting: Event) -> tuple[date, date]:
-    """The working week after the meeting: the next five working days."""
-    off = holidays()
-    days, day = [], meeting.end_date
-    while len(days) < WEEK:
+def _working_days_after(day: date, count: int) -> list[date]:
+    off, days = holidays(), []
+    while len(days) < count:
         day += timedelta(days=1)
         if is_working_day(day, off):
             days.append(day)
+    return days
+
+
+def earliest_start(today: date | None = None) -> date:
+    """The first day an assistance week may start: the next working day."""
+    return _working_days_after(today or city_today(), 1)[0]
+
+
+def default_period(meeting: Event, today: date | None = None) -> tuple[date, date]:
+    """Five working days after the meeting, or after today when that week has begun or
+    passed: never a day in the past."""
+    days = _working_days_after(max(meeting.end_date, today or city_today()), WEEK)
     return days[0], days[-1]
+
+
+def check_period(start: date, end: date, today: date | None = None) -> None:
+    """Refuse a period that starts today or in the past, or ends before it starts."""
+    today = today or city_today()
+    earliest = long_date(earliest_start(today))
+    if start < today:
+        raise AssistanceError(
+            _(
+                "Tanggal mulai %(day)s sudah lewat. Asistensi paling cepat dimulai %(earliest)s.",
+                day=long_date(start),
+                earliest=earliest,
+            )
+        )
+    if start == today:
+        raise AssistanceError(
+            _(
+                "Asistensi tidak dapat dimulai hari ini (%(day)s): kepala OPD perlu diundang lebih dulu. Paling cepat %(earliest)s.",
+                day=long_date(start),
+                earliest=earliest,
+            )
+        )
+    if end < start:
+        raise AssistanceError(_("Tanggal selesai harus setelah tanggal mulai."))
 
 
 def slots_between(start: date, end: date, slots=DEFAULT_SLOTS) -> list[Slot]:
@@ -117,8 +162,9 @@ def slots_between(start: date, end: date, slots=DEFAULT_SLOTS) -> list[Slot]:
     return result
 
 
-def _busy(experts: list[Speaker], start: date, end: date, zone: str) -> set[tuple[int, str]]:
-    """(expert id, slot key) already taken by a session elsewhere (one query)."""
+def _busy(experts: list, start: date, end: date, zone: str) -> set[tuple[int, str]]:
+    """(expert id, slot key) already taken by a session elsewhere (one query); an expert who
+    is not a speaker yet speaks nowhere."""
     first = agenda_services.to_utc(datetime.combine(start, time.min), zone)
     last = agenda_services.to_utc(datetime.combine(end + timedelta(days=1), time.min), zone)
     taken = set()
@@ -126,7 +172,7 @@ def _busy(experts: list[Speaker], start: date, end: date, zone: str) -> set[tupl
         select(SessionSpeaker.speaker_id, Session.starts_at, Session.ends_at)
         .join(Session, Session.id == SessionSpeaker.session_id)
         .where(
-            SessionSpeaker.speaker_id.in_([e.id for e in experts]),
+            SessionSpeaker.speaker_id.in_([e.id for e in experts if e.id is not None]),
             Session.cancelled.is_(False),
             Session.starts_at < last,
             Session.ends_at > first,
@@ -141,20 +187,27 @@ def _busy(experts: list[Speaker], start: date, end: date, zone: str) -> set[tupl
     return taken
 
 
-def propose(opds: list[Opd], experts: list[Speaker], start: date, end: date, zone: str):
-    """One slot per OPD (in the given order: lowest first), experts in turn."""
+def propose(
+    opds: list[Opd],
+    experts: list,
+    start: date,
+    end: date,
+    zone: str,
+    today: date | None = None,
+) -> list[Assignment]:
+    """One slot per OPD (in the given order: lowest first), experts (speakers or ``Expert``)
+    in turn; ``today`` (default: the city's) bounds the period."""
     if not opds:
         raise AssistanceError(_("Pilih OPD yang akan diasistensi."))
     if not experts:
         raise AssistanceError(_("Pilih minimal satu tenaga ahli."))
-    if end < start:
-        raise AssistanceError(_("Tanggal selesai harus setelah tanggal mulai."))
+    check_period(start, end, today)
     busy = _busy(experts, start, end, zone)
     free = [
         (slot, e)
         for slot in slots_between(start, end)
         for e in experts
-        if (e.id, slot.key) not in busy
+        if e.id is None or (e.id, slot.key) not in busy
     ]
     if len(free) < len(opds):
         raise AssistanceError(
@@ -169,26 +222,79 @@ def propose(opds: list[Opd], experts: list[Speaker], start: date, end: date, zon
     return [Assignment(opd, slot, expert) for opd, (slot, expert) in zip(opds, free, strict=False)]
 
 
-def check(assignments: list[Assignment]) -> None:
-    """Refuse an adjusted schedule that double-books an expert or an OPD."""
+def check(assignments: list[Assignment], today: date | None = None) -> None:
+    """Refuse an adjusted schedule that is empty, lies in the past or double-books an expert
+    or an OPD."""
+    if not assignments:
+        raise AssistanceError(_("Pilih OPD yang akan diasistensi."))
+    today = today or city_today()
     seen_opd, seen_expert = set(), set()
     off = holidays()
     for a in assignments:
+        if a.slot.day <= today:
+            raise AssistanceError(
+                _(
+                    "Jadwal %(opd)s pada %(day)s sudah lewat. Asistensi paling cepat dimulai %(earliest)s.",
+                    opd=a.opd.name,
+                    day=long_date(a.slot.day),
+                    earliest=long_date(earliest_start(today)),
+                )
+            )
         if a.opd.id in seen_opd:
             raise AssistanceError(_("%(opd)s dijadwalkan dua kali.", opd=a.opd.name))
         seen_opd.add(a.opd.id)
-        if (a.expert.id, a.slot.key) in seen_expert:
+        who = getattr(a.expert, "key", None) or a.expert.id  # an Expert may have no id yet
+        if (who, a.slot.key) in seen_expert:
             raise AssistanceError(
                 _("%(expert)s dijadwalkan dua kali pada waktu yang sama.", expert=a.expert.name)
             )
-        seen_expert.add((a.expert.id, a.slot.key))
+        seen_expert.add((who, a.slot.key))
         if not is_working_day(a.slot.day, off):
-            raise AssistanceError(_("%(day)s bukan hari kerja.", day=a.slot.day.isoformat()))
+            raise AssistanceError(_("%(day)s bukan hari kerja.", day=long_date(a.slot.day)))
 
 
-def create_week(meeting: Event, assignments: list[Assignment], title: str) -> Event:
-    """The asistensi event with its sessions and invited heads; the caller commits."""
-    check(assignments)
+def existing_week(meeting: Event, year: int, quarter: int) -> Event | None:
+    """The assistance week already made after ``meeting`` for the quarter's ranking."""
+    return db.session.scalar(
+        select(Event)
+        .join(AssistanceWeek, AssistanceWeek.event_id == Event.id)
+        .where(
+            AssistanceWeek.meeting_id == meeting.id,
+            AssistanceWeek.year == year,
+            AssistanceWeek.quarter == quarter,
+        )
+    )
+
+
+def already_made(meeting: Event, year: int, quarter: int, week: Event) -> AssistanceError:
+    """The refusal of a second week for a meeting and quarter, naming the first."""
+    return AssistanceError(
+        _(
+            "Acara asistensi setelah %(meeting)s untuk peringkat %(year)s TW%(quarter)s sudah dibuat: %(title)s. Ubah jadwalnya di acara itu.",
+            meeting=meeting.title,
+            year=year,
+            quarter=quarter,
+            title=week.title,
+        )
+    )
+
+
+def create_week(
+    meeting: Event,
+    assignments: list[Assignment],
+    title: str,
+    *,
+    year: int,
+    quarter: int,
+    today: date | None = None,
+) -> Event:
+    """The asistensi event after ``meeting`` for the quarter's ranking, with its sessions and
+    invited heads; refused when the meeting and quarter have one already. ``today`` (default:
+    the city's) is the day it is planned on. The caller commits."""
+    found = existing_week(meeting, year, quarter)
+    if found is not None:
+        raise already_made(meeting, year, quarter, found)
+    check(assignments, today)
     days = sorted(a.slot.day for a in assignments)
     slug = agenda_services.unique_slug(f"asistensi {meeting.slug}")
     event = agenda_services.save_event(
@@ -248,4 +354,13 @@ def create_week(meeting: Event, assignments: list[Assignment], title: str) -> Ev
     if heads:
         invite(event, heads, source=_("Asistensi: kepala OPD"))
     versions.publish(event, note=_("Jadwal asistensi"))
+    link = AssistanceWeek(event_id=event.id, meeting_id=meeting.id, year=year, quarter=quarter)
+    db.session.add(link)
+    try:
+        # The unique constraint settles two organisers creating at the same moment; the
+        # caller rolls back on AssistanceError.
+        db.session.flush()
+    except IntegrityError:
+        raise already_made(meeting, year, quarter, event) from None
+    record(link, "create")
     return event

@@ -1,7 +1,8 @@
-"""Demo realisation: four quarters for the demo OPDs, with the third quarter as the seed
-articles tell it (city total about 56,6%, some ten OPDs under the 57% threshold, the lowest
-between 31 and 45%), the year's targets, integrity-pact targets, and the past Strategic
-Meeting discussing the third quarter."""
+"""Demo realisation: four quarters for the demo OPDs that hold a budget (services.
+BUDGET_UNIT_KINDS, so every quarter is complete), with the third quarter as the seed articles
+tell it (city total about 56,6%, some ten OPDs under the 57% threshold, the lowest between 31
+and 45%), the year's targets, integrity-pact targets, the past Strategic Meeting discussing the
+third quarter, and the assistance week planned right after it."""
 
 import random
 from decimal import Decimal
@@ -19,8 +20,8 @@ from followup.evaluation.models import (
     PactTarget,
     RealisationTarget,
 )
+from followup.evaluation.services import BUDGET_UNIT_KINDS
 
-KINDS = ("sekretariat", "bagian", "inspektorat", "dinas", "badan", "satuan")
 CITY_TOTAL_Q3 = 0.566
 LOW = 10
 
@@ -49,7 +50,7 @@ def seed_realisation(echo):
         return
     rng = random.Random("sinergi-realisasi")
     opds = db.session.scalars(
-        select(Opd).where(Opd.kind.in_(KINDS), Opd.active.is_(True)).order_by(Opd.code)
+        select(Opd).where(Opd.kind.in_(BUDGET_UNIT_KINDS), Opd.active.is_(True)).order_by(Opd.code)
     ).all()
     if not opds:
         return
@@ -126,9 +127,12 @@ def seed_assistance(echo):
     if db.session.scalar(select(Event.id).where(Event.kind == "asistensi")):
         return
     meeting = db.session.scalar(select(Event).where(Event.slug == "strategic-meeting-iii"))
-    latest = services.latest_quarter()
-    if meeting is None or latest is None:
+    discussed = db.session.scalar(
+        select(EventEvaluation).where(EventEvaluation.event_id == (meeting.id if meeting else None))
+    )
+    if meeting is None or discussed is None:
         return
+    year, quarter = discussed.year, discussed.quarter
     experts = []
     for name, position in EXPERTS:
         speaker = db.session.scalar(select(Speaker).where(Speaker.name == name))
@@ -137,8 +141,19 @@ def seed_assistance(echo):
             db.session.add(speaker)
         experts.append(speaker)
     db.session.flush()
-    below = list(reversed(services.ranking(*latest).below))
-    start, end = assistance.default_period(meeting)
-    plan = assistance.propose([r.opd for r in below], experts, start, end, meeting.timezone)
-    event = assistance.create_week(meeting, plan, f"Asistensi OPD pasca {meeting.title}")
+    below = list(reversed(services.ranking(year, quarter).below))
+    # Planned the day the meeting ended, as the organiser did: the week is history now.
+    planned_on = meeting.end_date
+    start, end = assistance.default_period(meeting, planned_on)
+    plan = assistance.propose(
+        [r.opd for r in below], experts, start, end, meeting.timezone, planned_on
+    )
+    event = assistance.create_week(
+        meeting,
+        plan,
+        f"Asistensi OPD pasca {meeting.title}",
+        year=year,
+        quarter=quarter,
+        today=planned_on,
+    )
     echo(f"Assistance week: {event.slug}, {len(plan)} OPDs, {start} to {end}")

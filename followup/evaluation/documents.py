@@ -1,5 +1,7 @@
-"""The quarter's ranking for the meeting pack: XLSX (formula-safe, app.tabular) and PDF."""
+"""The quarter's ranking for the meeting pack: XLSX (formula-safe, app.tabular; numbers stay
+numbers) and PDF, each saying how complete the quarter's data is."""
 
+from babel.numbers import format_decimal
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -8,8 +10,39 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from agenda.pdf import document_pdf
 from app.formatting import percent, rupiah
+from app.i18n import current_locale
 from followup.evaluation.services import Ranking
 from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
+
+
+def points(value: float | None) -> str:
+    """Percentage points with their sign, Indonesian style: -3.25 → '-3,3', 12 → '+12,0'."""
+    if value is None:
+        return "–"
+    return format_decimal(value, "+#,##0.0;-#,##0.0", locale=current_locale())
+
+
+def _title(ranking: Ranking) -> str:
+    return _(
+        "Realisasi anggaran per OPD, triwulan %(quarter)s tahun %(year)s",
+        quarter=ranking.quarter,
+        year=ranking.year,
+    )
+
+
+def coverage_line(ranking: Ranking) -> str:
+    """'Data belum lengkap: data 4 dari 30 perangkat daerah; total hanya untuk yang berdata.'"""
+    coverage = ranking.coverage
+    if coverage.complete:
+        return coverage.note()
+    return _(
+        "Data belum lengkap: %(coverage)s. Total hanya untuk perangkat daerah yang sudah berdata.",
+        coverage=coverage.note(),
+    )
+
+
+def ranking_title_rows(ranking: Ranking) -> list[str]:
+    return [_("PERINGKAT REALISASI ANGGARAN"), _title(ranking), coverage_line(ranking)]
 
 
 def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
@@ -46,7 +79,7 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
         [
             "",
             "",
-            _("Total kota"),
+            ranking.coverage.total_label(),
             ranking.pagu,
             ranking.realisasi_keuangan,
             ranking.percent,
@@ -63,24 +96,22 @@ def ranking_table(ranking: Ranking) -> tuple[list[str], list[list]]:
 def ranking_pdf(ranking: Ranking) -> bytes:
     styles = letter_styles()
     cell, head = styles["cell"], styles["head"]
-    title = _(
-        "Realisasi anggaran per OPD, triwulan %(quarter)s tahun %(year)s",
-        quarter=ranking.quarter,
-        year=ranking.year,
-    )
+    title = _title(ranking)
     story = [
         *kop(styles),
         paragraph(_("PERINGKAT REALISASI ANGGARAN"), styles["title"]),
         paragraph(title, styles["kop3"]),
         paragraph(
             _(
-                "Total kota %(total)s (target %(target)s; ambang batas %(threshold)s)",
+                "%(label)s %(total)s (target %(target)s; ambang batas %(threshold)s)",
+                label=ranking.coverage.total_label(),
                 total=percent(ranking.percent, 1),
                 target=percent(ranking.target.target_percent, 0),
                 threshold=percent(ranking.target.threshold_percent, 0),
             ),
             styles["kop3"],
         ),
+        paragraph(coverage_line(ranking), styles["kop3"]),
         Spacer(1, 4 * mm),
     ]
     data = [
@@ -108,13 +139,8 @@ def ranking_pdf(ranking: Ranking) -> bytes:
                 paragraph(rupiah(r.realisasi_keuangan), cell),
                 paragraph(percent(r.percent, 1), cell),
                 paragraph(percent(r.realisasi_fisik, 1), cell),
-                paragraph(
-                    f"{r.deviation:+.1f}".replace(".", ",") if r.deviation is not None else "–",
-                    cell,
-                ),
-                paragraph(
-                    f"{r.change:+.1f}".replace(".", ",") if r.change is not None else "–", cell
-                ),
+                paragraph(points(r.deviation), cell),
+                paragraph(points(r.change), cell),
             ]
         )
         if r.below_threshold:
@@ -124,7 +150,7 @@ def ranking_pdf(ranking: Ranking) -> bytes:
     data.append(
         [
             paragraph("", cell),
-            paragraph(_("Total kota"), head),
+            paragraph(ranking.coverage.total_label(), head),
             paragraph(rupiah(ranking.pagu), head),
             paragraph(rupiah(ranking.realisasi_keuangan), head),
             paragraph(percent(ranking.percent, 1), head),

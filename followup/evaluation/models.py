@@ -98,3 +98,29 @@ class EventEvaluation(db.Model):
 
     def __str__(self) -> str:
         return f"{self.event.title if self.event else self.event_id}: {self.year} TW{self.quarter}"
+
+
+class AssistanceWeek(db.Model):
+    """The assistance week (an event of kind ``asistensi``) planned from the ranking of a quarter
+    after a meeting: one per meeting and quarter, so a second "create" offers this one."""
+
+    __tablename__ = "assistance_week"
+    __table_args__ = (
+        UniqueConstraint(
+            "meeting_id", "year", "quarter", name="uq_assistance_week_meeting_quarter"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    # The unique constraint (meeting first) is its index.
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    quarter: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship(foreign_keys=[event_id])
+    meeting: Mapped[Event] = relationship(foreign_keys=[meeting_id])
+
+    def __str__(self) -> str:
+        return f"{self.event.title if self.event else self.event_id}: {self.year} TW{self.quarter}"

@@ -14,3 +14,11 @@ def _view_opd(user, opd) -> bool:
     if user.role == OPD:
         return opd is not None and opd.id == user.opd_id
     return can(user, "evaluation.view_all")
+
+
+@rule("evaluation.view_ranking")
+def _view_ranking(user, ranking) -> bool:
+    """A quarter's ranking: organisers and pimpinan always, an OPD once the organiser shares it."""
+    if can(user, "evaluation.view_all"):
+        return True
+    return can(user, "evaluation.view") and ranking.target.shared_with_opds

@@ -1,19 +1,21 @@
 """The ranking the Strategic Meeting works from: realisation per OPD against the quarter's
 target and threshold, the city total from amounts (Σ realisasi ÷ Σ pagu, never a mean of
-percentages), the change since the previous quarter; and the import that feeds it."""
+percentages), the change since the previous quarter, the quarter's coverage (how many of the
+OPDs expected to report have data), targets and corrections. The import that feeds it is in
+``imports``; ``ranking(year, quarter)`` reads back the rows and their ``coverage``."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from flask_babel import ngettext
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
 from app.opds.models import Opd
-from app.tabular import TableError, read_table
 from followup.evaluation.models import (
     QUARTERS,
     BudgetRealisation,
@@ -28,7 +30,12 @@ OBJECT_LABELS["RealisationTarget"] = _l("Target realisasi")
 # Cumulative targets when none are set for a year (a straight line through the year).
 DEFAULT_TARGETS = {1: Decimal("25"), 2: Decimal("50"), 3: Decimal("75"), 4: Decimal("100")}
 DEFAULT_THRESHOLD = Decimal("57")
-IMPORT_COLUMNS = ["tahun", "triwulan", "kode_opd", "pagu", "realisasi_keuangan", "realisasi_fisik"]
+# Who is expected to report realisation: the perangkat daerah that hold their own budget (SKPD,
+# PP 18/2016): sekretariat daerah and DPRD, inspektorat, dinas, badan, Satpol PP, kecamatan.
+# A bagian spends within the Setda's budget and a kelurahan within its kecamatan's, a desa has
+# its own APBDes: they are not expected, but when a city imports their figures anyway they are
+# ranked and counted like the others (coverage never hides a row).
+BUDGET_UNIT_KINDS = ("sekretariat", "inspektorat", "dinas", "badan", "satuan", "kecamatan")
 
 
 @dataclass
@@ -82,6 +89,81 @@ class Ranked:
     below_threshold: bool
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How complete a quarter's figures are: OPDs with data of the OPDs expected to report
+    (the active budget units, plus any other OPD that has data)."""
+
+    opds_with_data: int
+    opds_total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.opds_with_data >= self.opds_total
+
+    def note(self) -> str:
+        """'data 4 dari 30 perangkat daerah'."""
+        return ngettext(
+            "data %(with_data)s dari %(num)s perangkat daerah",
+            "data %(with_data)s dari %(num)s perangkat daerah",
+            self.opds_total,
+            with_data=self.opds_with_data,
+        )
+
+    def total_label(self) -> str:
+        """The label of Σ realisasi ÷ Σ pagu: the city's only when every OPD has data."""
+        if self.complete:
+            return _("Total kota")
+        return ngettext(
+            "Total %(num)s perangkat daerah berdata",
+            "Total %(num)s perangkat daerah berdata",
+            self.opds_with_data,
+        )
+
+
+def _expected():
+    return Opd.active.is_(True) & Opd.kind.in_(BUDGET_UNIT_KINDS)
+
+
+def coverages(year: int | None = None, quarter: int | None = None) -> dict[tuple, Coverage]:
+    """The coverage of every quarter with data (or of the one given), in two queries: the one
+    function behind every page, document and API that shows a quarter's figures."""
+    expected = db.session.scalar(select(func.count()).select_from(Opd).where(_expected()))
+    query = (
+        select(
+            BudgetRealisation.year,
+            BudgetRealisation.quarter,
+            func.count(),
+            func.count(case((_expected(), 1))),
+        )
+        .join(Opd, Opd.id == BudgetRealisation.opd_id)
+        .group_by(BudgetRealisation.year, BudgetRealisation.quarter)
+    )
+    if year is not None:
+        query = query.where(BudgetRealisation.year == year, BudgetRealisation.quarter == quarter)
+    found = {
+        (y, q): Coverage(with_data, expected + with_data - expected_with_data)
+        for y, q, with_data, expected_with_data in db.session.execute(query)
+    }
+    if year is not None and (year, quarter) not in found:
+        found[(year, quarter)] = Coverage(0, expected)
+    return found
+
+
+def coverage(year: int, quarter: int) -> Coverage:
+    return coverages(year, quarter)[(year, quarter)]
+
+
+def missing_opds(year: int, quarter: int) -> list[Opd]:
+    """The OPDs expected to report that have no figures for the quarter (one query)."""
+    reported = select(BudgetRealisation.opd_id).where(
+        BudgetRealisation.year == year, BudgetRealisation.quarter == quarter
+    )
+    return db.session.scalars(
+        select(Opd).where(_expected(), Opd.id.not_in(reported)).order_by(Opd.code)
+    ).all()
+
+
 @dataclass
 class Ranking:
     year: int
@@ -90,6 +172,7 @@ class Ranking:
     rows: list[Ranked]
     pagu: int
     realisasi_keuangan: int
+    coverage: Coverage
 
     @property
     def percent(self) -> float | None:
@@ -109,20 +192,24 @@ def latest_quarter() -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
-def quarters_with_data() -> list[tuple[int, int]]:
-    return [
-        (y, q)
-        for y, q in db.session.execute(
-            select(BudgetRealisation.year, BudgetRealisation.quarter)
-            .distinct()
-            .order_by(BudgetRealisation.year.desc(), BudgetRealisation.quarter.desc())
-        )
-    ]
+def quarters_with_data() -> list[tuple[int, int, Coverage]]:
+    """(year, quarter, coverage) of every quarter with data, newest first."""
+    return [(y, q, c) for (y, q), c in sorted(coverages().items(), reverse=True)]
+
+
+def default_quarter() -> tuple[int, int] | None:
+    """The quarter the ranking opens on: the latest complete one, else the latest with data
+    (then shown as partial)."""
+    quarters = quarters_with_data()
+    complete = [(y, q) for y, q, c in quarters if c.complete]
+    if complete:
+        return complete[0]
+    return (quarters[0][0], quarters[0][1]) if quarters else None
 
 
 def ranking(year: int, quarter: int) -> Ranking:
     """OPDs by financial realisation, highest first (an OPD with pagu 0 has no percentage and
-    comes last); two queries whatever the number of OPDs."""
+    comes last), with the quarter's coverage; four queries whatever the number of OPDs."""
     target = target_for(year, quarter)
     rows = db.session.scalars(
         select(BudgetRealisation)
@@ -162,6 +249,7 @@ def ranking(year: int, quarter: int) -> Ranking:
         ranked,
         pagu=sum(r.pagu for r in current),
         realisasi_keuangan=sum(r.realisasi_keuangan for r in current),
+        coverage=coverage(year, quarter),
     )
 
 
@@ -173,148 +261,14 @@ def opd_trend(opd_id: int) -> list[BudgetRealisation]:
     ).all()
 
 
-# --- import ---------------------------------------------------------------------------------------
-
-
-def parse_rupiah(text: str) -> int:
-    """'1.234.567', '1234567', 'Rp1.234.567' or '1234567.0' as whole Rupiah."""
-    cleaned = text.replace("Rp", "").replace(" ", "").strip()
-    if cleaned.count(".") > 1 or ("." in cleaned and len(cleaned.split(".")[-1]) == 3):
-        cleaned = cleaned.replace(".", "")  # Indonesian thousands separators
-    cleaned = cleaned.replace(",", ".")
-    value = Decimal(cleaned)
-    if value < 0 or value != value.to_integral_value():
-        raise InvalidOperation
-    return int(value)
-
-
-def parse_percent(text: str) -> Decimal:
-    value = Decimal(text.replace("%", "").replace(",", ".").strip())
-    if not 0 <= value <= 100:
-        raise InvalidOperation
-    return value.quantize(Decimal("0.01"))
-
-
-@dataclass
-class ParsedRow:
-    number: int
-    year: int
-    quarter: int
-    opd: Opd
-    pagu: int
-    realisasi_keuangan: int
-    realisasi_fisik: Decimal
-
-
-def parse_import(data: bytes) -> tuple[list[ParsedRow], list[tuple[int, str]]]:
-    """Rows of a realisation file and the errors (row, message); nothing is written."""
-    try:
-        rows = read_table(data, IMPORT_COLUMNS)
-    except TableError as exc:
-        return [], [(0, str(exc))]
-    if not rows:
-        return [], [(0, _("Berkas tidak berisi baris realisasi."))]
-    opds = {o.code.upper(): o for o in db.session.scalars(select(Opd))}
-    parsed, errors, seen = [], [], set()
-    for row in rows:
-        v, problems = row.values, []
-        try:
-            year = int(v["tahun"])
-            if not 2000 <= year <= 2100:
-                raise ValueError
-        except ValueError:
-            problems.append(_("tahun %(value)s tidak sah", value=v["tahun"] or "—"))
-            year = 0
-        try:
-            quarter = int(v["triwulan"])
-            if quarter not in QUARTERS:
-                raise ValueError
-        except ValueError:
-            problems.append(_("triwulan harus 1–4, bukan %(value)s", value=v["triwulan"] or "—"))
-            quarter = 0
-        opd = opds.get(v["kode_opd"].strip().upper())
-        if opd is None:
-            problems.append(_("kode OPD %(code)s tidak dikenal", code=v["kode_opd"] or "—"))
-        amounts = {}
-        for column in ("pagu", "realisasi_keuangan"):
-            try:
-                amounts[column] = parse_rupiah(v[column])
-            except (InvalidOperation, ValueError):
-                problems.append(
-                    _(
-                        "%(column)s %(value)s bukan jumlah rupiah",
-                        column=column,
-                        value=v[column] or "—",
-                    )
-                )
-        try:
-            physical = parse_percent(v["realisasi_fisik"])
-        except (InvalidOperation, ValueError):
-            problems.append(
-                _("realisasi_fisik %(value)s bukan persen 0–100", value=v["realisasi_fisik"] or "—")
-            )
-            physical = None
-        if len(amounts) == 2 and amounts["realisasi_keuangan"] > amounts["pagu"] > 0:
-            problems.append(_("realisasi keuangan melebihi pagu"))
-        key = (year, quarter, opd.id if opd else None)
-        if opd is not None and key in seen:
-            problems.append(_("OPD ini sudah ada di baris lain untuk triwulan yang sama"))
-        seen.add(key)
-        if problems:
-            errors.append((row.number, "; ".join(problems)))
-        else:
-            parsed.append(
-                ParsedRow(
-                    row.number,
-                    year,
-                    quarter,
-                    opd,
-                    amounts["pagu"],
-                    amounts["realisasi_keuangan"],
-                    physical,
-                )
-            )
-    return parsed, errors
-
-
-def save_import(parsed: list[ParsedRow]) -> tuple[int, int]:
-    """Write the rows (new or replacing that quarter's figures), audited; (created, updated)."""
-    keys = {(p.year, p.quarter) for p in parsed}
-    existing = {
-        (r.year, r.quarter, r.opd_id): r
-        for r in db.session.scalars(
-            select(BudgetRealisation).where(
-                BudgetRealisation.year.in_({y for y, _q in keys}),
-                BudgetRealisation.quarter.in_({q for _y, q in keys}),
-            )
-        )
-    }
-    created = updated = 0
-    for p in parsed:
-        row = existing.get((p.year, p.quarter, p.opd.id))
-        if row is None:
-            row = BudgetRealisation(year=p.year, quarter=p.quarter, opd_id=p.opd.id)
-            db.session.add(row)
-            created += 1
-            action = "create"
-        else:
-            updated += 1
-            action = "update"
-        row.pagu, row.realisasi_keuangan, row.realisasi_fisik = (
-            p.pagu,
-            p.realisasi_keuangan,
-            p.realisasi_fisik,
-        )
-        record(row, action)
-    return created, updated
-
-
 def set_realisation(
     row: BudgetRealisation, *, pagu: int, realisasi_keuangan: int, realisasi_fisik: Decimal
 ):
     """The organiser's manual correction of one quarter's figures; audited."""
     if pagu < 0 or realisasi_keuangan < 0:
         raise ValueError(_("Jumlah tidak boleh negatif."))
+    if realisasi_keuangan > pagu > 0:  # as the import refuses it
+        raise ValueError(_("Realisasi keuangan melebihi pagu."))
     row.pagu, row.realisasi_keuangan, row.realisasi_fisik = (
         pagu,
         realisasi_keuangan,

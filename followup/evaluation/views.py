@@ -1,8 +1,6 @@
 """Evaluation pages: the quarter's ranking (chart, threshold, exports), the realisation import
 with its preview, targets, manual corrections, the OPD profile, the evaluation of an event."""
 
-from decimal import Decimal, InvalidOperation
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,22 +19,24 @@ from app.forms import ActionForm
 from app.opds.models import Opd
 from app.tabular import table_response
 from followup import dashboards
-from followup.evaluation import documents, profile, services
+from followup.evaluation import documents, forms, imports, profile, services
 from followup.evaluation.models import QUARTERS, BudgetRealisation, EventEvaluation, PactTarget
 from followup.forms import STATUS_LABELS
 from followup.services import today
 
 bp = Blueprint("evaluation", __name__, template_folder="templates")
+bp.add_app_template_filter(documents.points, "points")
 nav_item(57, _l("Evaluasi kinerja"), "evaluation.ranking", "evaluation.view")
 event_link(53, _l("Evaluasi kinerja"), "evaluation.event_evaluation", "evaluation.manage")
 STAGE = "realisation-import"
 
 
 def _quarter_args() -> tuple[int, int] | None:
+    """The quarter asked for, else the latest complete one (else the latest, partial)."""
     year, quarter = request.args.get("year", type=int), request.args.get("quarter", type=int)
     if year and quarter in QUARTERS:
         return year, quarter
-    return services.latest_quarter()
+    return services.default_quarter()
 
 
 @bp.get("/evaluasi/")
@@ -46,13 +46,19 @@ def ranking():
     if chosen is None:
         return render_template("evaluation/ranking.html", ranking=None, quarters=[])
     result = services.ranking(*chosen)
-    if current_user.role == "opd" and not result.target.shared_with_opds:
+    if not can(current_user, "evaluation.view_ranking", result):
         # Until the organiser shares the quarter, an OPD sees its own figures only.
         return redirect(url_for("evaluation.opd_profile", opd_id=current_user.opd_id))
+    quarters = services.quarters_with_data()
     return render_template(
         "evaluation/ranking.html",
         ranking=result,
-        quarters=services.quarters_with_data(),
+        quarters=quarters,
+        # A newer quarter still coming in, when the page shows an older complete one.
+        newer=[(y, q, c) for y, q, c in quarters if (y, q) > (result.year, result.quarter)],
+        missing=services.missing_opds(result.year, result.quarter)
+        if not result.coverage.complete
+        else [],
         chart={
             "type": "bar",
             "labels": [r.opd.code for r in result.rows],
@@ -77,7 +83,14 @@ def ranking_export(fmt):
     name = f"peringkat-realisasi-{result.year}-tw{result.quarter}"
     if fmt == "xlsx":
         header, rows = documents.ranking_table(result)
-        return table_response(name, "xlsx", header, rows)
+        return table_response(
+            name,
+            "xlsx",
+            header,
+            rows,
+            title_rows=documents.ranking_title_rows(result),
+            name=_("Peringkat %(year)s TW%(quarter)s", year=result.year, quarter=result.quarter),
+        )
     return pdf_response(documents.ranking_pdf(result), f"{name}.pdf")
 
 
@@ -94,7 +107,7 @@ def import_realisation():
         flash(_("Pilih berkas XLSX atau CSV."), "danger")
         return redirect(url_for("evaluation.import_realisation"))
     data = upload.read()
-    parsed, errors = services.parse_import(data)
+    parsed, errors = imports.parse_import(data)
     if errors:
         return render_template("evaluation/import.html", parsed=None, errors=errors), 422
     token = uploads.stage(data, STAGE)
@@ -112,10 +125,10 @@ def confirm_import():
     except (OSError, ValueError):
         flash(_("Pratinjau sudah kedaluwarsa; unggah berkasnya lagi."), "danger")
         return redirect(url_for("evaluation.import_realisation"))
-    parsed, errors = services.parse_import(data)
+    parsed, errors = imports.parse_import(data)
     if errors:  # the directory changed since the preview
         return render_template("evaluation/import.html", parsed=None, errors=errors), 422
-    created, updated = services.save_import(parsed)
+    created, updated = imports.save_import(parsed)
     db.session.commit()
     uploads.discard_staged(STAGE, token)
     flash(
@@ -134,7 +147,7 @@ def confirm_import():
 @permission_required("evaluation.manage")
 def import_template():
     example = [2026, 3, "DINKES", 125_000_000_000, 70_750_000_000, "68,5"]
-    return table_response("templat-realisasi", "xlsx", services.IMPORT_COLUMNS, [example])
+    return table_response("templat-realisasi", "xlsx", imports.IMPORT_COLUMNS, [example])
 
 
 # --- targets and corrections --------------------------------------------------------------------
@@ -144,20 +157,17 @@ def import_template():
 @permission_required("evaluation.manage")
 def targets():
     year = request.values.get("year", type=int) or today().year
-    if request.method == "POST" and ActionForm().validate_on_submit():
-        try:
-            values = {q: Decimal(request.form[f"target_{q}"].replace(",", ".")) for q in QUARTERS}
-            threshold = Decimal(request.form["threshold"].replace(",", "."))
-            if not all(0 <= v <= 100 for v in [*values.values(), threshold]):
-                raise InvalidOperation
-        except (KeyError, InvalidOperation):
-            flash(_("Target dan ambang batas harus persen 0–100."), "danger")
-        else:
-            shared = {q for q in QUARTERS if request.form.get(f"shared_{q}")}
-            services.save_targets(year, values, threshold, shared)
+    if request.method == "POST":
+        form = forms.TargetsForm()
+        if form.validate():
+            year = form.year.data
+            services.save_targets(year, form.targets(), form.threshold.data, form.shared())
             db.session.commit()
             flash(_("Target %(year)s disimpan.", year=year), "success")
             return redirect(url_for("evaluation.targets", year=year))
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("Target dan ambang batas harus persen 0–100."), "danger")
     return render_template(
         "evaluation/targets.html",
         year=year,
@@ -169,20 +179,24 @@ def targets():
 @permission_required("evaluation.manage")
 def correct(row_id):
     row = db.get_or_404(BudgetRealisation, row_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.set_realisation(
-            row,
-            pagu=services.parse_rupiah(request.form.get("pagu", "")),
-            realisasi_keuangan=services.parse_rupiah(request.form.get("realisasi_keuangan", "")),
-            realisasi_fisik=services.parse_percent(request.form.get("realisasi_fisik", "")),
-        )
-    except (ValueError, InvalidOperation):
-        db.session.rollback()
+    form = forms.CorrectionForm()
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400)
         flash(
             _("Isi pagu dan realisasi dalam rupiah, realisasi fisik dalam persen 0–100."), "danger"
         )
+        return redirect(url_for("evaluation.opd_profile", opd_id=row.opd_id))
+    try:
+        services.set_realisation(
+            row,
+            pagu=form.pagu.data,
+            realisasi_keuangan=form.realisasi_keuangan.data,
+            realisasi_fisik=form.realisasi_fisik.data,
+        )
+    except ValueError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
     else:
         db.session.commit()
         flash(_("Realisasi %(opd)s diperbarui.", opd=row.opd.name), "success")
