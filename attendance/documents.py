@@ -12,6 +12,7 @@ before the meeting it is the blank sheet to be signed; afterwards, the record.
 from dataclasses import dataclass
 from datetime import time
 
+from babel.dates import format_time
 from flask_babel import format_date, ngettext, pgettext
 from flask_babel import gettext as _
 from reportlab.lib import colors
@@ -25,6 +26,7 @@ from sqlalchemy import select
 from agenda.pdf import MARGIN, document_pdf
 from app.extensions import db
 from app.formatting import long_date, short_date, time_range
+from app.i18n import current_locale
 from app.timeutil import to_zone, zone_abbreviation
 from attendance.forms import STATUS_LABELS
 from attendance.services import Row, Sheet
@@ -243,6 +245,11 @@ def _pdf_styles() -> dict[str, ParagraphStyle]:
     return styles
 
 
+def _clock(at: time | None) -> str:
+    """'09.05' (the zone is in the column's heading); a wall-clock time, never shifted."""
+    return format_time(at, "short", locale=current_locale()) if at else ""
+
+
 def _longest_word(texts, style: ParagraphStyle) -> float:
     words = [word for text in texts for word in (text or "").split()]
     return max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0)
@@ -304,7 +311,6 @@ def attendance_pdf(sheet: Sheet) -> bytes:
     ]
     found = lines(sheet)
     rows = [[*(paragraph(text, head) for text in heads), paragraph(_("Tanda tangan"), head), ""]]
-    room = Spacer(1, 7 * mm)  # height for a signature
     for line in found:
         name = [paragraph(line.name, cell)]
         if line.nip:
@@ -317,16 +323,16 @@ def attendance_pdf(sheet: Sheet) -> bytes:
         number = f"{line.number}."
         # Odd numbers sign on the left half, even ones on the right (the paper convention).
         if line.number % 2:
-            sign = [[paragraph(number, styles["dh-sign"]), room], ""]
+            sign = [[paragraph(number, styles["dh-sign"]), Spacer(1, 7 * mm)], ""]
         else:
-            sign = ["", [paragraph(number, styles["dh-sign-even"]), room]]
+            sign = ["", [paragraph(number, styles["dh-sign-even"]), Spacer(1, 7 * mm)]]
         rows.append(
             [
                 paragraph(number, cell),
                 name,
                 paragraph(line.position, cell),
                 paragraph(line.opd_short, cell),
-                paragraph(line.at.strftime("%H.%M") if line.at else "", cell),
+                paragraph(_clock(line.at), cell),
                 status,
                 *sign,
             ]

@@ -390,3 +390,17 @@ def test_names_are_ordered_without_their_titles_but_keep_their_initials():
     assert bare_name("Drs.Budi Santoso") == "Budi Santoso"
     assert bare_name("M. Yusuf, S.T.") == "M. Yusuf"  # an initial, not a title
     assert bare_name("Dr.") == "Dr."  # nothing left: the name as written
+
+
+def test_times_are_in_the_events_zone(make_event, make_session, roll, check_in, login_as):
+    event = make_event(start=to_zone(utcnow()).date() - timedelta(days=2), timezone="Asia/Makassar")
+    session = make_session(event, "09:00", "10:00", takes_attendance=True)
+    people = roll(event)
+    check_in(people["Ani Wulandari, S.E."], session, _at(event, "09:05"))
+    organiser = login_as("organiser")
+    _s, titles, header, rows = _xlsx(organiser, f"/events/{event.slug}/daftar-hadir.xlsx")
+    assert "Waktu hadir dalam WITA" in titles and "Pukul: 09.00–10.00 WITA" in titles
+    at = {r[header.index("Nama")].value: r[header.index("Waktu hadir")].value for r in rows}
+    assert at["Ani Wulandari, S.E."] == time(9, 5)
+    text = " ".join(_text(_pdf(organiser, f"/events/{event.slug}/daftar-hadir.pdf")).split())
+    assert "Waktu hadir (WITA)" in text and "09.05" in text
