@@ -72,7 +72,7 @@ def lines(sheet: Sheet) -> list[Line]:
                 position=person.position_line,
                 opd=opd.name if opd else person.institution,
                 opd_short=str(opd) if opd else person.institution,
-                at=to_zone(row.checked_at, zone).time().replace(tzinfo=None)
+                at=to_zone(row.checked_at, zone).time().replace(tzinfo=None, microsecond=0)
                 if row.checked_at
                 else None,
                 status="" if row.status == "belum_hadir" else str(STATUS_LABELS[row.status]),
