@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -9,12 +10,13 @@ MARK_LABELS = {
     "sakit": _l("Sakit"),
     "dinas_luar": _l("Dinas luar"),
 }
+# "Hadir"/"Tidak hadir" are also RSVP answers ("Attend"); as attendance they are statuses.
 STATUS_LABELS = {
-    "hadir": _l("Hadir"),
+    "hadir": lazy_pgettext("status kehadiran", "Hadir"),
     "terlambat": _l("Terlambat"),
     **MARK_LABELS,
     "belum_hadir": _l("Belum hadir"),
-    "tidak_hadir": _l("Tidak hadir"),
+    "tidak_hadir": lazy_pgettext("status kehadiran", "Tidak hadir"),
 }
 RESULT_LABELS = {
     "ok": _l("Hadir"),

@@ -18,6 +18,7 @@ from agenda.models import Session as AgendaSession
 from agenda.services import to_utc
 from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record
 from app.extensions import db
+from app.opds.models import OPD_KINDS, Opd
 from app.timeutil import to_zone, utcnow
 from attendance.checkins import (
     Place,
@@ -29,7 +30,8 @@ from attendance.checkins import (
     registration_dict,
 )
 from attendance.models import MARK_STATUSES, AttendanceMark, CheckIn, scope_key
-from participants.models import Person, Registration, RevokedToken
+from participants.models import PERSON_LEVELS, Person, Registration, RevokedToken
+from participants.names import bare_name
 
 OBJECT_LABELS["CheckIn"] = _l("Presensi")
 OBJECT_LABELS["AttendanceMark"] = _l("Keterangan kehadiran")
@@ -63,6 +65,11 @@ class Row:
         return opd_of(self.registration)
 
     @property
+    def head(self) -> Registration | None:
+        """The head this row stands in for (a delegate's row), else None."""
+        return self.registration.delegate_of
+
+    @property
     def present(self) -> bool:
         return self.status in PRESENT
 
@@ -75,6 +82,7 @@ class Sheet:
     day: date
     session: AgendaSession | None
     rows: list[Row] = field(default_factory=list)
+    over: bool = False  # the session (or the day) has ended: who did not come is absent
 
     @property
     def expected(self) -> int:
@@ -84,12 +92,10 @@ class Sheet:
     def present(self) -> int:
         return sum(1 for row in self.rows if row.present)
 
-    @property
-    def attendees(self) -> list[Row]:
-        return sorted(
-            (row for row in self.rows if row.present),
-            key=lambda row: (row.checked_at, row.person.name),
-        )
+    def listing(self) -> list[Row]:
+        """The rows in the order of a daftar hadir: by OPD, then position, then name without
+        titles; a delegate on the line of the head they stand in for."""
+        return sorted(self.rows, key=_line_key)
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -113,6 +119,38 @@ class Sheet:
             groups.values(),
             key=lambda g: (-(g["expected"] - g["present"]), str(g["opd"] or "~")),
         )
+
+
+def _kind_key(opd: Opd) -> tuple:
+    kind = OPD_KINDS.index(opd.kind) if opd.kind in OPD_KINDS else len(OPD_KINDS)
+    return (kind, opd.name.casefold())
+
+
+def _opd_key(opd: Opd | None, institution: str) -> tuple:
+    """OPDs as the government lists them: Sekretariat, Inspektorat, Dinas, Badan, …, Kecamatan,
+    by name within a kind, each unit right after its parent (the Bagian after the Setda, the
+    Kelurahan after their Kecamatan); then guests by institution."""
+    if opd is None:
+        return ((len(OPD_KINDS) + 1, institution.casefold()), ())
+    if opd.parent is None:
+        return (_kind_key(opd), ())
+    return (_kind_key(opd.parent), _kind_key(opd))
+
+
+def _line_key(row: Row) -> tuple:
+    """Where a row stands on the daftar hadir: a delegate takes the head's place."""
+    person = (row.head or row.registration).person
+    opd = row.opd
+    heads_opd = opd is not None and any(h.opd_id == opd.id for h in person.headships)
+    level = PERSON_LEVELS.index(person.level) if person.level in PERSON_LEVELS else 99
+    return (
+        _opd_key(opd, person.institution or ""),
+        not heads_opd,  # the head of the OPD (also a Plt./Plh.) first
+        level,  # then JPT Pratama, Administrator, Pengawas, Fungsional, non-ASN
+        bare_name(person.name).casefold(),
+        row.head is not None,
+        row.registration.id,
+    )
 
 
 def attendance_sessions(event: Event) -> list[AgendaSession]:
@@ -161,9 +199,9 @@ def event_registrations(event: Event) -> list[Registration]:
         .outerjoin(Person.opd)
         .where(Registration.event_id == event.id)
         .options(
-            person.contains_eager(Person.opd),
+            person.contains_eager(Person.opd).joinedload(Opd.parent),
             person.joinedload(Person.headships),
-            head.joinedload(Person.opd),
+            head.joinedload(Person.opd).joinedload(Opd.parent),
             head.lazyload(Person.headships),
         )
         .order_by(func.lower(Person.name), Registration.id)
@@ -209,7 +247,7 @@ def sheets(
             start.starts_at + timedelta(minutes=start.late_after_minutes) if start else None
         )
         over = now > _ends(event, day, session)
-        sheet = Sheet(event, day, session)
+        sheet = Sheet(event, day, session, over=over)
         for registration in registrations:
             if session is not None and session.track and registration.group != session.track:
                 continue

@@ -198,7 +198,12 @@ def attendance_list(slug):
     day = _day_arg(event) if session is None else None
     sheet = services.sheet(event, day, session)
     status = request.args.get("status", "")
-    rows = [row for row in sheet.rows if not status or row.status == status]
+    # Numbered as on the printed daftar hadir, so the two can be read side by side.
+    rows = [
+        (number, row)
+        for number, row in enumerate(sheet.listing(), start=1)
+        if not status or row.status == status
+    ]
     return render_template(
         "attendance/list.html",
         event=event,
@@ -281,8 +286,15 @@ def official_list(slug, fmt):
         f"sesi-{session.id}" if session else sheet.day.isoformat()
     )
     if fmt == "xlsx":
-        header, rows = documents.attendee_table(sheet)
-        return table_response(name, "xlsx", header, rows)
+        header, rows = documents.attendance_table(sheet)
+        return table_response(
+            name,
+            "xlsx",
+            header,
+            rows,
+            title_rows=documents.title_rows(sheet),
+            name=documents.sheet_name(sheet),
+        )
     return pdf_response(documents.attendance_pdf(sheet), f"{name}.pdf")
 
 

@@ -156,37 +156,46 @@ def test_bad_marks_change_nothing(meeting, make_registration, make_event, login_
     )
 
 
-def test_daftar_hadir_holds_exactly_the_attendees(
+def test_daftar_hadir_has_a_row_per_expected_participant_and_times_of_who_came(
     meeting, make_registration, make_person, check_in, login_as
 ):
+    from datetime import time
+
     event, session = meeting
     came = [
         make_registration(event, make_person(f"Peserta Hadir {i}"), status="confirmed")
         for i in range(3)
     ]
     make_registration(event, make_person("Peserta Absen"), status="confirmed")
+    make_registration(event, make_person("Peserta Menolak"), status="declined")
     for registration in came:
         check_in(registration, session, _at(event, "09:05"))
     organiser = login_as("organiser")
 
     xlsx = organiser.get(f"/events/{event.slug}/daftar-hadir.xlsx?session={session.id}")
-    sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert {"Nama", "NIP", "OPD", "Waktu hadir"} <= set(rows[0])
-    names = [row[rows[0].index("Nama")] for row in rows[1:]]
-    assert sorted(names) == ["Peserta Hadir 0", "Peserta Hadir 1", "Peserta Hadir 2"]
-    assert all(row[rows[0].index("Waktu hadir")] == "09.05 WIB" for row in rows[1:])
+    rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[0] == "No")
+    header, lines = rows[start], rows[start + 1 :]
+    assert {"Nama", "NIP", "OPD", "Waktu hadir"} <= set(header)
+    at = dict((row[header.index("Nama")], row[header.index("Waktu hadir")]) for row in lines)
+    assert at == {
+        "Peserta Hadir 0": time(9, 5),
+        "Peserta Hadir 1": time(9, 5),
+        "Peserta Hadir 2": time(9, 5),
+        "Peserta Absen": None,
+    }
 
     pdf = organiser.get(f"/events/{event.slug}/daftar-hadir.pdf?session={session.id}")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "DAFTAR HADIR" in text and "Arahan" in text
-    assert all(f"Peserta Hadir {i}" in text for i in range(3))
-    assert "Peserta Absen" not in text
-    assert "3 hadir dari 4 diharapkan" in text
+    assert all(f"Peserta Hadir {i}" in text for i in range(3)) and "Peserta Absen" in text
+    assert "Peserta Menolak" not in text
+    assert "3 hadir dari 4 diharapkan; 1 tidak hadir" in text
     assert "Halaman 1 dari 1" in text
 
     door = organiser.get(f"/events/{event.slug}/daftar-hadir.xlsx?day={event.start_date}")
-    assert len(list(load_workbook(io.BytesIO(door.data)).active.iter_rows())) == 4
+    door_rows = list(load_workbook(io.BytesIO(door.data)).active.iter_rows(values_only=True))
+    assert len(door_rows) - [row[0] for row in door_rows].index("No") - 1 == 4
     assert (
         organiser.get(f"/events/{event.slug}/daftar-hadir.xlsx?day=1999-01-01").status_code == 404
     )
