@@ -1,11 +1,18 @@
 """Factories and helpers for attendance tests (loaded for the whole suite by tests/conftest.py)."""
 
+import io
+import re
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
 
 from app.extensions import db
 from attendance.checkins import Place, Scan, record_scan
+from participants.models import Person, Registration
 
 
 def nonce() -> str:
@@ -36,3 +43,70 @@ def check_in():
         return answer
 
     return scan
+
+
+# --- reading what the lists count (shared by the outside-event tests and the state machine) ---
+
+
+def wib(year, month, day, hour=0, minute=0, zone="Asia/Jakarta") -> datetime:
+    """An instant given as wall-clock time in ``zone`` (WIB by default)."""
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
+
+
+def _scope_args(day=None, session=None) -> dict:
+    return {"session": session.id} if session is not None else {"day": day.isoformat()}
+
+
+def attendance_api_present(client, event, day=None, session=None) -> set[int]:
+    """Registrations present (hadir or terlambat) on ``day`` or in ``session``, as
+    ``GET /api/v1/events/<slug>/attendance`` tells it."""
+    response = client.get(
+        f"/api/v1/events/{event.slug}/attendance", query_string=_scope_args(day, session)
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {
+        row["registration_id"]
+        for row in response.get_json()["attendance"]
+        if row["status"] in ("hadir", "terlambat")
+    }
+
+
+def attendance_api_checked_in(client, event, day) -> set[int]:
+    """Registrations with a first ``ok`` check-in at the event (``checked_in_at``)."""
+    response = client.get(f"/api/v1/events/{event.slug}/attendance?day={day.isoformat()}")
+    return {r["registration_id"] for r in response.get_json()["attendance"] if r["checked_in_at"]}
+
+
+_PRESENT_CARD = re.compile(r'data-scope="([^"]+)" data-present="(\d+)"')
+
+
+def dashboard_present(client, event, day) -> dict:
+    """The live dashboard's present counts of ``day``: {"door": n, session_id: n, …}."""
+    response = client.get(f"/events/{event.slug}/attendance/live?day={day.isoformat()}")
+    assert response.status_code == 200, response.status_code
+    return {
+        scope if scope == "door" else int(scope): int(present)
+        for scope, present in _PRESENT_CARD.findall(response.get_data(as_text=True))
+    }
+
+
+def daftar_hadir_present(client, event, day=None, session=None) -> set[int]:
+    """Registrations whose row of the daftar hadir XLSX has a "Waktu hadir" (matched by name:
+    the tests give everyone a distinct name)."""
+    response = client.get(
+        f"/events/{event.slug}/daftar-hadir.xlsx", query_string=_scope_args(day, session)
+    )
+    assert response.status_code == 200, response.status_code
+    rows = list(load_workbook(io.BytesIO(response.data), read_only=True).active.values)
+    header_at = next(i for i, row in enumerate(rows) if "Waktu hadir" in row and "Nama" in row)
+    header = rows[header_at]
+    name, came = header.index("Nama"), header.index("Waktu hadir")
+    names = {row[name] for row in rows[header_at + 1 :] if row[came] not in (None, "")}
+    ids = dict(
+        db.session.execute(
+            select(Person.name, Registration.id)
+            .join(Registration.person)
+            .where(Registration.event_id == event.id)
+        ).all()
+    )
+    return {ids[n] for n in names}
