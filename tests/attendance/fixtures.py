@@ -57,24 +57,28 @@ def _scope_args(day=None, session=None) -> dict:
     return {"session": session.id} if session is not None else {"day": day.isoformat()}
 
 
-def attendance_api_present(client, event, day=None, session=None) -> set[int]:
-    """Registrations present (hadir or terlambat) on ``day`` or in ``session``, as
-    ``GET /api/v1/events/<slug>/attendance`` tells it."""
+def attendance_api_rows(client, event, day=None, session=None) -> list[dict]:
+    """``GET /api/v1/events/<slug>/attendance`` for ``day`` or ``session``: its rows."""
     response = client.get(
         f"/api/v1/events/{event.slug}/attendance", query_string=_scope_args(day, session)
     )
     assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["attendance"]
+
+
+def attendance_api_present(client, event, day=None, session=None) -> set[int]:
+    """Registrations present (hadir or terlambat) on ``day`` or in ``session``, as the
+    attendance API tells it."""
     return {
         row["registration_id"]
-        for row in response.get_json()["attendance"]
+        for row in attendance_api_rows(client, event, day, session)
         if row["status"] in ("hadir", "terlambat")
     }
 
 
-def attendance_api_checked_in(client, event, day) -> set[int]:
-    """Registrations with a first ``ok`` check-in at the event (``checked_in_at``)."""
-    response = client.get(f"/api/v1/events/{event.slug}/attendance?day={day.isoformat()}")
-    return {r["registration_id"] for r in response.get_json()["attendance"] if r["checked_in_at"]}
+def checked_in(rows: list[dict]) -> set[int]:
+    """Registrations of the attendance API's ``rows`` with a first ``ok`` at the event."""
+    return {row["registration_id"] for row in rows if row["checked_in_at"]}
 
 
 _PRESENT_CARD = re.compile(r'data-scope="([^"]+)" data-present="(\d+)"')
