@@ -299,7 +299,14 @@
         li.classList.add("list-group-item-warning");
         li.querySelector(".scan-log-status").textContent = fill(T.server_differs, { result: label });
       }
-      if (answer.result !== "duplicate" || item.local === "ok") {
+      if (answer.result === "outside_event") {
+        // The device's copy of the rule was old (the event closed, its dates moved): fetch
+        // it again, then say why with the server's words.
+        loadRoster().then(function () {
+          show(answer.result, answer.registration, null, item.session_id);
+          counter();
+        });
+      } else if (answer.result !== "duplicate" || item.local === "ok") {
         show(answer.result, answer.registration, answer.first_checked_at, item.session_id);
       }
     }
