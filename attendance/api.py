@@ -116,7 +116,14 @@ def roster(slug):
     require("attendance.scan")
     event = visible_event_or_404(slug)
     response = jsonify(
-        event={"slug": event.slug, "title": event.title, "timezone": event.timezone},
+        event={
+            "slug": event.slug,
+            "title": event.title,
+            "timezone": event.timezone,
+            "status": event.status,
+            "start_date": event.start_date.isoformat(),
+            "end_date": event.end_date.isoformat(),
+        },
         generated_at=rfc3339(utcnow()),
         **services.roster(event),
     )

@@ -11,15 +11,18 @@ stored row) and ``CheckIn.ok_key`` is unique (a pass has one ``ok`` per day or s
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from agenda.models import Event
 from agenda.models import Session as AgendaSession
+from agenda.services import to_utc
 from app.extensions import db
+from app.formatting import long_date, time_range
 from app.timeutil import rfc3339, to_zone, utcnow
 from attendance.models import (
     CLOCK_TOLERANCE,
@@ -28,11 +31,22 @@ from attendance.models import (
     scope_key,
 )
 from participants.documents import passes
+from participants.documents.badges import date_span
 from participants.models import Person, Registration
 
 MAX_BATCH = 200
 # Registrations that are not expected: a cancelled one's pass no longer admits anyone.
 REFUSED_STATUSES = ("cancelled",)
+
+# When a scan counts (README, "At the door"); one rule for the door and the lists, so that
+# whatever answers ``ok`` is on a list. At the door: the event's days, and from 15.00 on the
+# eve (a retreat's registration desk opens when the participants arrive the afternoon before;
+# such a scan counts on the first day). Nothing counts after the last day, nor at a closed
+# event (its lists are final). A session scan counts from two hours before its start (people
+# come in during the break before) to half an hour after its end, on the session's day.
+EVE_OPENS = time(15, 0)
+SESSION_OPENS_BEFORE = timedelta(hours=2)
+SESSION_CLOSES_AFTER = timedelta(minutes=30)
 
 
 class ScanError(ValueError):
@@ -90,21 +104,71 @@ def _load_registration(registration_id: int) -> Registration | None:
 
 @dataclass(frozen=True)
 class Place:
-    """Where scans are taken, as plain values (they outlive each scan's commit)."""
+    """Where scans are taken, as plain values (they outlive each scan's commit), with the
+    window in which a scan there counts (naive UTC, ``opens_at`` ≤ t < ``closes_at``)."""
 
     event_id: int
     timezone: str
+    opens_at: datetime
+    closes_at: datetime
+    first_day: date  # the earliest day a scan here counts on (the eve counts on it)
+    closed: bool = False
     session_id: int | None = None
     track: str = ""
 
     @classmethod
     def of(cls, event: Event, session: AgendaSession | None = None) -> "Place":
+        zone, closed = event.timezone, event.status == "closed"
+        if session is not None:
+            return cls(
+                event.id,
+                zone,
+                session.starts_at - SESSION_OPENS_BEFORE,
+                session.ends_at + SESSION_CLOSES_AFTER,
+                to_zone(session.starts_at, zone).date(),
+                closed,
+                session.id,
+                session.track,
+            )
         return cls(
             event.id,
-            event.timezone,
-            session.id if session else None,
-            session.track if session else "",
+            zone,
+            to_utc(datetime.combine(event.start_date - timedelta(days=1), EVE_OPENS), zone),
+            to_utc(datetime.combine(event.end_date + timedelta(days=1), time()), zone),
+            event.start_date,
+            closed,
         )
+
+    def day_of(self, checked_at: datetime) -> date | None:
+        """The day a scan counted at ``checked_at`` is on (its list, its one ``ok``), or None
+        when it counts on no day: outside the event or the session, or the event is closed."""
+        if self.closed or not self.opens_at <= checked_at < self.closes_at:
+            return None
+        if self.session_id is not None:
+            return self.first_day  # past midnight, a session still counts on its own day
+        return max(to_zone(checked_at, self.timezone).date(), self.first_day)
+
+    def window(self) -> dict:
+        """The rule for a device that judges scans offline (the roster)."""
+        return {
+            "opens_at": rfc3339(self.opens_at),
+            "closes_at": rfc3339(self.closes_at),
+            "first_day": self.first_day.isoformat(),
+            "closed": self.closed,
+        }
+
+
+def outside_message(event: Event, session: AgendaSession | None = None) -> str:
+    """What the operator (or the participant) is told when a scan is ``outside_event``."""
+    if event.status == "closed":
+        return _("Acara ini sudah ditutup.")
+    if session is not None:
+        return _(
+            "Sesi ini berlangsung %(day)s, %(time)s.",
+            day=long_date(session.starts_at, event.timezone),
+            time=time_range(session.starts_at, session.ends_at, event.timezone),
+        )
+    return _("Acara ini berlangsung %(dates)s.", dates=date_span(event.start_date, event.end_date))
 
 
 def _registration_query():
@@ -208,9 +272,12 @@ def record_scan(
     turns the loser into a duplicate."""
     received_at = utcnow()
     checked_at = checked_at or _checked_at(scan.scanned_at, received_at)
-    day = to_zone(checked_at, place.timezone).date()
+    counted_day = place.day_of(checked_at)
+    day = counted_day or to_zone(checked_at, place.timezone).date()
     scope = scope_key(day, place.session_id)
     result, registration = _judge(place, scan)
+    if result == "ok" and counted_day is None:
+        result = "outside_event"  # a valid pass, but no list would count it
     shown = registration_dict(registration) if registration is not None else None
     first_at = _first_ok_at(registration.id, scope) if result == "ok" else None
     if first_at is not None:
@@ -224,7 +291,8 @@ def record_scan(
         method=method,
         nonce=scan.nonce,
         ok_key=f"{registration.id}:{scope}" if result == "ok" else None,
-        raw_code="" if result in ("ok", "duplicate") else scan.code[:200],
+        # A failed scan keeps what was read, unless it is a pass it knows (a live credential).
+        raw_code="" if result in ("ok", "duplicate", "outside_event") else scan.code[:200],
         scanned_at=scan.scanned_at,
         received_at=received_at,
         checked_at=checked_at,

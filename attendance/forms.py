@@ -24,6 +24,7 @@ RESULT_LABELS = {
     "revoked": _l("Kartu dicabut"),
     "wrong_event": _l("Bukan untuk acara ini"),
     "not_in_session": _l("Bukan kelompok sesi ini"),
+    "outside_event": _l("Di luar waktu acara"),
     "unknown": _l("Kode tidak dikenal"),
 }
 

@@ -9,7 +9,15 @@ from app.extensions import db
 from app.timeutil import utcnow
 from participants.models import Registration
 
-SCAN_RESULTS = ("ok", "duplicate", "revoked", "wrong_event", "not_in_session", "unknown")
+SCAN_RESULTS = (
+    "ok",
+    "duplicate",
+    "revoked",
+    "wrong_event",
+    "not_in_session",
+    "outside_event",  # a valid pass, but its time falls outside the event (or it is closed)
+    "unknown",
+)
 CHECKIN_METHODS = ("scan", "self", "manual")
 # Manual marks by the organiser for someone who did not come (with a reason).
 MARK_STATUSES = ("izin", "sakit", "dinas_luar")

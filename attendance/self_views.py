@@ -2,6 +2,7 @@
 their own phone, and their attendance on the personal page."""
 
 from flask import Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from agenda.models import Event
@@ -11,7 +12,7 @@ from app.auth.permissions import permission_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.timeutil import to_zone, utcnow
-from attendance import selfcheckin, services
+from attendance import checkins, selfcheckin, services
 from attendance.forms import RESULT_LABELS, STATUS_LABELS
 from attendance.views import bp
 from participants import personal
@@ -60,7 +61,18 @@ def _projector_code(session: AgendaSession) -> dict:
         _external=True,
     )
     sheet = services.sheet(session.event, session=session)
+    # The code is shown all the same, but scanned outside the session's window it checks
+    # nobody in (selfcheckin.check_time): the screen says so.
+    place, now, not_open = checkins.Place.of(session.event, session), utcnow(), None
+    if place.day_of(now) is None:
+        not_open = (
+            _("Presensi mandiri belum dibuka.")
+            if now < place.opens_at and not place.closed
+            else _("Presensi mandiri sudah ditutup.")
+        )
+        not_open += " " + checkins.outside_message(session.event, session)
     return {
+        "not_open": not_open,
         # The SVG is drawn by the qrcode library from our own URL.
         "qr": Markup(passes.qr_svg(url)),  # noqa: S704
         "present": sheet.present,

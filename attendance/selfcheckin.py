@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from agenda.models import Session as AgendaSession
 from app.extensions import db
-from attendance.checkins import Place, Scan, new_nonce, record_scan
+from app.timeutil import utcnow
+from attendance.checkins import Place, Scan, new_nonce, outside_message, record_scan
 from attendance.models import CheckIn
 from participants.models import Registration
 
@@ -54,6 +55,16 @@ def check_code(session: AgendaSession, window: int, code: str, now: float | None
         )
     if session.cancelled or not session.takes_attendance:
         raise SelfCheckInError(_l("Sesi ini tidak mengambil presensi."))
+    check_time(session)
+
+
+def check_time(session: AgendaSession) -> None:
+    """Raise SelfCheckInError unless the session takes check-ins now (the door's rule, see
+    checkins.Place): a code shown on a screen weeks before, or after the event is closed,
+    checks nobody in. Refused like a wrong code: nothing is stored."""
+    event = session.event
+    if Place.of(event, session).day_of(utcnow()) is None:
+        raise SelfCheckInError(outside_message(event, session))
 
 
 def recognised(session: AgendaSession, registration: Registration | None, device: str) -> None:
@@ -72,6 +83,7 @@ def recognised(session: AgendaSession, registration: Registration | None, device
 def check_in(session: AgendaSession, registration: Registration | None, device: str) -> dict:
     """Record ``registration``'s attendance at ``session`` from ``device``; commits."""
     recognised(session, registration, device)
+    check_time(session)
     other = db.session.scalar(
         select(CheckIn.id).where(
             CheckIn.session_id == session.id,

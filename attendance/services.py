@@ -25,6 +25,7 @@ from attendance.checkins import (
     Scan,
     new_nonce,
     opd_of,
+    outside_message,
     pass_hash,
     record_scan,
     registration_dict,
@@ -351,6 +352,14 @@ def roster(event: Event) -> dict:
     ):
         done[scope_key(day, session_id)].append(registration_id)
     return {
+        # When scans count (checkins.Place), so that the device judges as the server will.
+        "window": Place.of(event).window() | {"message": outside_message(event)},
+        "sessions": {
+            session.id: Place.of(event, session).window()
+            | {"message": outside_message(event, session)}
+            for session in event.sessions
+            if not session.cancelled
+        },
         "passes": {
             pass_hash(r.pass_token): {
                 **registration_dict(r),
@@ -367,16 +376,18 @@ def roster(event: Event) -> dict:
 def manual_checkin(event: Event, registration: Registration, day: date, session, operator) -> dict:
     """The organiser records that someone came (no pass with them, phone flat); audited.
 
-    On the day itself it counts from now; afterwards (the list corrected later) from the start
-    of the session, or of the day."""
-    if to_zone(utcnow(), event.timezone).date() == day:
-        checked_at = None
+    While the day (or session) takes scans it counts from now; afterwards (the list corrected
+    later) from the start of the session, or of the day; never from a time still to come, so
+    a list cannot be ticked in advance (that scan is ``outside_event``, like at the door)."""
+    place, now = Place.of(event, session), utcnow()
+    if place.day_of(now) == day:
+        checked_at = now
     elif session is not None:
-        checked_at = session.starts_at
+        checked_at = min(session.starts_at, now)
     else:
-        checked_at = to_utc(datetime.combine(day, datetime.min.time()), event.timezone)
+        checked_at = min(to_utc(datetime.combine(day, datetime.min.time()), event.timezone), now)
     answer = record_scan(
-        Place.of(event, session),
+        place,
         Scan(code="", nonce=new_nonce(), registration_id=registration.id),
         method="manual",
         operator_id=operator.id if operator is not None else None,

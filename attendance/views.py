@@ -30,7 +30,7 @@ from app.downloads import pdf_response
 from app.extensions import db
 from app.tabular import table_response
 from app.timeutil import to_zone, utcnow
-from attendance import documents, recap, services
+from attendance import checkins, documents, recap, services
 from attendance.forms import (
     MARK_LABELS,
     RESULT_LABELS,
@@ -268,6 +268,8 @@ def manual_checkin(slug):
         abort(404)
     answer = services.manual_checkin(event, registration, day, session, current_user)
     label = RESULT_LABELS.get(answer["result"], answer["result"])
+    if answer["result"] == "outside_event":
+        label = f"{label}: {checkins.outside_message(event, session)}"
     flash(
         f"{registration.person.name}: {label}", "success" if answer["result"] == "ok" else "warning"
     )

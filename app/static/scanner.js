@@ -15,7 +15,8 @@
   var zone = data.zone;
   var $ = function (id) { return document.getElementById(id); };
   var scopeSelect = $("scan-scope");
-  var roster = null; // {passes: {hash: {...}}, revoked: [...], checked_in: {scope: [ids]}}
+  // {window: {...}, sessions: {id: {...}}, passes: {hash: {...}}, revoked: [...], checked_in: {scope: [ids]}}
+  var roster = null;
   var revoked = new Set();
   var checked = {}; // scope -> Set of registration ids (server's list plus this device's)
   var byId = {};
@@ -56,8 +57,21 @@
   var timeFormat = new Intl.DateTimeFormat("id-ID", { timeZone: zone, hour: "2-digit", minute: "2-digit" });
   function clock(iso) { return timeFormat.format(new Date(iso)).replace(":", "."); }
   function sessionId() { return scopeSelect.value ? parseInt(scopeSelect.value, 10) : null; }
+  // When a scan counts, as the server judges it (attendance/checkins.py, Place): the door from
+  // the eve to the end of the last day, a session around its start and end; none once closed.
+  function windowOf(sid) {
+    if (!roster || !roster.window) { return null; }
+    return sid ? (roster.sessions || {})[sid] || null : roster.window;
+  }
+  function outside(sid, whenIso) {
+    var w = windowOf(sid), t = Date.parse(whenIso);
+    return !!w && (w.closed || t < Date.parse(w.opens_at) || t >= Date.parse(w.closes_at));
+  }
   function scopeKey(sid, whenIso) {
-    return sid ? "s" + sid : "d" + dayFormat.format(new Date(whenIso || Date.now()));
+    if (sid) { return "s" + sid; }
+    var day = dayFormat.format(new Date(whenIso || Date.now()));
+    var w = windowOf(null);
+    return "d" + (w && day < w.first_day ? w.first_day : day); // the eve counts on the first day
   }
   function sessionTrack() {
     var option = scopeSelect.selectedOptions[0];
@@ -120,6 +134,9 @@
     });
     seen.forEach(function () { present += 1; });
     $("scan-counter").textContent = fill(T.counter, { present: present, expected: expected });
+    var notice = $("scan-window"), now = new Date().toISOString();
+    notice.hidden = !outside(sessionId(), now);
+    notice.textContent = notice.hidden ? "" : windowOf(sessionId()).message;
   }
 
   // --- judging a scan on the device ---
@@ -128,10 +145,11 @@
       return Array.from(new Uint8Array(buffer)).map(function (b) { return b.toString(16).padStart(2, "0"); }).join("");
     });
   }
-  function judge(entry, hash, scope, track) {
+  function judge(entry, hash, scope, track, out) {
     if (!entry) { return revoked.has(hash) ? "revoked" : "unknown"; }
     if (entry.status === "cancelled") { return "revoked"; }
     if (track && entry.group !== track) { return "not_in_session"; }
+    if (out) { return "outside_event"; }
     if (checked[scope] && checked[scope].has(entry.id)) { return "duplicate"; }
     return "ok";
   }
@@ -146,7 +164,7 @@
       return { entry: roster && roster.passes[hash], hash: hash };
     }) : Promise.resolve({ entry: byId[scan.registration_id], hash: "" });
     return found.then(function (hit) {
-      var result = roster ? judge(hit.entry, hit.hash, scope, track) : "pending";
+      var result = roster ? judge(hit.entry, hit.hash, scope, track, outside(sid, when)) : "pending";
       var key = scope + ":" + (hit.entry ? hit.entry.id : "");
       if (result === "ok") { mark(scope, hit.entry.id); firstSeen[key] = when; }
       var item = {
@@ -159,7 +177,7 @@
         local: result
       };
       if (hit.entry) { item.registration_id_seen = hit.entry.id; }
-      show(result, hit.entry, firstSeen[key]);
+      show(result, hit.entry, firstSeen[key], sid);
       logLine(item, result, hit.entry);
       counter();
       return store("queue", "readwrite", function (s) { return s.put(item); }).then(send);
@@ -186,13 +204,15 @@
     if (entry.delegate_of) { parts.push(fill(T.on_behalf, { name: entry.delegate_of })); }
     return parts.filter(Boolean).join(" · ");
   }
-  function show(result, entry, firstIso) {
+  function show(result, entry, firstIso, sid) {
     var box = $("scan-result");
     box.className = "scan-result scan-" + (result === "ok" ? "ok" : result === "duplicate" ? "duplicate" : "refused");
     var title = result === "duplicate" && firstIso ? fill(T.already, { time: clock(firstIso) }) : (RESULTS[result] || result);
+    var w = result === "outside_event" ? windowOf(sid) : null;
     $("scan-result-title").textContent = title;
     $("scan-result-name").textContent = entry ? entry.name : "";
-    $("scan-result-detail").textContent = describe(entry);
+    // Outside the event: when it is on ("Acara ini berlangsung 27–29 Desember 2026").
+    $("scan-result-detail").textContent = w ? w.message : describe(entry);
     box.hidden = false;
     beep(result === "ok");
     clearTimeout(hideTimer);
@@ -279,8 +299,15 @@
         li.classList.add("list-group-item-warning");
         li.querySelector(".scan-log-status").textContent = fill(T.server_differs, { result: label });
       }
-      if (answer.result !== "duplicate" || item.local === "ok") {
-        show(answer.result, answer.registration, answer.first_checked_at);
+      if (answer.result === "outside_event") {
+        // The device's copy of the rule was old (the event closed, its dates moved): fetch
+        // it again, then say why with the server's words.
+        loadRoster().then(function () {
+          show(answer.result, answer.registration, null, item.session_id);
+          counter();
+        });
+      } else if (answer.result !== "duplicate" || item.local === "ok") {
+        show(answer.result, answer.registration, answer.first_checked_at, item.session_id);
       }
     }
     counter();
@@ -345,6 +372,7 @@
   });
 
   scopeSelect.addEventListener("change", counter);
+  setInterval(counter, 30000); // the day turns, a session's window opens or closes
 
   // Logging out clears this device's copy of the roster (the server says Clear-Site-Data);
   // scans not yet sent would go with it, so ask first.

@@ -1,16 +1,19 @@
 """The check-in scanner and self check-in in real Chromium with a fake camera fed real QR codes."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from agenda.models import Event
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
 from attendance import selfcheckin
 from attendance.models import CheckIn
 from participants.documents import passes
+from participants.documents.badges import date_span
 from participants.models import Registration
 from tests.browser.camera import qr_video
 from tests.browser.helpers import log_in
@@ -146,3 +149,97 @@ def test_a_participant_scans_the_projector_code_with_a_phone_and_is_present(
     [checkin] = _oks(today_event)
     assert checkin.registration_id == registration.id
     assert checkin.session_id == session.id and checkin.method == "self"
+
+
+# --- outside the event (issue 23): the device and the server answer alike --------------------
+
+
+@pytest.fixture
+def retreat_in_three_weeks(make_event):
+    start = to_zone(utcnow()).date() + timedelta(days=21)
+    return make_event("retret-nanti", title="Retret", start=start, end=start + timedelta(days=2))
+
+
+def _results(event):
+    db.session.expire_all()
+    return [
+        c.result for c in db.session.scalars(select(CheckIn).where(CheckIn.event_id == event.id))
+    ]
+
+
+def test_a_pass_scanned_weeks_before_the_event_is_refused_with_its_dates(
+    live_server, camera_browser, tmp_path, retreat_in_three_weeks, make_user, make_registration
+):
+    event = retreat_in_three_weeks
+    registration = make_registration(event, status="confirmed")
+    video = qr_video(tmp_path / "early.y4m", [None] * 3 + [registration.pass_token], 1, 60)
+    dates = f"Acara ini berlangsung {date_span(event.start_date, event.end_date)}."
+
+    page = camera_browser(video).new_page(locale="id-ID", timezone_id="Asia/Jakarta")
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, make_user("operator"), f"/events/{event.slug}/scan/")
+
+    # Before any scan the operator is told that the door is not open today.
+    expect(page.locator("#scan-window")).to_have_text(dates)
+    expect(page.locator("#scan-result")).to_have_class("scan-result scan-refused")
+    expect(page.locator("#scan-result-title")).to_have_text("Di luar waktu acara")
+    expect(page.locator("#scan-result-detail")).to_have_text(dates)
+    expect(page.locator("#scan-pending")).to_have_text("semua terkirim")
+    expect(page.locator("#scan-log .list-group-item-warning")).to_have_count(0)  # server agrees
+    assert _results(event) == ["outside_event"]
+
+
+def test_offline_the_device_refuses_a_pass_outside_the_event_as_the_server_does(
+    live_server, camera_browser, tmp_path, retreat_in_three_weeks, make_user, make_registration
+):
+    event = retreat_in_three_weeks
+    registration = make_registration(event, status="confirmed")
+    codes = [None] * 4 + [registration.pass_token]
+    video = qr_video(tmp_path / "offline-early.y4m", codes, seconds_each=1.5, blank_after=60)
+
+    context = camera_browser(video).new_context(locale="id-ID", timezone_id="Asia/Jakarta")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server, make_user("operator"), f"/events/{event.slug}/scan/")
+    assert _wait_for(lambda: page.evaluate("() => !!navigator.serviceWorker.controller"))
+    expect(page.locator("#scan-roster")).to_contain_text("daftar peserta")
+    context.set_offline(True)
+    page.reload()  # from the service worker; the roster (and its rule) from IndexedDB
+    expect(page.locator("#scan-network")).to_have_text("offline")
+
+    expect(page.locator("#scan-pending")).to_have_text("1 scan menunggu", timeout=30_000)
+    expect(page.locator("#scan-result-title")).to_have_text("Di luar waktu acara")
+    expect(page.locator("#scan-result-detail")).to_contain_text("Acara ini berlangsung")
+    expect(page.locator("#scan-counter")).to_have_text("0 hadir dari 1 diharapkan")
+    assert _results(event) == []
+
+    context.set_offline(False)
+    expect(page.locator("#scan-pending")).to_have_text("semua terkirim", timeout=15_000)
+    expect(page.locator("#scan-log li")).to_have_attribute("data-server", "outside_event")
+    expect(page.locator("#scan-log .list-group-item-warning")).to_have_count(0)
+    assert _results(event) == ["outside_event"]
+
+
+def test_a_meeting_closed_while_the_scanner_is_open_is_refused_by_the_server(
+    live_server, camera_browser, tmp_path, today_event, make_user, make_registration
+):
+    registration = make_registration(today_event, status="confirmed")
+    video = qr_video(tmp_path / "closed.y4m", [None] * 8 + [registration.pass_token], 1, 60)
+
+    page = camera_browser(video).new_page(locale="id-ID", timezone_id="Asia/Jakarta")
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, make_user("operator"), f"/events/{today_event.slug}/scan/")
+    expect(page.locator("#scan-roster")).to_contain_text("daftar peserta")
+    # The organiser closes the meeting; the device's roster still says it is open.
+    db.session.get(Event, today_event.id).status = "closed"
+    db.session.commit()
+
+    # The device said "Hadir"; the server's answer replaces it, with why.
+    expect(page.locator("#scan-log .list-group-item-warning")).to_contain_text(
+        "Server: Di luar waktu acara", timeout=20_000
+    )
+    expect(page.locator("#scan-result-title")).to_have_text("Di luar waktu acara")
+    expect(page.locator("#scan-result-detail")).to_have_text("Acara ini sudah ditutup.")
+    expect(page.locator("#scan-window")).to_have_text("Acara ini sudah ditutup.")
+    expect(page.locator("#scan-counter")).to_have_text("0 hadir dari 1 diharapkan")
+    assert _results(today_event) == ["outside_event"]
