@@ -197,7 +197,7 @@ def recap_pdf(title: str, items: list[ActionItem], statuses: dict, *, with_event
             ]
         status = str(statuses[item.status])
         if item.overdue_on(now):
-            status += f" ({_('lewat batas waktu')})"
+            status = _("%(status)s (lewat batas waktu)", status=status)
         row = [
             paragraph(item.title, cell),
             paragraph(", ".join(o.code for o in item.supporting_opds), cell),
