@@ -227,7 +227,11 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
     items = db.session.scalars(
         select(ActionItem)
         .where(ActionItem.event_id == event.id)
-        .options(joinedload(ActionItem.lead_opd), selectinload(ActionItem.supporting_opds))
+        .options(
+            joinedload(ActionItem.lead_opd),
+            selectinload(ActionItem.supporting_opds),
+            selectinload(ActionItem.continuation).joinedload(ActionItem.event),
+        )
         .order_by(ActionItem.session_id, ActionItem.id)
     ).all()
     days = (
@@ -340,7 +344,12 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
                 paragraph(item.title, cell),
                 paragraph(owners, cell),
                 paragraph(format_date(item.due_on, "d MMM y") if item.due_on else "—", cell),
-                paragraph(str(statuses[item.status]), cell),
+                paragraph(
+                    _("Dilanjutkan ke %(title)s", title=item.continuation.event.title)
+                    if item.continuation
+                    else str(statuses[item.status]),
+                    cell,
+                ),
             ]
         )
     if not items:
