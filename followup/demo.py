@@ -2,7 +2,8 @@
 
 About 40 decisions across some 30 OPDs, in every status of the vocabulary: some overdue, some
 with a report waiting for verification, some returned to the OPD, some carried over to the
-next meeting of the series; reports carry a narrative and a small evidence PDF.
+next meeting of the series; reports carry a narrative and a small evidence PDF. The module is
+long only because those decisions are written out as data; the code is the two steps below.
 """
 
 from datetime import datetime, time, timedelta
