@@ -52,7 +52,7 @@ translations: $(BIN)/.installed
 # No locations and sorted by message, so that two branches adding strings rarely conflict.
 messages: $(BIN)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 --no-location --sort-output --omit-header -o app/translations/messages.pot .
-	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 # A wheel that carries the npm assets and compiled catalogues (what the Production section installs).
 dist: $(BIN)/.installed

@@ -107,6 +107,35 @@ STRATEGIC_MEETING = [
         False,
     ),
 ]
+# The next quarterly meeting of the series, its agenda still being drafted; the follow-up demo
+# carries open items of Strategic Meeting III over to it (followup/demo.py).
+STRATEGIC_MEETING_IV = [
+    (0, "07:30", "08:00", "Registrasi peserta", "break", "Ballroom", "", [], False),
+    (
+        0,
+        "08:00",
+        "08:45",
+        "Pembukaan dan arahan Wali Kota",
+        "ceremony",
+        "Ballroom",
+        "",
+        [("walikota", "narasumber"), ("mc", "mc")],
+        True,
+    ),
+    (
+        0,
+        "08:45",
+        "10:15",
+        "Paparan realisasi anggaran triwulan IV dan capaian kinerja tahunan",
+        "plenary",
+        "Ballroom",
+        "",
+        [("kabag_org", "pemateri")],
+        True,
+    ),
+    (0, "10:15", "10:30", "Rehat kopi", "break", "Ballroom", "", [], False),
+    (0, "12:00", "13:00", "Ishoma", "break", "", "", [], False),
+]
 RAKOR = [
     (
         0,
@@ -430,6 +459,17 @@ def seed_events(echo):
     if past is not None:
         versions.publish(past, note="Susunan acara final")
         services.set_status(past, "closed")
+    _create(  # a quarter later, same weekday; a draft while its agenda is prepared
+        "strategic-meeting-iv",
+        f"Strategic Meeting IV Tahun {year}",
+        "strategic_meeting",
+        today - timedelta(days=20) + timedelta(weeks=13),
+        1,
+        "Hotel Aston Batu",
+        STRATEGIC_MEETING_IV,
+        speakers,
+        series=f"Strategic Meeting {year}",
+    )
     rakor = _create(
         "rakor-program-prioritas",
         "Rapat Koordinasi Percepatan Program Prioritas",
@@ -463,4 +503,6 @@ def seed_events(echo):
         services.move_session(province, starts_at=bkn_start, room_id=province.room_id)
         versions.publish(retreat, note="Sesi Kepala BKN dipindah ke siang hari")
     count = db.session.scalar(select(db.func.count()).select_from(Event))
-    echo(f"Events: {count} (Strategic Meeting III, Rapat Koordinasi, Retret Kepemimpinan ASN)")
+    echo(
+        f"Events: {count} (Strategic Meeting III and IV, Rapat Koordinasi, Retret Kepemimpinan ASN)"
+    )

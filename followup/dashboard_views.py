@@ -96,7 +96,11 @@ def recap(fmt):
         title, name = series.title, f"rekap-tindak-lanjut-seri-{series.id}"
     else:
         title, name = _("Semua acara"), "rekap-tindak-lanjut"
+    several = not scope.event_id  # a series, a year or everything: say which meeting
     if fmt == "xlsx":
-        header, rows = dashboards.recap_table(items, STATUS_LABELS)
-        return table_response(name, "xlsx", header, rows)
-    return pdf_response(dashboards.recap_pdf(title, items, STATUS_LABELS), f"{name}.pdf")
+        header, rows = dashboards.recap_table(items, STATUS_LABELS, with_event=several)
+        # The header stays on row 1 (filters and pivot tables work on it as is).
+        return table_response(name, "xlsx", header, rows, name=_("Rekap tindak lanjut"))
+    return pdf_response(
+        dashboards.recap_pdf(title, items, STATUS_LABELS, with_event=several), f"{name}.pdf"
+    )

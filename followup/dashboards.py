@@ -6,6 +6,7 @@ with 5 items or 10,000.
 
 from dataclasses import dataclass, field
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -17,9 +18,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from agenda.models import Event
 from agenda.pdf import document_pdf
 from app.extensions import db
+from app.formatting import percent
 from app.opds.models import Opd
-from followup.models import ITEM_STATUSES, OPEN_STATUSES, ActionItem, ProgressUpdate
-from followup.services import today
+from followup.models import ITEM_STATUSES, ActionItem, ProgressUpdate
+from followup.services import counted, overdue_clause, today
 from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 
@@ -59,17 +61,17 @@ class Standing:
 
 
 def standings(scope: Scope, opd_id: int | None = None) -> list[Standing]:
-    """Per lead OPD: items by status, overdue, average progress; best completion first."""
-    overdue = case(
-        (ActionItem.due_on < today(), case((ActionItem.status.in_(OPEN_STATUSES), 1), else_=0)),
-        else_=0,
-    )
-    query = select(
-        ActionItem.lead_opd_id,
-        ActionItem.status,
-        func.count(),
-        func.sum(overdue),
-        func.sum(ActionItem.progress),
+    """Per lead OPD: counted items by status, overdue, average progress; best completion
+    first."""
+    overdue = case((overdue_clause(), 1), else_=0)
+    query = counted(
+        select(
+            ActionItem.lead_opd_id,
+            ActionItem.status,
+            func.count(),
+            func.sum(overdue),
+            func.sum(ActionItem.progress),
+        )
     ).group_by(ActionItem.lead_opd_id, ActionItem.status)
     if opd_id:
         query = query.where(ActionItem.lead_opd_id == opd_id)
@@ -121,8 +123,9 @@ def totals(items: list[Standing]) -> Standing:
 
 
 def recap_items(scope: Scope) -> list[ActionItem]:
+    """The counted items of ``scope``, by lead OPD: each decision once, at its latest link."""
     query = scope.apply(
-        select(ActionItem)
+        counted(select(ActionItem))
         .join(Opd, Opd.id == ActionItem.lead_opd_id)
         .options(
             joinedload(ActionItem.lead_opd),
@@ -134,11 +137,15 @@ def recap_items(scope: Scope) -> list[ActionItem]:
     return db.session.scalars(query).unique().all()
 
 
-def recap_table(items: list[ActionItem], statuses: dict) -> tuple[list[str], list[list]]:
+def recap_table(
+    items: list[ActionItem], statuses: dict, *, with_event: bool = True
+) -> tuple[list[str], list[list]]:
+    """Header and rows of the recap; the Acara column when the scope covers several meetings.
+    Due dates stay dates (a date cell in the XLSX, an Indonesian date in the PDF)."""
     header = [
         _("OPD penanggung jawab"),
         _("Tindak lanjut"),
-        _("Acara"),
+        *([_("Acara")] if with_event else []),
         _("OPD pendukung"),
         _("Batas waktu"),
         _("Status"),
@@ -150,9 +157,9 @@ def recap_table(items: list[ActionItem], statuses: dict) -> tuple[list[str], lis
         [
             item.lead_opd.name,
             item.title,
-            item.event.title,
+            *([item.event.title] if with_event else []),
             ", ".join(o.code for o in item.supporting_opds),
-            item.due_on.isoformat() if item.due_on else "",
+            item.due_on,
             str(statuses[item.status]),
             item.progress,
             _("ya") if item.overdue_on(now) else "",
@@ -162,40 +169,48 @@ def recap_table(items: list[ActionItem], statuses: dict) -> tuple[list[str], lis
     return header, rows
 
 
-def recap_pdf(title: str, items: list[ActionItem], statuses: dict) -> bytes:
+def recap_pdf(title: str, items: list[ActionItem], statuses: dict, *, with_event=True) -> bytes:
     styles = letter_styles()
-    header, rows = recap_table(items, statuses)
     cell, head = styles["cell"], styles["head"]
+    now = today()
     story = [
         *kop(styles),
         paragraph(_("REKAP TINDAK LANJUT"), styles["title"]),
         paragraph(title, styles["title"]),
         Spacer(1, 4 * mm),
     ]
-    data = [[paragraph(h, head) for h in [header[1], header[3], header[4], header[5], header[6]]]]
+    header = [_("Tindak lanjut"), _("OPD pendukung"), _("Batas waktu"), _("Status"), _("Progres")]
+    widths = [110 * mm, 40 * mm, 28 * mm, 60 * mm, 22 * mm]
+    if with_event:
+        header.insert(1, _("Acara"))
+        widths = [85 * mm, 45 * mm, 30 * mm, 28 * mm, 50 * mm, 22 * mm]
+    data = [[paragraph(h, head) for h in header]]
     style = list(OFFICIAL_TABLE)
     current = None
-    for row in rows:
-        if row[0] != current:  # one band per OPD
-            current = row[0]
-            data.append([paragraph(current, head), "", "", "", ""])
+    for item in items:
+        if item.lead_opd.name != current:  # one band per OPD
+            current = item.lead_opd.name
+            data.append([paragraph(current, head)] + [""] * (len(header) - 1))
             style += [
                 ("SPAN", (0, len(data) - 1), (-1, len(data) - 1)),
                 ("BACKGROUND", (0, len(data) - 1), (-1, len(data) - 1), colors.HexColor("#f3f4f6")),
             ]
-        overdue = f" ({_('lewat batas waktu')})" if row[7] else ""
-        data.append(
-            [
-                paragraph(row[1], cell),
-                paragraph(row[3], cell),
-                paragraph(row[4], cell),
-                paragraph(row[5] + overdue, cell),
-                paragraph(f"{row[6]}%", cell),
-            ]
-        )
+        status = str(statuses[item.status])
+        if item.overdue_on(now):
+            status = _("%(status)s (lewat batas waktu)", status=status)
+        row = [
+            paragraph(item.title, cell),
+            paragraph(", ".join(o.code for o in item.supporting_opds), cell),
+            paragraph(format_date(item.due_on, "d MMM y") if item.due_on else "—", cell),
+            paragraph(status, cell),
+            paragraph(percent(item.progress, 0), cell),
+        ]
+        if with_event:
+            row.insert(1, paragraph(item.event.title, cell))
+        data.append(row)
     if not items:
-        data.append([paragraph(_("Belum ada tindak lanjut."), cell), "", "", "", ""])
-    table = Table(data, colWidths=[110 * mm, 40 * mm, 28 * mm, 60 * mm, 22 * mm], repeatRows=1)
+        data.append([paragraph(_("Belum ada tindak lanjut."), cell)] + [""] * (len(header) - 1))
+    table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(style))
     story.append(table)
     return document_pdf(

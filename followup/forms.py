@@ -26,10 +26,19 @@ STATUS_LABELS = {
     "belum_sesuai": _l("Belum sesuai"),
     "tidak_dapat_ditindaklanjuti": _l("Tidak dapat ditindaklanjuti"),
 }
+# Every status an item may show: the five above and the closed state of a carried-over item.
+ITEM_STATUS_LABELS = {**STATUS_LABELS, "dilanjutkan": _l("Dilanjutkan")}
+# What an OPD may claim in a report (followup/lifecycle.py).
+PROPOSAL_LABELS = {
+    "dalam_proses": _l("Masih dalam proses"),
+    "sesuai": _l("Selesai (sesuai)"),
+    "tidak_dapat_ditindaklanjuti": _l("Tidak dapat ditindaklanjuti"),
+}
 REVIEW_LABELS = {
     "pending": _l("Menunggu verifikasi"),
     "accepted": _l("Diterima"),
     "returned": _l("Dikembalikan"),
+    "superseded": _l("Diganti laporan baru"),
 }
 
 
@@ -54,14 +63,23 @@ class ItemForm(Form):
     target = TextAreaField(_l("Target / indikator"), validators=[Optional()])
     priority_program_id = SelectField(_l("Program prioritas"), coerce=int, validators=[Optional()])
     pact_target_id = SelectField(_l("Target pakta integritas"), coerce=int, validators=[Optional()])
-    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()))
+    # Choices per item: its status and where the organiser may take it (followup/lifecycle.py).
+    status = SelectField(_l("Status"))
 
 
 class UpdateForm(Form):
     progress = IntegerField(
         _l("Progres (%)"), validators=[InputRequired(), NumberRange(min=0, max=100)]
     )
-    narrative = TextAreaField(_l("Uraian tindak lanjut"), validators=[Optional(), Length(max=5000)])
+    proposed_status = SelectField(
+        _l("Status yang diusulkan"),
+        choices=choices(PROPOSAL_LABELS.items()),
+        default="dalam_proses",
+    )
+    narrative = TextAreaField(
+        _l("Uraian tindak lanjut (alasan, bila tidak dapat ditindaklanjuti)"),
+        validators=[Optional(), Length(max=5000)],
+    )
     files = MultipleFileField(_l("Bukti dukung (PDF, JPG, PNG, XLSX, DOCX)"))
 
 
@@ -71,7 +89,8 @@ class ReviewForm(Form):
         choices=choices([("accept", _l("Terima")), ("return", _l("Kembalikan ke OPD"))]),
         validators=[DataRequired()],
     )
-    status = SelectField(_l("Status tindak lanjut"), choices=choices(STATUS_LABELS.items()))
+    # Choices per item (followup/lifecycle.py review_choices); preselected with the proposal.
+    status = SelectField(_l("Status bila diterima"), choices=[], validate_choice=False)
     comment = TextAreaField(_l("Catatan verifikasi"), validators=[Optional(), Length(max=2000)])
 
 

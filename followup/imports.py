@@ -26,7 +26,7 @@ REQUIRED = ["judul", "opd_penanggung_jawab"]
 EXAMPLE = [
     "Kontrak kinerja khusus bagi 10 OPD dengan realisasi terendah",
     "BAG-ORG",
-    "2026-12-31",
+    date(2026, 12, 31),  # a date cell, as a spreadsheet user types it
     "komitmen",
     "BAPPEDA, BKD",
     "Ditandatangani kepala OPD di hadapan Wali Kota",

@@ -15,10 +15,16 @@ from agenda.permissions import visible_event_or_404
 from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
+from app.formatting import long_date
 from app.forms import ActionForm, choices
 from app.tabular import table_response
 from followup import imports, meetings
-from followup.forms import STATUS_LABELS, EvaluationSessionForm, ImportForm, NoteForm
+from followup.forms import (
+    ITEM_STATUS_LABELS,
+    EvaluationSessionForm,
+    ImportForm,
+    NoteForm,
+)
 from followup.models import ActionItem
 from followup.services import FollowUpError, item_query
 from followup.views import bp
@@ -41,7 +47,7 @@ def minutes(slug):
         flash(_("Notulen %(title)s disimpan.", title=session.title), "success")
         return redirect(url_for("followup.minutes", slug=slug) + f"#sesi-{session.id}")
     items: dict = {}
-    for item in db.session.scalars(item_query(event_id=event.id)):
+    for item in db.session.scalars(item_query(event_id=event.id, include_carried=True)):
         items.setdefault(item.session_id, []).append(item)
     return render_template(
         "followup/minutes.html",
@@ -50,18 +56,31 @@ def minutes(slug):
         notes=meetings.notes_of(event),
         items=items,
         form=form,
-        statuses=STATUS_LABELS,
+        statuses=ITEM_STATUS_LABELS,
     )
+
+
+def _date_field(name: str) -> date | None:
+    """A date typed in the carry-over form (``<input type=date>`` sends YYYY-MM-DD)."""
+    text = request.form.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FollowUpError(_("Tanggal batas waktu tidak dikenali.")) from None
 
 
 @bp.route("/events/<slug>/tindak-lanjut/lanjutan", methods=["GET", "POST"])
 @permission_required("followup.manage")
 def carry_over(slug):
-    """The previous meeting's open items: carry them over to this one, or close them."""
+    """The previous meeting's open items: carry them over to this one with a new due date (one
+    for all, or one per item), or close them."""
     event = visible_event_or_404(slug)
     previous, open_items = meetings.open_items_to_carry(event)
     evaluation = EvaluationSessionForm()
-    evaluation.day.choices = choices((d.isoformat(), d.isoformat()) for d in event.days)
+    evaluation.day.choices = choices((d.isoformat(), long_date(d)) for d in event.days)
+    default_due = meetings.default_due_on(event)
     if request.method == "POST" and ActionForm().validate_on_submit():
         chosen = {int(i) for i in request.form.getlist("item_ids") if i.isdigit()}
         picked = [item for item in open_items if item.id in chosen]
@@ -81,14 +100,20 @@ def carry_over(slug):
             elif not picked:
                 raise FollowUpError(_("Pilih tindak lanjut terlebih dahulu."))
             elif action == "carry":
-                made = meetings.carry_over(event, picked, current_user)
+                made = meetings.carry_over(
+                    event,
+                    picked,
+                    current_user,
+                    due_on=_date_field("due_on") or default_due,
+                    due_per_item={item.id: _date_field(f"due_on_{item.id}") for item in picked},
+                )
                 message = ngettext(
                     "%(num)s tindak lanjut dilanjutkan ke acara ini.",
                     "%(num)s tindak lanjut dilanjutkan ke acara ini.",
                     len(made),
                 )
             else:
-                meetings.close_items(picked, request.form.get("close_status", ""))
+                meetings.close_items(picked, request.form.get("close_status", ""), current_user)
                 message = ngettext(
                     "%(num)s tindak lanjut ditutup.", "%(num)s tindak lanjut ditutup.", len(picked)
                 )
@@ -110,8 +135,9 @@ def carry_over(slug):
         previous=previous,
         items=open_items,
         carried=carried,
+        default_due=default_due,
         evaluation=evaluation,
-        statuses=STATUS_LABELS,
+        statuses=ITEM_STATUS_LABELS,
         action_form=ActionForm(),
     )
 
@@ -121,7 +147,7 @@ def carry_over(slug):
 def report(slug):
     event = visible_event_or_404(slug)
     return pdf_response(
-        meetings.report_pdf(event, STATUS_LABELS), f"laporan-hasil-rapat-{event.slug}.pdf"
+        meetings.report_pdf(event, ITEM_STATUS_LABELS), f"laporan-hasil-rapat-{event.slug}.pdf"
     )
 
 

@@ -2,7 +2,8 @@
 event of the series (history kept), the "Evaluasi tindak lanjut" session, and the meeting report
 (laporan hasil rapat) as PDF."""
 
-from datetime import date, datetime, time
+import calendar
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -20,8 +21,9 @@ from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record
 from app.extensions import db
 from app.formatting import time_range
 from attendance import services as attendance
+from followup import lifecycle
 from followup.models import OPEN_STATUSES, ActionItem, SessionNote
-from followup.services import FollowUpError, update_item
+from followup.services import FollowUpError, today
 from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 OBJECT_LABELS["SessionNote"] = _l("Notulen")
@@ -72,30 +74,75 @@ def previous_event(event: Event) -> Event | None:
     )
 
 
+def next_event(event: Event) -> Event | None:
+    """The meeting of the same series planned after ``event``."""
+    if event.series_id is None:
+        return None
+    return db.session.scalar(
+        select(Event)
+        .where(
+            Event.series_id == event.series_id,
+            Event.start_date > event.start_date,
+            Event.id != event.id,
+        )
+        .order_by(Event.start_date)
+        .limit(1)
+    )
+
+
 def open_items_to_carry(event: Event) -> tuple[Event | None, list[ActionItem]]:
-    """The previous meeting's open items that are not carried over to ``event`` yet."""
+    """The previous meeting's open items (none of them carried over yet: carrying closes)."""
     previous = previous_event(event)
     if previous is None:
         return None, []
-    carried = select(ActionItem.carried_over_from_id).where(
-        ActionItem.event_id == event.id, ActionItem.carried_over_from_id.is_not(None)
-    )
     items = db.session.scalars(
         select(ActionItem)
-        .where(
-            ActionItem.event_id == previous.id,
-            ActionItem.status.in_(OPEN_STATUSES),
-            ActionItem.id.not_in(carried),
-        )
+        .where(ActionItem.event_id == previous.id, ActionItem.status.in_(OPEN_STATUSES))
         .options(joinedload(ActionItem.lead_opd), selectinload(ActionItem.supporting_opds))
         .order_by(ActionItem.lead_opd_id, ActionItem.id)
     ).all()
     return previous, items
 
 
-def carry_over(event: Event, items: list[ActionItem], user) -> list[ActionItem]:
-    """Continue ``items`` at ``event``: each gets a new item linked to it (its history stays on
-    the old one, reachable from both), with its status, progress and owners."""
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_due_on(event: Event) -> date:
+    """The new due date proposed for items carried over to ``event``: the day before the
+    series' following meeting, where they will be evaluated again, or else three months (a
+    quarter) after ``event``'s last day; never a day already past."""
+    following = next_event(event)
+    due = following.start_date - timedelta(days=1) if following else None
+    if due is None or due < event.end_date:
+        due = add_months(event.end_date, 3)
+    return due if due >= today() else add_months(today(), 3)
+
+
+def carry_over(
+    event: Event, items: list[ActionItem], user, due_on: date, due_per_item: dict | None = None
+) -> list[ActionItem]:
+    """Continue open ``items`` at ``event``: each gets a new item linked to it, with its
+    status, progress, owners and links, due ``due_on`` (or its own date in ``due_per_item``,
+    by item id); the original closes as "dilanjutkan" and a report still waiting for
+    verification moves with the decision. Due dates already past are refused: a carried item
+    must not arrive overdue."""
+    due_per_item = due_per_item or {}
+    for old in items:
+        due = due_per_item.get(old.id) or due_on
+        if due is None or due < today():
+            raise FollowUpError(
+                _l(
+                    "Batas waktu baru untuk %(title)s tidak boleh sebelum %(date)s.",
+                    title=old.title,
+                    date=format_date(today(), "d MMMM y"),
+                )
+            )
+        if not old.is_open:
+            raise FollowUpError(_l("%(title)s sudah ditutup.", title=old.title))
     made = []
     for old in items:
         new = ActionItem(
@@ -104,8 +151,10 @@ def carry_over(event: Event, items: list[ActionItem], user) -> list[ActionItem]:
             description=old.description,
             kind=old.kind,
             lead_opd_id=old.lead_opd_id,
-            due_on=old.due_on,
+            due_on=due_per_item.get(old.id) or due_on,
             target=old.target,
+            priority_program_id=old.priority_program_id,
+            pact_target_id=old.pact_target_id,
             status=old.status,
             progress=old.progress,
             carried_over_from_id=old.id,
@@ -114,16 +163,23 @@ def carry_over(event: Event, items: list[ActionItem], user) -> list[ActionItem]:
         new.supporting_opds = list(old.supporting_opds)
         db.session.add(new)
         record(new, "create")
-        record(old, "carry_over", changes={"carried_to_event": [None, event.slug]})
+        lifecycle.move(
+            old, lifecycle.D, lifecycle.CARRY, actor=user, note={"carried_to": [None, new.id]}
+        )
+        for waiting in [u for u in old.updates if u.review == "pending"]:
+            record(waiting, "carry_over", changes={"item_id": [old.id, new.id]})
+            waiting.item = new
         made.append(new)
     return made
 
 
-def close_items(items: list[ActionItem], status: str) -> None:
-    if status in OPEN_STATUSES:
+def close_items(items: list[ActionItem], status: str, user=None) -> None:
+    """Close the previous meeting's open items as "sesuai" or "tidak dapat ditindaklanjuti"
+    (the organiser's judgement, through the state machine)."""
+    if status not in ("sesuai", "tidak_dapat_ditindaklanjuti"):
         raise FollowUpError(_l("Tutup dengan status sesuai atau tidak dapat ditindaklanjuti."))
     for item in items:
-        update_item(item, status=status)
+        lifecycle.move(item, status, lifecycle.SET, actor=user)
 
 
 def add_evaluation_session(event: Event, previous: Event, day: date, start: time, end: time):
@@ -171,7 +227,11 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
     items = db.session.scalars(
         select(ActionItem)
         .where(ActionItem.event_id == event.id)
-        .options(joinedload(ActionItem.lead_opd), selectinload(ActionItem.supporting_opds))
+        .options(
+            joinedload(ActionItem.lead_opd),
+            selectinload(ActionItem.supporting_opds),
+            selectinload(ActionItem.continuation).joinedload(ActionItem.event),
+        )
         .order_by(ActionItem.session_id, ActionItem.id)
     ).all()
     days = (
@@ -284,7 +344,12 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
                 paragraph(item.title, cell),
                 paragraph(owners, cell),
                 paragraph(format_date(item.due_on, "d MMM y") if item.due_on else "—", cell),
-                paragraph(str(statuses[item.status]), cell),
+                paragraph(
+                    _("Dilanjutkan ke %(title)s", title=item.continuation.event.title)
+                    if item.continuation
+                    else str(statuses[item.status]),
+                    cell,
+                ),
             ]
         )
     if not items:

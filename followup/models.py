@@ -20,7 +20,14 @@ ITEM_STATUSES = (
     "tidak_dapat_ditindaklanjuti",
 )
 OPEN_STATUSES = ("belum_ditindaklanjuti", "dalam_proses", "belum_sesuai")
-REVIEW_STATES = ("pending", "accepted", "returned")
+# Closed because the decision continues as an item of a later meeting (carry-over): the
+# decision is counted there, at its latest link, never here (followup/lifecycle.py).
+CARRIED = "dilanjutkan"
+ALL_STATUSES = (*ITEM_STATUSES, CARRIED)
+# What an OPD may claim in a report; the organiser verifies (followup/lifecycle.py).
+PROPOSABLE_STATUSES = ("dalam_proses", "sesuai", "tidak_dapat_ditindaklanjuti")
+# "superseded": a newer report of the same item replaced it before it was verified.
+REVIEW_STATES = ("pending", "accepted", "returned", "superseded")
 
 action_item_support = Table(
     "action_item_support",
@@ -53,8 +60,9 @@ class PriorityProgram(db.Model):
 class ActionItem(db.Model):
     """A decision of a meeting that an OPD must follow up (rekomendasi, komitmen, tugas).
 
-    ``status`` and ``progress`` change only when the organiser accepts an update (or sets
-    them); overdue is computed from ``due_on``, never stored."""
+    ``status`` and ``progress`` change only through the state machine of followup/lifecycle.py
+    (the organiser verifying a report, changing the status, carrying the item over); overdue is
+    computed from ``due_on``, never stored. A carried-over item links to its continuation."""
 
     __tablename__ = "action_item"
     # The dashboards' standings (per lead OPD and status: count, overdue, progress) read this
@@ -96,7 +104,13 @@ class ActionItem(db.Model):
     supporting_opds: Mapped[list[Opd]] = relationship(
         secondary=action_item_support, order_by="Opd.code"
     )
-    carried_over_from: Mapped["ActionItem | None"] = relationship(remote_side=[id])
+    carried_over_from: Mapped["ActionItem | None"] = relationship(
+        remote_side=[id], back_populates="continuation"
+    )
+    # The item of a later meeting this one continues as (at most one: "dilanjutkan" is final).
+    continuation: Mapped["ActionItem | None"] = relationship(
+        back_populates="carried_over_from", uselist=False
+    )
     priority_program: Mapped[PriorityProgram | None] = relationship()
     pact_target: Mapped["PactTarget | None"] = relationship()  # noqa: F821 (followup.evaluation)
     created_by: Mapped[User | None] = relationship()
@@ -105,7 +119,11 @@ class ActionItem(db.Model):
     )
 
     def overdue_on(self, today: date) -> bool:
-        return self.due_on is not None and self.due_on < today and self.status in OPEN_STATUSES
+        return self.due_on is not None and self.due_on < today and self.is_open
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
     def __str__(self) -> str:
         return self.title
@@ -127,8 +145,11 @@ class ProgressUpdate(db.Model):
     progress: Mapped[int]
     narrative: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The status the OPD claims: dalam_proses, sesuai (done) or tidak_dapat_ditindaklanjuti
+    # (the narrative says why); "" for reports older than the claim.
+    proposed_status: Mapped[str] = mapped_column(String(30), default="", server_default="")
     review: Mapped[str] = mapped_column(String(10), default="pending", index=True)
-    review_status: Mapped[str] = mapped_column(String(30), default="")  # status set on accept
+    review_status: Mapped[str] = mapped_column(String(30), default="")  # item status after review
     review_comment: Mapped[str] = mapped_column(Text, default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

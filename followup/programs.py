@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from app.audit.services import OBJECT_LABELS
 from app.extensions import db
 from followup.models import ActionItem, PriorityProgram
+from followup.services import counted
 
 OBJECT_LABELS["PriorityProgram"] = _l("Program prioritas")
 
@@ -36,11 +37,13 @@ def roll_up(year: int) -> list[ProgramProgress]:
     figures = {
         program_id: (count, done or 0, float(avg or 0))
         for program_id, count, done, avg in db.session.execute(
-            select(
-                ActionItem.priority_program_id,
-                func.count(),
-                func.sum(case((ActionItem.status == "sesuai", 1), else_=0)),
-                func.avg(ActionItem.progress),
+            counted(
+                select(
+                    ActionItem.priority_program_id,
+                    func.count(),
+                    func.sum(case((ActionItem.status == "sesuai", 1), else_=0)),
+                    func.avg(ActionItem.progress),
+                )
             )
             .where(ActionItem.priority_program_id.in_([p.id for p in programs]))
             .group_by(ActionItem.priority_program_id)

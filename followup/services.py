@@ -1,6 +1,8 @@
-"""The rules of follow-up: items, progress updates with evidence, verification, the timeline.
+"""The rules of follow-up: items, progress updates with evidence, verification, the timeline,
+and the one definition of which items count (``counted``) and which are overdue.
 
 Every write is audited and flushed here; the caller commits (one request, one transaction).
+Status changes go through the state machine in followup/lifecycle.py.
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,10 @@ from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record, save_audite
 from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
+from followup import lifecycle
+from followup.lifecycle import FollowUpError
 from followup.models import (
+    CARRIED,
     ITEM_KINDS,
     ITEM_STATUSES,
     OPEN_STATUSES,
@@ -26,6 +31,8 @@ from followup.models import (
     action_item_support,
 )
 
+__all__ = ["FollowUpError"]  # raised by every write here; defined with the state machine
+
 OBJECT_LABELS["ActionItem"] = _l("Tindak lanjut")
 OBJECT_LABELS["ProgressUpdate"] = _l("Laporan progres")
 ACTION_LABELS.setdefault("accept", _l("diterima"))
@@ -33,12 +40,24 @@ ACTION_LABELS.setdefault("return", _l("dikembalikan"))
 MAX_EVIDENCE_FILES = 5
 
 
-class FollowUpError(ValueError):
-    """A follow-up write that cannot be made; the message is for the user."""
-
-
 def today() -> date:
     return to_zone(utcnow()).date()
+
+
+# --- what counts --------------------------------------------------------------------------------
+
+
+def counted(query: Select) -> Select:
+    """Only the items that count: one decision is counted once, at its latest link. An item
+    carried over to a later meeting ("dilanjutkan") is counted there, as its continuation.
+    Every count — dashboards, home panels, workspace, recaps, API — goes through here."""
+    return query.where(ActionItem.status != CARRIED)
+
+
+def overdue_clause(on: date | None = None):
+    """Open and past its due date (the only definition of overdue; ActionItem.overdue_on is
+    the same rule for one loaded item)."""
+    return (ActionItem.due_on < (on or today())) & ActionItem.status.in_(OPEN_STATUSES)
 
 
 # --- items ------------------------------------------------------------------------------------
@@ -68,9 +87,13 @@ def create_item(event, *, title: str, lead_opd: Opd, created_by=None, **fields) 
     return item
 
 
-def update_item(item: ActionItem, *, supporting_opds=None, **fields) -> ActionItem:
-    if "status" in fields and fields["status"] not in ITEM_STATUSES:
-        raise FollowUpError(_l("Status tidak dikenal."))
+def update_item(
+    item: ActionItem, *, supporting_opds=None, status=None, actor=None, **fields
+) -> ActionItem:
+    """Edit an item's details; a new ``status`` is the organiser's judgement, made through
+    the state machine (refused, changing nothing, when the table does not allow it)."""
+    if status is not None and status != item.status:
+        lifecycle.move(item, status, lifecycle.SET, actor=actor)
     if supporting_opds is not None:
         lead = fields.get("lead_opd_id", item.lead_opd_id)
         item.supporting_opds = [o for o in supporting_opds if o.id != lead]
@@ -86,15 +109,20 @@ def item_query(
     overdue=False,
     due_month=False,
     pending_review=False,
+    returned=False,
+    include_carried=False,
 ):
-    """Items, newest meeting first, with what lists show loaded in a fixed number of queries.
-    An OPD ``user`` gets only the items its OPD leads or supports."""
+    """Items, nearest deadline first, with what lists show loaded in a fixed number of
+    queries. An OPD ``user`` gets only the items its OPD leads or supports. Carried-over
+    originals are left out (``counted``) unless ``status="dilanjutkan"`` asks for them or
+    ``include_carried`` (one meeting's own record of its decisions)."""
     query = (
         select(ActionItem)
         .options(
             joinedload(ActionItem.lead_opd),
             joinedload(ActionItem.event),
             selectinload(ActionItem.supporting_opds),
+            selectinload(ActionItem.continuation).joinedload(ActionItem.event),
         )
         # NULLS LAST, not ``due_on IS NULL``: both databases then read the due_on index in
         # order and stop after a page instead of sorting every item.
@@ -106,18 +134,41 @@ def item_query(
         query = involving(query, opd_id)
     if event_id:
         query = query.where(ActionItem.event_id == event_id)
+    if status == CARRIED:
+        query = query.where(ActionItem.status == CARRIED)
+    elif not include_carried:
+        query = counted(query)
     if status in ITEM_STATUSES:
         query = query.where(ActionItem.status == status)
     if overdue:
-        query = query.where(ActionItem.due_on < today(), ActionItem.status.in_(OPEN_STATUSES))
+        query = query.where(overdue_clause())
     if pending_review:
         waiting = select(ProgressUpdate.item_id).where(ProgressUpdate.review == "pending")
         query = query.where(ActionItem.id.in_(waiting))
+    if returned:
+        query = query.where(
+            ActionItem.id.in_(_returned_items()), ActionItem.status.in_(OPEN_STATUSES)
+        )
     if due_month:
         first = today().replace(day=1)
         following = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
         query = query.where(ActionItem.due_on >= first, ActionItem.due_on < following)
     return query
+
+
+def _latest_reports(item_ids=None):
+    """The id of each item's latest report (a subquery)."""
+    query = select(func.max(ProgressUpdate.id)).group_by(ProgressUpdate.item_id)
+    if item_ids is not None:
+        query = query.where(ProgressUpdate.item_id.in_(item_ids))
+    return query
+
+
+def _returned_items():
+    """Items whose latest report was returned: the OPD has to act."""
+    return select(ProgressUpdate.item_id).where(
+        ProgressUpdate.review == "returned", ProgressUpdate.id.in_(_latest_reports())
+    )
 
 
 def involving(query: Select, opd_id: int) -> Select:
@@ -132,15 +183,18 @@ def count(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
-def pending_review_count() -> int:
-    """Progress reports waiting for the organiser's verification."""
-    return db.session.scalar(
-        select(func.count()).select_from(ProgressUpdate).where(ProgressUpdate.review == "pending")
-    )
+def pending_review_count(user=None) -> int:
+    """Items with a report waiting for the organiser's verification (at most one each)."""
+    return count(item_query(user, pending_review=True))
+
+
+def returned_count(user=None) -> int:
+    """Open items whose latest report came back to the OPD."""
+    return count(item_query(user, returned=True))
 
 
 def status_counts(query: Select) -> dict[str, int]:
-    """Items per status for the items ``query`` selects (one statement)."""
+    """Items per status for the (counted) items ``query`` selects (one statement)."""
     counts = dict.fromkeys(ITEM_STATUSES, 0)
     counts.update(
         db.session.execute(
@@ -150,6 +204,24 @@ def status_counts(query: Select) -> dict[str, int]:
         ).all()
     )
     return counts
+
+
+@dataclass
+class Figures:
+    """One set of items in numbers, as every panel and list header shows it."""
+
+    counts: dict[str, int]
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def figures(query: Select) -> Figures:
+    """Items per status and overdue among the counted items ``query`` selects."""
+    query = counted(query)
+    return Figures(status_counts(query), count(query.where(overdue_clause())))
 
 
 def events_with_items(query: Select) -> list[Event]:
@@ -163,11 +235,23 @@ def events_with_items(query: Select) -> list[Event]:
 # --- progress updates and evidence ----------------------------------------------------------
 
 
-def submit_update(item: ActionItem, *, opd: Opd, author, progress: int, narrative: str, files=()):
-    """An OPD's report. Every file is checked before anything is stored: a wrong file type
-    changes nothing. ``files`` are (bytes, original name) pairs."""
-    if not 0 <= progress <= 100:
+def submit_update(
+    item: ActionItem,
+    *,
+    opd: Opd,
+    author,
+    progress: int,
+    narrative: str,
+    proposed_status: str = "dalam_proses",
+    files=(),
+):
+    """An OPD's report: its progress and the status it claims, for the organiser to verify;
+    the item itself does not change until then. A report still waiting is replaced by the new
+    one. Every file is checked before anything is stored: a wrong file type changes nothing.
+    ``files`` are (bytes, original name) pairs."""
+    if progress is None or not 0 <= progress <= 100:
         raise FollowUpError(_l("Progres harus antara 0 dan 100 persen."))
+    lifecycle.check_proposal(item, proposed_status, progress, narrative)
     if not (narrative or "").strip() and not files:
         raise FollowUpError(_l("Tulis uraian progres atau lampirkan bukti dukung."))
     files = [(data, name) for data, name in files if data]
@@ -178,11 +262,19 @@ def submit_update(item: ActionItem, *, opd: Opd, author, progress: int, narrativ
             uploads.check(data, uploads.EVIDENCE_KINDS)
         except uploads.UploadError as exc:
             raise FollowUpError(f"{name}: {exc}") from None
+    for waiting in db.session.scalars(
+        select(ProgressUpdate).where(
+            ProgressUpdate.item_id == item.id, ProgressUpdate.review == "pending"
+        )
+    ):
+        waiting.review = "superseded"
+        record(waiting, "supersede")
     update = ProgressUpdate(
         item=item,
         opd_id=opd.id,
         author_id=author.id if author is not None else None,
         progress=progress,
+        proposed_status=proposed_status,
         narrative=(narrative or "").strip(),
     )
     for data, name in files:
@@ -193,34 +285,65 @@ def submit_update(item: ActionItem, *, opd: Opd, author, progress: int, narrativ
             )
         )
     db.session.add(update)
-    if item.status == "belum_ditindaklanjuti":
-        item.status = "dalam_proses"  # someone is on it
     record(update, "create")
     return update
 
 
-def review_update(update: ProgressUpdate, *, reviewer, accept: bool, status: str, comment: str):
-    """The organiser accepts an update (the item takes its progress and the chosen status) or
-    returns it with a comment (the item keeps its progress)."""
+def review_update(
+    update: ProgressUpdate, *, reviewer, accept: bool, status: str | None = None, comment: str = ""
+):
+    """The organiser verifies a report. Accepting takes the item to ``status`` (by default the
+    one the OPD proposed) with the report's progress; returning, with a comment, leaves the
+    item as verified, except that a refused claim of "sesuai" makes it "belum sesuai"."""
     if update.review != "pending":
         raise FollowUpError(_l("Laporan ini sudah diperiksa."))
-    if status not in ITEM_STATUSES:
-        raise FollowUpError(_l("Status tidak dikenal."))
-    comment = (comment or "").strip()
-    if not accept and not comment:
-        raise FollowUpError(_l("Tulis alasan pengembalian, agar OPD tahu apa yang kurang."))
     item = update.item
+    comment = (comment or "").strip()
+    if accept:
+        if not item.is_open:
+            raise FollowUpError(
+                _l("Tindak lanjut ini sudah ditutup; kembalikan laporan atau buka kembali dulu.")
+            )
+        status = status or lifecycle.review_default(item, update)
+        lifecycle.move(item, status, lifecycle.ACCEPT, actor=reviewer, reported=update.progress)
+    else:
+        if not comment:
+            raise FollowUpError(_l("Tulis alasan pengembalian, agar OPD tahu apa yang kurang."))
+        after = lifecycle.after_return(item, update)
+        if after != item.status:
+            lifecycle.move(item, after, lifecycle.RETURN, actor=reviewer)
     update.review = "accepted" if accept else "returned"
-    update.review_status = status
+    update.review_status = item.status
     update.review_comment = comment
     update.reviewed_by_id = reviewer.id if reviewer is not None else None
     update.reviewed_at = utcnow()
     record(update, "accept" if accept else "return")
-    if accept:
-        item.progress = update.progress
-    item.status = status
-    record(item, "update")
     return update
+
+
+@dataclass
+class ReportFlag:
+    """Where an item's latest report stands, for lists and the item page."""
+
+    pending: int | None = None  # the progress waiting for verification
+    returned: ProgressUpdate | None = None  # sent back: the OPD has to act
+
+
+def report_flags(items) -> dict[int, ReportFlag]:
+    """The report flag of each of ``items`` that has one (one query for a whole page)."""
+    items = {item.id: item for item in items}
+    if not items:
+        return {}
+    flags = {}
+    for update in db.session.scalars(
+        select(ProgressUpdate).where(ProgressUpdate.id.in_(_latest_reports(list(items))))
+    ):
+        item = items[update.item_id]
+        if update.review == "pending":
+            flags[item.id] = ReportFlag(pending=update.progress)
+        elif update.review == "returned" and item.is_open:
+            flags[item.id] = ReportFlag(returned=update)
+    return flags
 
 
 def evidence_item(evidence_id: int):
@@ -251,10 +374,8 @@ def timeline(item: ActionItem) -> list[Moment]:
         moments.append(Moment(update.created_at, "update", update=update))
         if update.reviewed_at is not None:
             moments.append(Moment(update.reviewed_at, "review", update=update))
-    for later in db.session.scalars(
-        select(ActionItem).where(ActionItem.carried_over_from_id == item.id)
-    ):
-        moments.append(Moment(later.created_at, "carried_to", other=later))
+    if item.continuation is not None:
+        moments.append(Moment(item.continuation.created_at, "carried_to", other=item.continuation))
     return sorted(moments, key=lambda m: m.at)
 
 
@@ -266,6 +387,8 @@ def item_with_history(item_id: int) -> ActionItem | None:
             joinedload(ActionItem.lead_opd),
             joinedload(ActionItem.event),
             selectinload(ActionItem.supporting_opds),
+            joinedload(ActionItem.carried_over_from).joinedload(ActionItem.event),
+            selectinload(ActionItem.continuation).joinedload(ActionItem.event),
             selectinload(ActionItem.updates).selectinload(ProgressUpdate.evidence),
             selectinload(ActionItem.updates).joinedload(ProgressUpdate.author),
         )

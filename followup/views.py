@@ -16,10 +16,12 @@ from app.extensions import db
 from app.forms import choices
 from app.opds.models import Opd
 from app.opds.services import active_opds
-from followup import meetings, programs, services
+from followup import lifecycle, meetings, programs, services
 from followup.evaluation.services import pact_targets_of
 from followup.forms import (
+    ITEM_STATUS_LABELS,
     KIND_LABELS,
+    PROPOSAL_LABELS,
     REVIEW_LABELS,
     STATUS_LABELS,
     ItemForm,
@@ -39,29 +41,35 @@ PER_PAGE = 50
 
 @home_panel(OPD, order=20)
 def _own_items_panel(user):
-    counts = services.status_counts(services.item_query(user))
-    overdue = services.count(services.item_query(user, overdue=True))
     return render_template(
-        "followup/panel_own.html", counts=counts, overdue=overdue, statuses=STATUS_LABELS
+        "followup/panel_own.html",
+        figures=services.figures(services.item_query(user)),
+        returned=services.returned_count(user),
+        pending=services.pending_review_count(user),
+        statuses=STATUS_LABELS,
     )
 
 
 @home_panel(ADMIN, ORGANISER, VIEWER, order=20)
 def _city_panel(user):
-    counts = services.status_counts(services.item_query())
-    overdue = services.count(services.item_query(overdue=True))
-    pending = services.pending_review_count()
     return render_template(
         "followup/panel_city.html",
-        counts=counts,
-        overdue=overdue,
-        pending=pending,
+        figures=services.figures(services.item_query()),
+        pending=services.pending_review_count(),
         statuses=STATUS_LABELS,
     )
 
 
 def labels() -> dict:
-    return {"statuses": STATUS_LABELS, "kinds": KIND_LABELS, "reviews": REVIEW_LABELS}
+    """Names for templates: ``statuses`` for any item's badge (carried-over included),
+    ``counted`` for the columns of counts (the five statuses that are counted)."""
+    return {
+        "statuses": ITEM_STATUS_LABELS,
+        "counted": STATUS_LABELS,
+        "kinds": KIND_LABELS,
+        "reviews": REVIEW_LABELS,
+        "proposals": PROPOSAL_LABELS,
+    }
 
 
 def _item_or_404(item_id: int, action: str = "followup.view_item") -> ActionItem:
@@ -86,6 +94,7 @@ def index():
         "overdue": args.get("overdue") == "1",
         "due_month": args.get("due") == "month",
         "pending_review": args.get("review") == "pending",
+        "returned": args.get("review") == "returned",
         "opd_id": args.get("opd", type=int) if current_user.role != "opd" else None,
     }
     query = services.item_query(current_user, **filters)
@@ -94,11 +103,13 @@ def index():
         "followup/index.html",
         page=page,
         items=page.items,
+        flags=services.report_flags(page.items),
         filters=filters,
-        counts=services.status_counts(services.item_query(current_user)),
-        events=services.events_with_items(services.item_query(current_user)),
+        figures=services.figures(services.item_query(current_user)),
+        events=services.events_with_items(services.item_query(current_user, include_carried=True)),
         today=services.today(),
-        pending=services.pending_review_count() if current_user.role != "opd" else 0,
+        pending=services.pending_review_count(current_user),
+        returned=services.returned_count(current_user),
         **labels(),
     )
 
@@ -138,7 +149,7 @@ def event_items(slug):
                 return redirect(
                     url_for("followup.event_items", slug=slug, session=form.session_id.data or None)
                 )
-    items = db.session.scalars(services.item_query(event_id=event.id)).all()
+    items = db.session.scalars(services.item_query(event_id=event.id, include_carried=True)).all()
     previous, to_carry = meetings.open_items_to_carry(event)
     return render_template(
         "followup/event_items.html",
@@ -147,6 +158,7 @@ def event_items(slug):
         to_carry=len(to_carry),
         form=form,
         items=items,
+        flags=services.report_flags(items),
         opds=active_opds(),
         today=services.today(),
         **labels(),
@@ -160,16 +172,34 @@ def event_items(slug):
 @permission_required("followup.view")
 def item(item_id):
     action_item = _item_or_404(item_id)
-    return _render_item(action_item, UpdateForm(), ReviewForm())
+    return _render_item(action_item, UpdateForm())
 
 
-def _render_item(action_item, update_form, review_form, status=200):
+def _review_forms(action_item) -> dict:
+    """One verification form per waiting report, starting from the status the OPD proposed
+    (or the current one) — never from a reset."""
+    forms = {}
+    for update in action_item.updates:
+        if update.review == "pending":
+            form = ReviewForm(formdata=None)
+            form.status.choices = choices(
+                (s, ITEM_STATUS_LABELS[s]) for s in lifecycle.review_choices(action_item)
+            )
+            form.status.data = lifecycle.review_default(action_item, update)
+            for field in (form.decision, form.status, form.comment):  # ids unique on the page
+                field.id = field.label.field_id = f"{field.name}-{update.id}"
+            forms[update.id] = form
+    return forms
+
+
+def _render_item(action_item, update_form, status=200):
     return render_template(
         "followup/item.html",
         item=action_item,
+        flag=services.report_flags([action_item]).get(action_item.id),
         timeline=services.timeline(action_item),
         update_form=update_form,
-        review_form=review_form,
+        review_forms=_review_forms(action_item),
         today=services.today(),
         accepted_kinds=uploads.accepted_labels(uploads.EVIDENCE_KINDS),
         **labels(),
@@ -194,6 +224,10 @@ def edit_item(item_id):
         [(0, _("— tanpa program prioritas —"))]
         + [(p.id, str(p)) for p in programs.programs_of(action_item.event.start_date.year)]
     )
+    form.status.choices = choices(
+        (s, ITEM_STATUS_LABELS[s])
+        for s in [action_item.status, *lifecycle.targets(action_item.status, lifecycle.SET)]
+    )
     if request.method == "GET":
         form.lead_opd.data = f"{action_item.lead_opd.code} — {action_item.lead_opd.name}"
         form.supporting_opd_ids.data = [o.id for o in action_item.supporting_opds]
@@ -205,22 +239,28 @@ def edit_item(item_id):
             form.lead_opd.errors.append(_("Pilih OPD penanggung jawab dari daftar."))
         else:
             chosen = set(form.supporting_opd_ids.data or [])
-            services.update_item(
-                action_item,
-                supporting_opds=[o for o in opds if o.id in chosen],
-                title=form.title.data.strip(),
-                kind=form.kind.data,
-                description=form.description.data or "",
-                lead_opd_id=lead.id,
-                due_on=form.due_on.data,
-                target=form.target.data or "",
-                priority_program_id=form.priority_program_id.data or None,
-                pact_target_id=form.pact_target_id.data or None,
-                status=form.status.data,
-            )
-            db.session.commit()
-            flash(_("Tindak lanjut disimpan."), "success")
-            return redirect(url_for("followup.item", item_id=item_id))
+            try:
+                services.update_item(
+                    action_item,
+                    actor=current_user,
+                    supporting_opds=[o for o in opds if o.id in chosen],
+                    title=form.title.data.strip(),
+                    kind=form.kind.data,
+                    description=form.description.data or "",
+                    lead_opd_id=lead.id,
+                    due_on=form.due_on.data,
+                    target=form.target.data or "",
+                    priority_program_id=form.priority_program_id.data or None,
+                    pact_target_id=form.pact_target_id.data or None,
+                    status=form.status.data,
+                )
+            except services.FollowUpError as exc:
+                db.session.rollback()
+                form.status.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Tindak lanjut disimpan."), "success")
+                return redirect(url_for("followup.item", item_id=item_id))
     return render_template("followup/edit.html", item=action_item, form=form, opds=opds)
 
 
@@ -242,6 +282,7 @@ def submit_update(item_id):
                 opd=opd,
                 author=current_user,
                 progress=form.progress.data,
+                proposed_status=form.proposed_status.data,
                 narrative=form.narrative.data,
                 files=files,
             )
@@ -252,7 +293,7 @@ def submit_update(item_id):
             db.session.commit()
             flash(_("Laporan progres terkirim; menunggu verifikasi panitia."), "success")
             return redirect(url_for("followup.item", item_id=item_id))
-    return _render_item(services.item_with_history(item_id), form, ReviewForm(), 422)
+    return _render_item(services.item_with_history(item_id), form, 422)
 
 
 @bp.post("/tindak-lanjut/updates/<int:update_id>/review")
@@ -266,7 +307,7 @@ def review(update_id):
                 update,
                 reviewer=current_user,
                 accept=form.decision.data == "accept",
-                status=form.status.data,
+                status=form.status.data or None,  # checked by the state machine
                 comment=form.comment.data,
             )
         except services.FollowUpError as exc:

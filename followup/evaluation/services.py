@@ -24,6 +24,7 @@ from followup.evaluation.models import (
     share_percent,
 )
 from followup.models import ActionItem
+from followup.services import counted
 
 OBJECT_LABELS["BudgetRealisation"] = _l("Realisasi anggaran")
 OBJECT_LABELS["RealisationTarget"] = _l("Target realisasi")
@@ -292,7 +293,7 @@ def pact_progress(opd_id: int) -> dict[int, tuple[int, float]]:
     return {
         target_id: (count, float(avg or 0))
         for target_id, count, avg in db.session.execute(
-            select(ActionItem.pact_target_id, func.count(), func.avg(ActionItem.progress))
+            counted(select(ActionItem.pact_target_id, func.count(), func.avg(ActionItem.progress)))
             .join(PactTarget, PactTarget.id == ActionItem.pact_target_id)
             .where(PactTarget.opd_id == opd_id)
             .group_by(ActionItem.pact_target_id)

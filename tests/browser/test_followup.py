@@ -33,14 +33,17 @@ def test_an_opd_reports_from_a_phone_and_the_organiser_verifies(
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_text("Laporan progres terkirim")).to_be_visible()
     expect(page.get_by_role("link", name="berita-acara.pdf")).to_be_visible()
+    # Until verified: the verified progress, and the report waiting beside it.
+    expect(page.get_by_text("menunggu verifikasi · 45%")).to_be_visible()
     phone.close()
 
     desk = browser.new_context(locale="id-ID")
     page = desk.new_page()
     page.set_default_timeout(10_000)
     log_in(page, live_server, organiser, f"/tindak-lanjut/{item.id}")
-    page.get_by_label("Terima").check()
-    page.get_by_label("Status tindak lanjut").select_option("dalam_proses")
+    page.get_by_label("Terima", exact=True).check()
+    # The form starts from what the OPD proposed, never from "belum ditindaklanjuti".
+    expect(page.get_by_label("Status bila diterima")).to_have_value("dalam_proses")
     page.get_by_role("button", name="Simpan verifikasi").click()
     expect(page.get_by_text("Laporan 45% diterima")).to_be_visible()
     bar = page.locator(".progress-bar")

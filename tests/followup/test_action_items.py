@@ -103,7 +103,9 @@ def test_an_update_with_evidence_is_verified_and_moves_the_item(app, login_as, c
     db.session.expire_all()
     update = db.session.scalar(select(ProgressUpdate))
     [evidence] = update.evidence
-    assert update.review == "pending" and item.status == "dalam_proses" and item.progress == 0
+    # A report is a proposal: the item keeps its verified status and progress until verified.
+    assert update.review == "pending" and update.proposed_status == "dalam_proses"
+    assert (item.status, item.progress) == ("belum_ditindaklanjuti", 0)
 
     download = dpupr.get(f"/tindak-lanjut/evidence/{evidence.id}")
     assert download.data == PDF

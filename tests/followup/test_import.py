@@ -24,7 +24,9 @@ def test_the_template_imports_back(make_event, city, make_opd, login_as):
     event = make_event("sm-iii")
     organiser = login_as("organiser")
     template = organiser.get("/events/sm-iii/tindak-lanjut/templat.xlsx")
-    rows = list(load_workbook(io.BytesIO(template.data)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(template.data)).active
+    assert sheet["C2"].is_date  # the example's batas_waktu is a date cell, not ISO text
+    rows = list(sheet.iter_rows(values_only=True))
     extra = ("Percepat lelang paket jalan", "dpupr", "15/12/2026", "tugas", "", "", "")
     response = _upload(
         organiser,
