@@ -41,6 +41,7 @@ from agenda.models import Event
 from app.extensions import db
 from app.formatting import with_kind
 from app.i18n import current_locale
+from app.pdf import official_canvas
 from participants.documents import passes
 from participants.forms import REGISTRATION_STATUS_LABELS, ROLE_LABELS
 from participants.models import REGISTRATION_ROLES, Person, Registration
@@ -440,11 +441,9 @@ def _draw_badge(canvas: Canvas, x: float, y: float, badge: Badge, sheet: SheetTe
 
 def draw_badges(out: BinaryIO, badges: Sequence[Badge], sheet: SheetText) -> None:
     """Write the A4 badge sheets of ``badges`` as PDF to ``out``."""
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle(sheet.document_title)
-    canvas.setAuthor(sheet.organisation)
-    canvas.setSubject(sheet.document_title)
-    canvas.setCreator("Sinergi")
+    canvas = official_canvas(
+        out, title=sheet.document_title, author=sheet.organisation, pageCompression=1
+    )
     pages = max(1, -(-len(badges) // PER_PAGE))
     for page in range(pages):
         _cut_lines(canvas)
