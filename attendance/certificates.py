@@ -25,7 +25,7 @@ from app.extensions import db
 from app.pdf import official_canvas
 from attendance.models import Certificate, CertificateRule, CheckIn
 from attendance.services import EXPECTED_STATUSES, attendance_sessions, event_registrations
-from participants.documents import passes
+from participants import passes
 from participants.documents.letters import letter_for
 
 OBJECT_LABELS["Certificate"] = _l("Sertifikat")

@@ -8,7 +8,7 @@ status is ``invited`` or ``confirmed``. A delegate has a registration of its own
 these statuses, so delegates are included; a head who sent a delegate (``delegated``) and
 ``declined`` or ``cancelled`` registrations are left out.
 
-A badge QR carries only the registration's pass token (``participants.documents.passes``), never any
+A badge QR carries only the registration's pass token (``participants.passes``), never any
 personal data. Drawing works on plain, already translated values (``Badge``, ``SheetText``):
 the view collects them while the request and database session are open, and the PDF can
 then be drawn while the response is already being sent.
@@ -42,7 +42,7 @@ from app.extensions import db
 from app.formatting import with_kind
 from app.i18n import current_locale
 from app.pdf import official_canvas
-from participants.documents import passes
+from participants import passes
 from participants.forms import REGISTRATION_STATUS_LABELS, ROLE_LABELS
 from participants.models import REGISTRATION_ROLES, Person, Registration
 from participants.registrations.core import SEAT_STATUSES

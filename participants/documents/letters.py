@@ -40,7 +40,7 @@ from app.i18n import current_locale
 from app.opds.models import Opd
 from app.pdf import OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
 from app.timeutil import to_zone, utcnow
-from participants.mail.facts import EventFacts, event_facts, indonesian
+from participants.facts import EventFacts, event_facts, indonesian
 from participants.models import (
     PERSON_LEVELS,
     InvitationLetter,

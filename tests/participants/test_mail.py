@@ -14,7 +14,8 @@ from agenda import services as agenda_services
 from agenda import versions
 from app.extensions import db
 from app.timeutil import utcnow
-from participants.mail import cli, delivery, facts, outbox, whatsapp
+from participants import facts
+from participants.mail import cli, delivery, outbox, whatsapp
 from participants.models import OutboundMessage, Person, Registration
 from tests.participants.fixtures import BASE, SENDER, Collector, free_port  # noqa: F401
 

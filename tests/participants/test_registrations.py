@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from participants.documents import passes
+from participants import passes
 from participants.models import Person, Registration, new_token
 from participants.registrations import changes, core, delegates, invitations, rules
 
