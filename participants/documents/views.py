@@ -35,10 +35,10 @@ from participants.forms import LetterForm
 from participants.models import Registration
 from participants.nip import format_nip
 
-bp = Blueprint("badges", __name__, template_folder="../templates")  # participants/templates
+bp = Blueprint("documents", __name__, template_folder="../templates")  # participants/templates
 log = logging.getLogger(__name__)
 
-event_link(30, _l("Surat undangan"), "badges.letter_settings", "outbox.view")
+event_link(30, _l("Surat undangan"), "documents.letter_settings", "outbox.view")
 
 
 PDF_SIGNATURE = b"%PDF-"  # how every PDF file starts
@@ -122,9 +122,9 @@ def letter_settings(slug):
         )
         db.session.commit()
         flash(_("Pengaturan surat undangan disimpan."), "success")
-        return redirect(url_for("badges.letter_settings", slug=slug))
+        return redirect(url_for("documents.letter_settings", slug=slug))
     return render_template(
-        "participants/letters/settings.html",
+        "participants/documents/letter_settings.html",
         event=event,
         form=form,
         saved=letter.id is not None,

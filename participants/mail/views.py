@@ -43,10 +43,10 @@ from participants.models import (
     OutboundMessage,
 )
 
-bp = Blueprint("outbox", __name__, template_folder="../templates")  # participants/templates
+bp = Blueprint("mail", __name__, template_folder="../templates")  # participants/templates
 
-nav_item(45, _l("Kotak keluar"), "outbox.index", "outbox.view")
-event_link(20, _l("Undangan email"), "outbox.event_outbox", "outbox.view")
+nav_item(45, _l("Kotak keluar"), "mail.index", "outbox.view")
+event_link(20, _l("Undangan email"), "mail.event_outbox", "outbox.view")
 
 PER_PAGE = 50
 UPCOMING = 12  # events offered on the overall outbox page
@@ -57,7 +57,7 @@ def _keep_slug(endpoint: str, values: dict) -> None:
     """Links built on an event's page (e.g. by the shared pagination macro, which knows only
     the query string) stay on that event."""
     if (
-        endpoint in ("outbox.event_outbox", "outbox.whatsapp")
+        endpoint in ("mail.event_outbox", "mail.whatsapp")
         and "slug" not in values
         and request.view_args
         and "slug" in request.view_args
@@ -165,7 +165,7 @@ def _render_outbox(event: Event | None):
             "update_sent": outbox.agenda_update_sent(event, version) if version else 0,
         }
     return render_template(
-        "participants/outbox/index.html",
+        "participants/mail/index.html",
         event=event,
         page=page,
         status=status,
@@ -198,7 +198,7 @@ def message(message_id):
     item = db.get_or_404(OutboundMessage, message_id)
     event = db.session.get(Event, item.event_id) if item.event_id else None
     return render_template(
-        "participants/outbox/message.html",
+        "participants/mail/message.html",
         message=item,
         event=event,
         kinds=outbox.KIND_LABELS,
@@ -223,7 +223,7 @@ def send_invitations(slug):
             _("Susunan acara belum diterbitkan: undangan dikirim tanpa lampiran kalender (.ics)."),
             "warning",
         )
-    return redirect_back(url_for("outbox.event_outbox", slug=slug))
+    return redirect_back(url_for("mail.event_outbox", slug=slug))
 
 
 @bp.post("/manage/events/<slug>/outbox/reminders")
@@ -234,7 +234,7 @@ def send_reminders(slug):
     result = outbox.queue_reminders(event, only_new=request.form.get("only_new") == "1")
     db.session.commit()
     _flash_queued(result, _("pengingat"))
-    return redirect_back(url_for("outbox.event_outbox", slug=slug))
+    return redirect_back(url_for("mail.event_outbox", slug=slug))
 
 
 @bp.post("/manage/events/<slug>/outbox/agenda-update")
@@ -246,11 +246,11 @@ def send_agenda_update(slug):
     version = latest_published(event)
     if version is None:
         flash(_("Susunan acara belum pernah diterbitkan."), "warning")
-        return redirect(url_for("outbox.event_outbox", slug=slug))
+        return redirect(url_for("mail.event_outbox", slug=slug))
     result = outbox.queue_agenda_update(event, version)
     db.session.commit()
     _flash_queued(result, _("pemberitahuan perubahan"))
-    return redirect(url_for("outbox.event_outbox", slug=slug))
+    return redirect(url_for("mail.event_outbox", slug=slug))
 
 
 @bp.post("/manage/outbox/send")
@@ -261,7 +261,7 @@ def send(slug=None):
     event = visible_event_or_404(slug) if slug else None
     _require_csrf()
     _flash_sent(delivery.send_queued(event_id=event.id if event else None))
-    return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
+    return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
 
 
 @bp.post("/manage/outbox/retry-failed")
@@ -285,7 +285,7 @@ def retry_failed(slug=None):
         _flash_sent(delivery.send_queued(event_id=event_id))
     else:
         flash(_("Tidak ada email yang gagal."), "info")
-    return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
+    return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
 
 
 @bp.post("/manage/outbox/<int:message_id>/retry")
@@ -299,7 +299,7 @@ def retry(message_id):
         _flash_sent(delivery.send_queued(ids=[item.id], limit=1))
     else:
         flash(_("Email ini sudah terkirim."), "info")
-    return redirect_back(url_for("outbox.message", message_id=message_id))
+    return redirect_back(url_for("mail.message", message_id=message_id))
 
 
 # --- the local mail folder (development) -------------------------------------------------------
@@ -316,7 +316,7 @@ def mailbox_index():
     _local_mail_or_404()
     items, total = mailbox.list_mail()
     return render_template(
-        "participants/outbox/mailbox.html", items=items, total=total, folder=mailbox.folder()
+        "participants/mail/mailbox.html", items=items, total=total, folder=mailbox.folder()
     )
 
 
@@ -327,7 +327,7 @@ def mailbox_message(name):
     mail = mailbox.read_mail(name)
     if mail is None:
         abort(404)
-    return render_template("participants/outbox/mailbox_message.html", mail=mail)
+    return render_template("participants/mail/mailbox_message.html", mail=mail)
 
 
 @bp.get("/manage/outbox/mailbox/<name>/raw")
@@ -366,7 +366,7 @@ def whatsapp(slug):
         text = whatsapp_text(registration, facts)
         rows.append((registration, text, whatsapp_link(registration, text)))
     return render_template(
-        "participants/outbox/whatsapp.html",
+        "participants/mail/whatsapp.html",
         event=event,
         page=page,
         rows=rows,
