@@ -6,8 +6,9 @@ usual Indonesian tata naskah dinas: letterhead (kop) and rule, place and date at
 Nomor/Sifat/Lampiran/Perihal, "Kepada Yth." address, opening, the day/time/place table,
 closing, signature block (jabatan, name underlined, pangkat, NIP).
 
-Three jobs, all the letter's own: its settings (``InvitationLetter``), who is addressed, and
-drawing it. The letterhead, styles and the document itself come from app/pdf.py, the kit
+About 470 lines because the letter is a drawing with a fixed layout (tata naskah dinas); its
+three jobs are all the letter's own: its settings (``InvitationLetter``), who is addressed,
+and drawing it. The letterhead, styles and the document itself come from app/pdf.py, the kit
 of every official PDF.
 """
 
