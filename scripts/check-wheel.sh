@@ -3,8 +3,9 @@
 # virtualenv outside the checkout, start it under gunicorn and check what it serves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 work=$(mktemp -d)
-trap 'kill "$(cat "$work/gunicorn.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work" build' EXIT
+trap 'kill "$(cat "$work/gunicorn.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work" "$repo/build"' EXIT
 
 python3 -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" .
 python3 -m venv "$work/venv"
