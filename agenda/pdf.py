@@ -1,7 +1,5 @@
-"""The susunan acara as an A4 PDF (reportlab), with the same content as the print view."""
-
-from io import BytesIO
-from xml.sax.saxutils import escape
+"""The susunan acara as an A4 PDF (reportlab), with the same content as the print view; the
+document itself (margins, page numbers, properties) comes from app/pdf.py."""
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -10,13 +8,12 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from agenda.presenters import EventHeader
 from agenda.printed import PrintDay
+from app.pdf import MARGIN, document_pdf, paragraph
 
-MARGIN = 15 * mm
 NAVY = colors.HexColor("#13315c")
 
 
@@ -64,42 +61,6 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def numbered_canvas(footer: str, page_width: float = A4[0]):
-    page_label = _("Halaman %(page)s dari %(pages)s")
-
-    class NumberedCanvas(Canvas):
-        """Holds the pages back until the end so each can say 'page X of Y'."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):  # noqa: N802  (reportlab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont("Helvetica", 8)
-                self.setFillColor(colors.HexColor("#555555"))
-                self.drawString(MARGIN, 9 * mm, footer)
-                self.drawRightString(
-                    page_width - MARGIN,
-                    9 * mm,
-                    page_label % {"page": self._pageNumber, "pages": total},
-                )
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 def agenda_pdf(
     header: EventHeader,
     days: list[PrintDay],
@@ -108,29 +69,18 @@ def agenda_pdf(
     footer: str,
 ) -> bytes:
     styles = _styles()
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=18 * mm,
-        title=f"{_('Susunan Acara')} – {header.title}",
-        author=organisation,
-        subject=_("Susunan Acara"),
-        creator="Sinergi",
-    )
     story = [
-        _p(organisation, styles["org"]),
-        _p(_("SUSUNAN ACARA"), styles["heading"]),
-        _p(header.title, styles["title"]),
+        paragraph(organisation, styles["org"]),
+        paragraph(_("SUSUNAN ACARA"), styles["heading"]),
+        paragraph(header.title, styles["title"]),
         Spacer(1, 2 * mm),
-        _p(header.dates, styles["meta"]),
+        paragraph(header.dates, styles["meta"]),
     ]
     if header.venue:
-        story.append(_p(header.venue, styles["meta"]))
-    story.append(_p(_("Seluruh waktu dalam %(zone)s", zone=header.zone_label), styles["meta"]))
+        story.append(paragraph(header.venue, styles["meta"]))
+    story.append(
+        paragraph(_("Seluruh waktu dalam %(zone)s", zone=header.zone_label), styles["meta"])
+    )
     width = A4[0] - 2 * MARGIN
     columns = [0.17 * width, 0.33 * width, 0.34 * width, 0.16 * width]
     heads = [
@@ -143,20 +93,22 @@ def agenda_pdf(
         # The day's heading is the table's first row, so it never stays behind alone at the
         # bottom of a page and comes back, with the column headings, on every next page.
         rows = [
-            [_p(day.label, styles["day"]), "", "", ""],
-            [_p(text, styles["head"]) for text in heads],
+            [paragraph(day.label, styles["day"]), "", "", ""],
+            [paragraph(text, styles["head"]) for text in heads],
         ]
         for row in day.rows:
-            title = [_p(row.title, styles["cell"])]
+            title = [paragraph(row.title, styles["cell"])]
             if row.track:
-                title.append(_p(row.track, styles["small"]))
+                title.append(paragraph(row.track, styles["small"]))
             rows.append(
                 [
-                    [_p(row.times, styles["cell"])]
-                    + ([_p(_("(hari berikutnya)"), styles["small"])] if row.next_day else []),
+                    [paragraph(row.times, styles["cell"])]
+                    + (
+                        [paragraph(_("(hari berikutnya)"), styles["small"])] if row.next_day else []
+                    ),
                     title,
-                    [_p(note, styles["small"]) for note in row.notes],
-                    _p(row.place, styles["cell"]),
+                    [paragraph(note, styles["small"]) for note in row.notes],
+                    paragraph(row.place, styles["cell"]),
                 ]
             )
         table = Table(rows, colWidths=columns, repeatRows=2, spaceBefore=8)
@@ -181,23 +133,10 @@ def agenda_pdf(
         )
         story.append(table)
     if not days:
-        story.append(_p(_("Belum ada sesi dalam susunan acara."), styles["empty"]))
-    doc.build(story, canvasmaker=numbered_canvas(footer))
-    return buffer.getvalue()
-
-
-def document_pdf(story: list, *, title: str, footer: str, pagesize=A4) -> bytes:
-    """An official document (lists, recaps, reports): the house margins, the PDF title, and
-    "page X of Y" with ``footer`` on every page."""
-    out = BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=pagesize,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=18 * mm,
-        title=title,
+        story.append(paragraph(_("Belum ada sesi dalam susunan acara."), styles["empty"]))
+    return document_pdf(
+        story,
+        title=f"{_('Susunan Acara')} – {header.title}",
+        subject=_("Susunan Acara"),
+        footer=footer,
     )
-    doc.build(story, canvasmaker=numbered_canvas(footer, pagesize[0]))
-    return out.getvalue()

@@ -21,8 +21,21 @@ FEATURE_BLUEPRINTS = (
     "attendance.blueprints",
     "followup.blueprints",
 )
-# Inside the package, so an installed wheel can run `flask db upgrade` too.
-MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
+
+
+def _migrations_dir() -> str:
+    """The Alembic folder. An installed wheel carries it inside this package (setup.py copies
+    the checkout's top-level ``migrations/`` to ``app/migrations`` when it builds), so a site
+    can run `flask db upgrade` without a top-level ``migrations`` in site-packages; in a
+    checkout it is ``migrations/`` beside this package."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    installed = os.path.join(here, "migrations")
+    if os.path.isfile(os.path.join(installed, "env.py")):
+        return installed
+    return os.path.join(os.path.dirname(here), "migrations")
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -16,8 +16,7 @@ from attendance import certificates
 from attendance.forms import CertificateRuleForm
 from attendance.models import Certificate
 from attendance.views import bp
-from participants import personal
-from participants.documents import passes
+from participants import passes, personal
 
 event_link(42, _l("Sertifikat"), "attendance.certificates_page", "attendance.manage")
 

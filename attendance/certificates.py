@@ -22,9 +22,10 @@ from sqlalchemy import func, select
 from agenda.models import Event
 from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
+from app.pdf import official_canvas
 from attendance.models import Certificate, CertificateRule, CheckIn
 from attendance.services import EXPECTED_STATUSES, attendance_sessions, event_registrations
-from participants.documents import passes
+from participants import passes
 from participants.documents.letters import letter_for
 
 OBJECT_LABELS["Certificate"] = _l("Sertifikat")
@@ -167,8 +168,7 @@ def _draw(canvas: Canvas, certificate: Certificate, rule: CertificateRule, signe
 
 def certificates_pdf(certificates: list[Certificate], rule: CertificateRule) -> bytes:
     out = BytesIO()
-    canvas = Canvas(out, pagesize=landscape(A4))
-    canvas.setTitle(_("Sertifikat"))
+    canvas = official_canvas(out, title=_("Sertifikat"), pagesize=landscape(A4))
     signer = letter_for(certificates[0].event) if certificates else None
     for certificate in certificates:
         _draw(canvas, certificate, rule, signer)

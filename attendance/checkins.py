@@ -30,7 +30,7 @@ from attendance.models import (
     CheckIn,
     scope_key,
 )
-from participants.documents import passes
+from participants import passes
 from participants.documents.badges import date_span
 from participants.models import Person, Registration
 

@@ -23,14 +23,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from sqlalchemy import select
 
-from agenda.pdf import MARGIN, document_pdf
 from app.extensions import db
 from app.formatting import long_date, short_date, time_range
 from app.i18n import current_locale
+from app.pdf import MARGIN, OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
 from app.timeutil import to_zone, zone_abbreviation
 from attendance.forms import STATUS_LABELS
 from attendance.services import Row, Sheet
-from participants.documents.letters import OFFICIAL_TABLE, kop, letter_for, letter_styles, paragraph
+from participants.documents.letters import letter_for
 from participants.models import OpdHead
 from participants.nip import format_nip
 

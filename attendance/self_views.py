@@ -15,8 +15,7 @@ from app.timeutil import to_zone, utcnow
 from attendance import checkins, selfcheckin, services
 from attendance.forms import RESULT_LABELS, STATUS_LABELS
 from attendance.views import bp
-from participants import personal
-from participants.documents import passes
+from participants import passes, personal
 
 
 def _session_or_404(event: Event, session_id: int) -> AgendaSession:

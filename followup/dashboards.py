@@ -16,13 +16,12 @@ from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda.models import Event
-from agenda.pdf import document_pdf
 from app.extensions import db
 from app.formatting import percent
 from app.opds.models import Opd
+from app.pdf import OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
 from followup.models import ITEM_STATUSES, ActionItem, ProgressUpdate
 from followup.services import counted, overdue_clause, today
-from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 
 @dataclass

@@ -16,15 +16,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from agenda import services as agenda_services
 from agenda.models import Event
 from agenda.models import Session as AgendaSession
-from agenda.pdf import document_pdf
 from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record
 from app.extensions import db
 from app.formatting import time_range
+from app.pdf import OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
 from attendance import services as attendance
 from followup import lifecycle
 from followup.models import OPEN_STATUSES, ActionItem, SessionNote
 from followup.services import FollowUpError, today
-from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 OBJECT_LABELS["SessionNote"] = _l("Notulen")
 ACTION_LABELS.setdefault("carry_over", _l("dilanjutkan ke rapat berikutnya"))

@@ -16,7 +16,7 @@ from app.opds.models import Opd
 from app.timeutil import DEFAULT_ZONE
 from followup.models import OPEN_STATUSES, ActionItem
 from followup.services import involving, today
-from participants.mail.facts import base_url, indonesian
+from participants.facts import base_url, indonesian
 from participants.mail.outbox import KIND_LABELS
 from participants.models import OutboundMessage
 

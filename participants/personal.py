@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from app import pwa
 from app.extensions import db
-from participants.documents import passes
+from participants import passes
 from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
 from participants.registrations import changes, delegates, personal_agenda
 from participants.registrations.core import RegistrationError

@@ -3,13 +3,20 @@
 # virtualenv outside the checkout, start it under gunicorn and check what it serves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 work=$(mktemp -d)
-trap 'kill "$(cat "$work/gunicorn.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work" build' EXIT
+trap 'kill "$(cat "$work/gunicorn.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work" "$repo/build"' EXIT
 
 python3 -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" .
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet "$work"/dist/sinergi-*.whl
 checker=$PWD/scripts/check_installed_site.py
+
+# The revisions travel inside the app package; nothing named `migrations` may land at the top
+# of site-packages (it would shadow, or be shadowed by, any other project's folder of that name).
+site=$("$work/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+if [ -e "$site/migrations" ]; then echo "a top-level migrations/ was installed into $site"; exit 1; fi
+if [ ! -f "$site/app/migrations/env.py" ]; then echo "the wheel lacks app/migrations"; exit 1; fi
 
 cd "$work"   # nothing from the checkout is importable from here
 export SINERGI_ENV=production SECRET_KEY=wheel-check DATABASE_URL="sqlite:///$work/site.db" \

@@ -8,11 +8,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from agenda.pdf import document_pdf
 from app.formatting import percent, rupiah
 from app.i18n import current_locale
+from app.pdf import OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
 from followup.evaluation.services import Ranking
-from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 
 def points(value: float | None) -> str:

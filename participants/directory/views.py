@@ -30,9 +30,9 @@ from participants.models import Person, default_head_title
 from participants.nip import format_nip
 
 bp = Blueprint(
-    "people", __name__, url_prefix="/people", template_folder="../templates"
+    "directory", __name__, url_prefix="/people", template_folder="../templates"
 )  # participants/templates
-nav_item(30, _l("Pejabat"), "people.index", "people.view")
+nav_item(30, _l("Pejabat"), "directory.index", "people.view")
 
 PER_PAGE = 50
 PREVIEW_LIMIT = 200  # rows of each kind listed on the preview page (errors: all)
@@ -78,7 +78,7 @@ def index():
         people.people_query(search, opd_id, level, status), per_page=PER_PAGE, max_per_page=100
     )
     return render_template(
-        "participants/people/index.html",
+        "participants/directory/index.html",
         page=page,
         search=search,
         opd_id=opd_id,
@@ -134,15 +134,15 @@ def edit(person_id=None):
             )
             db.session.commit()
             flash(_("Data %(name)s disimpan.", name=person.name), "success")
-            return redirect(url_for("people.index", q=person.nip or person.name))
-    return render_template("participants/people/edit.html", form=form, person=person)
+            return redirect(url_for("directory.index", q=person.nip or person.name))
+    return render_template("participants/directory/edit.html", form=form, person=person)
 
 
 @bp.get("/heads")
 @permission_required("people.view")
 def heads_index():
     return render_template(
-        "participants/people/heads.html",
+        "participants/directory/heads.html",
         rows=heads.heads_overview(),
         capacities=CAPACITY_LABELS,
         action_form=ActionForm(),
@@ -180,9 +180,9 @@ def edit_head(opd_id):
             else:
                 db.session.commit()
                 flash(_("%(line)s: %(name)s", line=head.title_line, name=person.name), "success")
-                return redirect(url_for("people.heads_index"))
+                return redirect(url_for("directory.heads_index"))
     return render_template(
-        "participants/people/edit_head.html",
+        "participants/directory/edit_head.html",
         opd=opd,
         default_title=default_head_title(opd),
         current=current,
@@ -198,7 +198,7 @@ def clear_head(opd_id):
     if ActionForm().validate_on_submit() and heads.clear_head(opd):
         db.session.commit()
         flash(_("Jabatan kepala %(opd)s dikosongkan.", opd=opd.name), "success")
-    return redirect(url_for("people.heads_index"))
+    return redirect(url_for("directory.heads_index"))
 
 
 @bp.post("/<int:person_id>/active")
@@ -212,7 +212,7 @@ def toggle_active(person_id):
             flash(_("%(name)s diaktifkan kembali.", name=person.name), "success")
         else:
             flash(_("%(name)s dinonaktifkan.", name=person.name), "success")
-    return redirect(request.referrer or url_for("people.index"))
+    return redirect(request.referrer or url_for("directory.index"))
 
 
 # --- import: upload → preview → confirm ----------------------------------------------------------
@@ -270,9 +270,9 @@ def import_people():
                     uploads.discard_staged(IMPORT_AREA, previous[0])
                 token = uploads.stage(data, IMPORT_AREA)
                 session[_SESSION_KEY] = {"token": token, "name": filename}
-                return redirect(url_for("people.import_preview"))
+                return redirect(url_for("directory.import_preview"))
     return render_template(
-        "participants/people/import.html",
+        "participants/directory/import.html",
         form=form,
         columns=spreadsheets.IMPORT_COLUMNS,
         levels=LEVEL_LABELS,
@@ -281,7 +281,7 @@ def import_people():
 
 def _render_preview(filename, plan, warning=None):
     return render_template(
-        "participants/people/preview.html",
+        "participants/directory/preview.html",
         filename=filename,
         plan=plan,
         token=_staged()[0],
@@ -305,7 +305,7 @@ def import_preview():
     filename, rows = _read_staged_rows()
     if rows is None:
         flash(_("Tidak ada berkas impor yang menunggu. Unggah berkas terlebih dahulu."), "warning")
-        return redirect(url_for("people.import_people"))
+        return redirect(url_for("directory.import_people"))
     return _render_preview(filename, spreadsheets.plan_import(rows))
 
 
@@ -317,11 +317,11 @@ def import_confirm():
     filename, rows = _read_staged_rows()
     if rows is None:
         flash(_("Tidak ada berkas impor yang menunggu. Unggah berkas terlebih dahulu."), "warning")
-        return redirect(url_for("people.import_people"))
+        return redirect(url_for("directory.import_people"))
     if request.form.get("token") != _staged()[0]:
         # Another tab uploaded a different file since this preview was shown.
         flash(_("Berkas impor telah diganti. Periksa pratinjau ini sebelum menyimpan."), "warning")
-        return redirect(url_for("people.import_preview"))
+        return redirect(url_for("directory.import_preview"))
     plan = spreadsheets.plan_import(rows)  # again: the directory may have changed since preview
     if not plan.ok:
         db.session.rollback()
@@ -343,7 +343,7 @@ def import_confirm():
         ),
         "success",
     )
-    return redirect(url_for("people.index"))
+    return redirect(url_for("directory.index"))
 
 
 @bp.post("/import/cancel")
@@ -354,7 +354,7 @@ def import_cancel():
         if isinstance(staged, dict):
             uploads.discard_staged(IMPORT_AREA, staged.get("token"))
         flash(_("Impor dibatalkan; tidak ada data yang diubah."), "info")
-    return redirect(url_for("people.import_people"))
+    return redirect(url_for("directory.import_people"))
 
 
 @bp.get("/template.<any(xlsx, csv):fmt>")

@@ -1,1 +1,2 @@
-"""What is printed or scanned for participants: passes (QR tokens), badges, invitation letters."""
+"""What is printed for participants: badges (with the pass QR from ``participants.passes``), the
+participant list, invitation letters; built on the official-document kit in app/pdf.py."""

@@ -8,7 +8,7 @@ status is ``invited`` or ``confirmed``. A delegate has a registration of its own
 these statuses, so delegates are included; a head who sent a delegate (``delegated``) and
 ``declined`` or ``cancelled`` registrations are left out.
 
-A badge QR carries only the registration's pass token (``participants.documents.passes``), never any
+A badge QR carries only the registration's pass token (``participants.passes``), never any
 personal data. Drawing works on plain, already translated values (``Badge``, ``SheetText``):
 the view collects them while the request and database session are open, and the PDF can
 then be drawn while the response is already being sent.
@@ -41,7 +41,8 @@ from agenda.models import Event
 from app.extensions import db
 from app.formatting import with_kind
 from app.i18n import current_locale
-from participants.documents import passes
+from app.pdf import official_canvas
+from participants import passes
 from participants.forms import REGISTRATION_STATUS_LABELS, ROLE_LABELS
 from participants.models import REGISTRATION_ROLES, Person, Registration
 from participants.registrations.core import SEAT_STATUSES
@@ -440,11 +441,9 @@ def _draw_badge(canvas: Canvas, x: float, y: float, badge: Badge, sheet: SheetTe
 
 def draw_badges(out: BinaryIO, badges: Sequence[Badge], sheet: SheetText) -> None:
     """Write the A4 badge sheets of ``badges`` as PDF to ``out``."""
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle(sheet.document_title)
-    canvas.setAuthor(sheet.organisation)
-    canvas.setSubject(sheet.document_title)
-    canvas.setCreator("Sinergi")
+    canvas = official_canvas(
+        out, title=sheet.document_title, author=sheet.organisation, pageCompression=1
+    )
     pages = max(1, -(-len(badges) // PER_PAGE))
     for page in range(pages):
         _cut_lines(canvas)

@@ -6,35 +6,27 @@ usual Indonesian tata naskah dinas: letterhead (kop) and rule, place and date at
 Nomor/Sifat/Lampiran/Perihal, "Kepada Yth." address, opening, the day/time/place table,
 closing, signature block (jabatan, name underlined, pangkat, NIP).
 
-The letterhead lines come from the ``LETTERHEAD`` setting (a list, or text with one line per
-line or separated by "|"); without it: the organisation's name and "SEKRETARIAT DAERAH".
-
-About 480 lines because the letter is a drawing with a fixed layout (tata naskah dinas); the
-settings it reads are the letter's own (``InvitationLetter``), nothing else lives here.
+About 470 lines because the letter is a drawing with a fixed layout (tata naskah dinas); its
+three jobs are all the letter's own: its settings (``InvitationLetter``), who is addressed,
+and drawing it. The letterhead, styles and the document itself come from app/pdf.py, the kit
+of every official PDF.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
-from xml.sax.saxutils import escape
 
 from babel.dates import format_date
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    HRFlowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -47,8 +39,9 @@ from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
 from app.i18n import current_locale
 from app.opds.models import Opd
+from app.pdf import OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
 from app.timeutil import to_zone, utcnow
-from participants.mail.facts import EventFacts, event_facts, indonesian
+from participants.facts import EventFacts, event_facts, indonesian
 from participants.models import (
     PERSON_LEVELS,
     InvitationLetter,
@@ -79,7 +72,8 @@ LETTER_FIELDS = (
     "signatory_nip",
 )
 
-LEFT, RIGHT, TOP, BOTTOM = 25 * mm, 20 * mm, 12 * mm, 18 * mm
+# Tata naskah dinas: a wider left margin (for binding) than the house's other documents.
+MARGINS = LEFT, RIGHT, TOP, BOTTOM = 25 * mm, 20 * mm, 12 * mm, 18 * mm
 WIDTH = A4[0] - LEFT - RIGHT
 
 
@@ -208,68 +202,23 @@ def opd_summary(event: Event) -> list[tuple[Opd, int]]:
     return [(opd, count) for opd, count in rows]
 
 
+def guests(event: Event, limit: int = 200) -> list[Registration]:
+    """Invited people outside the OPDs (each gets a personal letter), by name, in one query."""
+    return db.session.scalars(
+        select(Registration)
+        .join(Registration.person)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status.in_(LISTED_STATUSES),
+            Person.opd_id.is_(None),
+        )
+        .options(contains_eager(Registration.person))
+        .order_by(Person.name)
+        .limit(limit)
+    ).all()
+
+
 # --- PDF ------------------------------------------------------------------------------------------
-
-
-def letterhead_lines() -> list[str]:
-    configured = current_app.config.get("LETTERHEAD")
-    if configured:
-        if isinstance(configured, str):
-            configured = configured.replace("|", "\n").splitlines()
-        lines = [line.strip() for line in configured if line and line.strip()]
-        if lines:
-            return lines
-    organisation = current_app.config.get("ORGANISATION_NAME") or "Pemerintah Daerah"
-    return [organisation.upper(), "SEKRETARIAT DAERAH"]
-
-
-def letter_styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    body = ParagraphStyle(
-        "letter", parent=base["Normal"], fontName="Helvetica", fontSize=11, leading=15
-    )
-    return {
-        "body": body,
-        "justify": ParagraphStyle("justify", parent=body, alignment=TA_JUSTIFY, firstLineIndent=0),
-        "kop1": ParagraphStyle(
-            "kop1",
-            parent=body,
-            alignment=TA_CENTER,
-            fontName="Helvetica-Bold",
-            fontSize=14,
-            leading=17,
-        ),
-        "kop2": ParagraphStyle(
-            "kop2",
-            parent=body,
-            alignment=TA_CENTER,
-            fontName="Helvetica-Bold",
-            fontSize=16,
-            leading=20,
-        ),
-        "kop3": ParagraphStyle("kop3", parent=body, alignment=TA_CENTER, fontSize=9, leading=11),
-        "title": ParagraphStyle(
-            "title", parent=body, alignment=TA_CENTER, fontName="Helvetica-Bold", fontSize=12
-        ),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=10, leading=12.5),
-        "head": ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=10),
-    }
-
-
-# The table of an official document: black grid, shaded header row, cells aligned to the top.
-OFFICIAL_TABLE = (
-    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e9ef")),
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-)
-
-
-def paragraph(text: str, style: ParagraphStyle, *tags: str) -> Paragraph:
-    """A paragraph of plain text (escaped; newlines kept), optionally inside ``tags`` (b, u)."""
-    content = escape(text or "").replace("\n", "<br/>")
-    for tag in tags:
-        content = f"<{tag}>{content}</{tag}>"
-    return Paragraph(content, style)
 
 
 def _plain_table(rows, widths, **extra) -> Table:
@@ -286,21 +235,6 @@ def _plain_table(rows, widths, **extra) -> Table:
         )
     )
     return table
-
-
-def kop(styles) -> list:
-    """The letterhead (kop surat) and its double rule; ``styles`` from ``letter_styles()``."""
-    lines = letterhead_lines()
-    flow = []
-    for index, line in enumerate(lines):
-        style = styles["kop1"] if index == 0 else styles["kop2"] if index == 1 else styles["kop3"]
-        flow.append(paragraph(line, style))
-    flow += [
-        Spacer(1, 2 * mm),
-        HRFlowable(width="100%", thickness=2, color=colors.black, spaceAfter=1),
-        HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceAfter=5 * mm),
-    ]
-    return flow
 
 
 def _letter_date(letter: InvitationLetter) -> date:
@@ -509,24 +443,15 @@ def letters_pdf(event: Event, letter: InvitationLetter, targets: list[LetterTarg
                 *kop(ctx.styles),
                 paragraph(_("Belum ada pejabat yang diundang."), ctx.styles["body"]),
             ]
-        buffer = BytesIO()
-        organisation = current_app.config.get("ORGANISATION_NAME", "")
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=LEFT,
-            rightMargin=RIGHT,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
-            title=f"{_('Surat Undangan')} – {event.title}",
-            author=organisation,
-            subject=letter.subject or _("Surat Undangan"),
-            creator="Sinergi",
-        )
         gaps = letter_gaps(letter)
-        stamp = _draft_stamp(gaps) if gaps else (lambda canvas, doc: None)
-        doc.build(story, onFirstPage=stamp, onLaterPages=stamp)
-    return buffer.getvalue()
+        return document_pdf(
+            story,
+            title=f"{_('Surat Undangan')} – {event.title}",
+            subject=letter.subject or _("Surat Undangan"),
+            footer=None,  # a letter carries no page numbers
+            margins=MARGINS,
+            on_page=_draft_stamp(gaps) if gaps else None,
+        )
 
 
 def _draft_stamp(gaps: list[str]):

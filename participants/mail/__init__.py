@@ -1,6 +1,7 @@
 """E-mail to participants (invitations, reminders, agenda-change notices) through an outbox,
 and the ready-to-copy WhatsApp text. Texts are Bahasa Indonesia whatever the organiser's language.
 
-facts (what an event tells its participants) → compose (messages) → outbox (queueing, the outbox
-page) → delivery (SMTP); whatsapp, cli and receivers (the agenda-published signal) beside them.
+compose (messages, from ``participants.facts``) → outbox (queueing, the outbox page) → delivery
+(SMTP); whatsapp, mailbox (the local mail folder), cli and receivers (the agenda-published
+signal) beside them.
 """

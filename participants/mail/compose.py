@@ -10,7 +10,7 @@ from icalendar import Calendar, vCalAddress
 from agenda.ical import build_calendar
 from agenda.models import AgendaVersion
 from app.timeutil import utcnow
-from participants.mail.facts import EventFacts, personal_url, sessions_for_group
+from participants.facts import EventFacts, personal_url, sessions_for_group
 from participants.models import OutboundMessage, Registration
 
 CALENDAR_FILENAME = "susunan-acara.ics"

@@ -25,9 +25,9 @@ from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
 from app.timeutil import utcnow
+from participants.facts import indonesian
 from participants.mail import mailbox
 from participants.mail.compose import CALENDAR_FILENAME, sender
-from participants.mail.facts import indonesian
 from participants.mail.outbox import message_scope
 from participants.models import OutboundMessage
 

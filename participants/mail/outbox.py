@@ -14,14 +14,15 @@ from sqlalchemy.orm import joinedload
 from agenda.models import AgendaVersion, Event
 from app.audit.services import ACTION_LABELS, record
 from app.extensions import db
-from participants.mail.compose import compose_agenda_update, compose_invitation, compose_reminder
-from participants.mail.facts import (
+from app.timeutil import to_zone, utcnow
+from participants.facts import (
     change_line,
     changes_for_group,
     event_facts,
     indonesian,
     snapshot_sessions,
 )
+from participants.mail.compose import compose_agenda_update, compose_invitation, compose_reminder
 from participants.models import OutboundMessage, Person, Registration
 
 ACTION_LABELS.setdefault("mail", _l("email diantrekan"))
@@ -173,6 +174,26 @@ def outbox_query(event_id: int | None = None, status: str = "", kind: str = ""):
     if kind:
         query = query.where(OutboundMessage.kind == kind)
     return query.order_by(OutboundMessage.id.desc())
+
+
+def event_titles(event_ids) -> dict[int, tuple[str, str]]:
+    """{event id: (slug, title)} for the overall outbox's event column, in one query."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        select(Event.id, Event.slug, Event.title).where(Event.id.in_(list(event_ids)))
+    )
+    return {event_id: (slug, title) for event_id, slug, title in rows}
+
+
+def upcoming_events(limit: int) -> list[Event]:
+    """Events not over yet, soonest first: those the overall outbox offers to open."""
+    return db.session.scalars(
+        select(Event)
+        .where(Event.end_date >= to_zone(utcnow()).date())
+        .order_by(Event.start_date, Event.id)
+        .limit(limit)
+    ).all()
 
 
 def status_counts(event_id: int | None = None) -> dict[str, int]:

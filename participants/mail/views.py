@@ -1,5 +1,5 @@
-"""Organiser pages for reaching participants: the e-mail outbox (per event and overall), the
-WhatsApp texts and the official invitation letters (settings and PDFs).
+"""Organiser pages for reaching participants: the e-mail outbox (per event and overall) and the
+WhatsApp texts. (The invitation letters are printed documents: participants/documents/views.py.)
 
 Queueing and sending are two steps: the "Antrekan …" buttons (invitations, reminders, agenda
 updates) only queue; the "Kirim antrean" button (or ``flask --app wsgi mail send-queued``)
@@ -22,8 +22,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
 
 from agenda.event_links import event_link
 from agenda.models import Event
@@ -31,37 +29,27 @@ from agenda.permissions import visible_event_or_404
 from agenda.presenters import latest_published
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
-from app.downloads import pdf_response
 from app.extensions import db
 from app.formatting import name_list
 from app.forms import ActionForm
-from app.opds.models import Opd
-from app.timeutil import to_zone, utcnow
 from app.urls import redirect_back
-from participants.directory.people import person_search_clause
-from participants.documents import letters
-from participants.forms import LetterForm
+from participants.facts import event_facts
 from participants.mail import delivery, mailbox, outbox
-from participants.mail.facts import event_facts
+from participants.mail.whatsapp import recipients as whatsapp_recipients
 from participants.mail.whatsapp import whatsapp_link, whatsapp_text
 from participants.models import (
     MESSAGE_KINDS,
     MESSAGE_STATUSES,
     OutboundMessage,
-    Person,
-    Registration,
 )
-from participants.nip import format_nip
 
-bp = Blueprint("outbox", __name__, template_folder="../templates")  # participants/templates
+bp = Blueprint("mail", __name__, template_folder="../templates")  # participants/templates
 
-nav_item(45, _l("Kotak keluar"), "outbox.index", "outbox.view")
-event_link(20, _l("Undangan email"), "outbox.event_outbox", "outbox.view")
-event_link(30, _l("Surat undangan"), "outbox.letter_settings", "outbox.view")
+nav_item(45, _l("Kotak keluar"), "mail.index", "outbox.view")
+event_link(20, _l("Undangan email"), "mail.event_outbox", "outbox.view")
 
 PER_PAGE = 50
 UPCOMING = 12  # events offered on the overall outbox page
-WHATSAPP_STATUSES = ("invited", "confirmed")
 
 
 @bp.url_defaults
@@ -69,7 +57,7 @@ def _keep_slug(endpoint: str, values: dict) -> None:
     """Links built on an event's page (e.g. by the shared pagination macro, which knows only
     the query string) stay on that event."""
     if (
-        endpoint in ("outbox.event_outbox", "outbox.whatsapp")
+        endpoint in ("mail.event_outbox", "mail.whatsapp")
         and "slug" not in values
         and request.view_args
         and "slug" in request.view_args
@@ -165,20 +153,9 @@ def _render_outbox(event: Event | None):
     )
     context = {}
     if event is None:
-        ids = {m.event_id for m in page.items if m.event_id}
-        rows = (
-            db.session.execute(select(Event.id, Event.slug, Event.title).where(Event.id.in_(ids)))
-            if ids
-            else []
-        )
         context = {
-            "titles": {event_id: (slug, title) for event_id, slug, title in rows},
-            "upcoming": db.session.scalars(
-                select(Event)
-                .where(Event.end_date >= to_zone(utcnow()).date())
-                .order_by(Event.start_date, Event.id)
-                .limit(UPCOMING)
-            ).all(),
+            "titles": outbox.event_titles({m.event_id for m in page.items if m.event_id}),
+            "upcoming": outbox.upcoming_events(UPCOMING),
         }
     else:
         version = latest_published(event, with_snapshot=False)
@@ -188,7 +165,7 @@ def _render_outbox(event: Event | None):
             "update_sent": outbox.agenda_update_sent(event, version) if version else 0,
         }
     return render_template(
-        "participants/outbox/index.html",
+        "participants/mail/index.html",
         event=event,
         page=page,
         status=status,
@@ -221,7 +198,7 @@ def message(message_id):
     item = db.get_or_404(OutboundMessage, message_id)
     event = db.session.get(Event, item.event_id) if item.event_id else None
     return render_template(
-        "participants/outbox/message.html",
+        "participants/mail/message.html",
         message=item,
         event=event,
         kinds=outbox.KIND_LABELS,
@@ -246,7 +223,7 @@ def send_invitations(slug):
             _("Susunan acara belum diterbitkan: undangan dikirim tanpa lampiran kalender (.ics)."),
             "warning",
         )
-    return redirect_back(url_for("outbox.event_outbox", slug=slug))
+    return redirect_back(url_for("mail.event_outbox", slug=slug))
 
 
 @bp.post("/manage/events/<slug>/outbox/reminders")
@@ -257,7 +234,7 @@ def send_reminders(slug):
     result = outbox.queue_reminders(event, only_new=request.form.get("only_new") == "1")
     db.session.commit()
     _flash_queued(result, _("pengingat"))
-    return redirect_back(url_for("outbox.event_outbox", slug=slug))
+    return redirect_back(url_for("mail.event_outbox", slug=slug))
 
 
 @bp.post("/manage/events/<slug>/outbox/agenda-update")
@@ -269,11 +246,11 @@ def send_agenda_update(slug):
     version = latest_published(event)
     if version is None:
         flash(_("Susunan acara belum pernah diterbitkan."), "warning")
-        return redirect(url_for("outbox.event_outbox", slug=slug))
+        return redirect(url_for("mail.event_outbox", slug=slug))
     result = outbox.queue_agenda_update(event, version)
     db.session.commit()
     _flash_queued(result, _("pemberitahuan perubahan"))
-    return redirect(url_for("outbox.event_outbox", slug=slug))
+    return redirect(url_for("mail.event_outbox", slug=slug))
 
 
 @bp.post("/manage/outbox/send")
@@ -284,7 +261,7 @@ def send(slug=None):
     event = visible_event_or_404(slug) if slug else None
     _require_csrf()
     _flash_sent(delivery.send_queued(event_id=event.id if event else None))
-    return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
+    return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
 
 
 @bp.post("/manage/outbox/retry-failed")
@@ -308,7 +285,7 @@ def retry_failed(slug=None):
         _flash_sent(delivery.send_queued(event_id=event_id))
     else:
         flash(_("Tidak ada email yang gagal."), "info")
-    return redirect(url_for("outbox.event_outbox", slug=slug) if slug else url_for("outbox.index"))
+    return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
 
 
 @bp.post("/manage/outbox/<int:message_id>/retry")
@@ -322,7 +299,7 @@ def retry(message_id):
         _flash_sent(delivery.send_queued(ids=[item.id], limit=1))
     else:
         flash(_("Email ini sudah terkirim."), "info")
-    return redirect_back(url_for("outbox.message", message_id=message_id))
+    return redirect_back(url_for("mail.message", message_id=message_id))
 
 
 # --- the local mail folder (development) -------------------------------------------------------
@@ -339,7 +316,7 @@ def mailbox_index():
     _local_mail_or_404()
     items, total = mailbox.list_mail()
     return render_template(
-        "participants/outbox/mailbox.html", items=items, total=total, folder=mailbox.folder()
+        "participants/mail/mailbox.html", items=items, total=total, folder=mailbox.folder()
     )
 
 
@@ -350,7 +327,7 @@ def mailbox_message(name):
     mail = mailbox.read_mail(name)
     if mail is None:
         abort(404)
-    return render_template("participants/outbox/mailbox_message.html", mail=mail)
+    return render_template("participants/mail/mailbox_message.html", mail=mail)
 
 
 @bp.get("/manage/outbox/mailbox/<name>/raw")
@@ -381,17 +358,7 @@ def whatsapp(slug):
     event = visible_event_or_404(slug)
     search = request.args.get("q", "").strip()
     status = request.args.get("status", "")
-    statuses = (status,) if status in WHATSAPP_STATUSES else WHATSAPP_STATUSES
-    query = (
-        select(Registration)
-        .join(Registration.person)
-        .outerjoin(Person.opd)
-        .where(Registration.event_id == event.id, Registration.status.in_(statuses))
-        .options(contains_eager(Registration.person).contains_eager(Person.opd))
-        .order_by(Person.name, Registration.id)
-    )
-    if search:
-        query = query.where(person_search_clause(search))
+    query = whatsapp_recipients(event, search, status)
     page = db.paginate(query, per_page=PER_PAGE, max_per_page=100)
     facts = event_facts(event)
     rows = []
@@ -399,89 +366,10 @@ def whatsapp(slug):
         text = whatsapp_text(registration, facts)
         rows.append((registration, text, whatsapp_link(registration, text)))
     return render_template(
-        "participants/outbox/whatsapp.html",
+        "participants/mail/whatsapp.html",
         event=event,
         page=page,
         rows=rows,
         search=search,
         status=status,
     )
-
-
-# --- invitation letters ---------------------------------------------------------------------------
-
-
-@bp.route("/manage/events/<slug>/letter", methods=["GET", "POST"])
-@permission_required("outbox.manage")
-def letter_settings(slug):
-    event = visible_event_or_404(slug)
-    letter = letters.letter_for(event)
-    form = LetterForm(obj=letter)
-    if request.method == "GET":
-        form.signatory_nip.data = format_nip(letter.signatory_nip)
-    if form.validate_on_submit():
-        letters.save_letter(
-            letter,
-            **{
-                name: (getattr(form, name).data or "").strip()
-                for name in letters.LETTER_FIELDS
-                if name != "letter_date"
-            },
-            letter_date=form.letter_date.data,
-        )
-        db.session.commit()
-        flash(_("Pengaturan surat undangan disimpan."), "success")
-        return redirect(url_for("outbox.letter_settings", slug=slug))
-    guests = db.session.scalars(
-        select(Registration)
-        .join(Registration.person)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status.in_(letters.LISTED_STATUSES),
-            Person.opd_id.is_(None),
-        )
-        .options(joinedload(Registration.person))
-        .order_by(Person.name)
-        .limit(200)
-    ).all()
-    return render_template(
-        "participants/letters/settings.html",
-        event=event,
-        form=form,
-        saved=letter.id is not None,
-        gaps=letters.letter_gaps(letter),
-        opds=letters.opd_summary(event),
-        guests=guests,
-    )
-
-
-@bp.get("/manage/events/<slug>/letters/opd.pdf")
-@permission_required("outbox.manage")
-def letters_all_opds(slug):
-    event = visible_event_or_404(slug)
-    data = letters.letters_pdf(event, letters.letter_for(event), letters.opd_targets(event))
-    return pdf_response(data, f"surat-undangan-{event.slug}.pdf")
-
-
-@bp.get("/manage/events/<slug>/letters/opd/<int:opd_id>.pdf")
-@permission_required("outbox.manage")
-def letter_opd(slug, opd_id):
-    event = visible_event_or_404(slug)
-    opd = db.get_or_404(Opd, opd_id)
-    data = letters.letters_pdf(
-        event, letters.letter_for(event), letters.opd_targets(event, [opd.id])
-    )
-    return pdf_response(data, f"surat-undangan-{event.slug}-{opd.code.lower()}.pdf")
-
-
-@bp.get("/manage/events/<slug>/letters/registration/<int:registration_id>.pdf")
-@permission_required("outbox.manage")
-def letter_registration(slug, registration_id):
-    event = visible_event_or_404(slug)
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.event_id != event.id:
-        abort(404)
-    data = letters.letters_pdf(
-        event, letters.letter_for(event), [letters.person_target(registration)]
-    )
-    return pdf_response(data, f"surat-undangan-{event.slug}-{registration.id}.pdf")

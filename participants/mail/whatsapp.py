@@ -2,11 +2,34 @@
 
 import re
 
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from agenda.models import Event
+from participants.directory.people import person_search_clause
+from participants.facts import EventFacts, event_facts, indonesian
 from participants.mail.compose import render_text, text_context
-from participants.mail.facts import EventFacts, event_facts, indonesian
-from participants.models import Registration
+from participants.models import Person, Registration
+
+# Who is offered a WhatsApp text: people still invited or already confirmed.
+WHATSAPP_STATUSES = ("invited", "confirmed")
 
 # --- WhatsApp -------------------------------------------------------------------------------------
+
+
+def recipients(event: Event, search: str = "", status: str = ""):
+    """The query for the WhatsApp page: the event's invited and confirmed people (or those of
+    ``status``), by name, matching ``search`` (name, NIP, e-mail …); person and OPD loaded."""
+    statuses = (status,) if status in WHATSAPP_STATUSES else WHATSAPP_STATUSES
+    query = (
+        select(Registration)
+        .join(Registration.person)
+        .outerjoin(Person.opd)
+        .where(Registration.event_id == event.id, Registration.status.in_(statuses))
+        .options(contains_eager(Registration.person).contains_eager(Person.opd))
+        .order_by(Person.name, Registration.id)
+    )
+    return query.where(person_search_clause(search)) if search else query
 
 
 def wa_number(phone: str | None) -> str | None:

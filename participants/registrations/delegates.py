@@ -6,8 +6,8 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.extensions import db
 from app.timeutil import utcnow
+from participants import passes
 from participants.directory.people import get_by_email, save_person
-from participants.documents import passes
 from participants.models import (
     Person,
     Registration,

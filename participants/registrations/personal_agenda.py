@@ -7,7 +7,7 @@ from agenda import presenters
 from agenda.ical import build_calendar
 from agenda.models import AgendaVersion
 from app.timeutil import utcnow
-from participants.mail.facts import sessions_for_group
+from participants.facts import sessions_for_group
 from participants.models import (
     Registration,
 )

@@ -31,8 +31,8 @@ from app.forms import ActionForm
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
 from app.urls import redirect_back
+from participants import passes
 from participants.directory.people import people_query
-from participants.documents import passes
 from participants.forms import (
     BULK_ACTIONS,
     INVITE_RULE_LABELS,

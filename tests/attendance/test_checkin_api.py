@@ -11,7 +11,7 @@ from app.auth import services as user_services
 from app.extensions import db
 from app.timeutil import rfc3339, to_zone, utcnow
 from attendance.models import CheckIn
-from participants.documents import passes
+from participants import passes
 from tests.attendance.fixtures import nonce, post_scans
 
 

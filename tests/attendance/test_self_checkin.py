@@ -149,7 +149,7 @@ def test_the_operator_reaches_nothing_but_check_in(
 def test_a_replaced_personal_link_no_longer_identifies_the_phone(
     app, live_session, make_registration
 ):
-    from participants.documents import passes
+    from participants import passes
 
     registration = make_registration(live_session.event, status="confirmed")
     phone = _phone_of(app, registration)

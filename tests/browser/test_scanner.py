@@ -12,7 +12,7 @@ from app.extensions import db
 from app.timeutil import to_zone, utcnow
 from attendance import selfcheckin
 from attendance.models import CheckIn
-from participants.documents import passes
+from participants import passes
 from participants.documents.badges import date_span
 from participants.models import Registration
 from tests.browser.camera import qr_video

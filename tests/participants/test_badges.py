@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from sqlalchemy import insert
 
 from app.extensions import db
-from participants.documents import badges, passes
+from participants import passes
+from participants.documents import badges
 from participants.models import Person, Registration, new_token
 
 A4_POINTS = (595.28, 841.89)

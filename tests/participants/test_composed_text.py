@@ -23,8 +23,8 @@ from participants.demo import (
     seed_people,
     seed_registrations,
 )
+from participants.facts import change_line, changes_for_group, event_facts, indonesian
 from participants.mail.compose import compose_agenda_update, compose_invitation, compose_reminder
-from participants.mail.facts import change_line, changes_for_group, event_facts, indonesian
 from participants.mail.whatsapp import whatsapp_text
 from participants.models import Registration
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from agenda import services, versions
 from app.extensions import db
-from participants.documents import passes
+from participants import passes
 from participants.models import Person, Registration
 from participants.registrations import changes
 

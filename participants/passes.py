@@ -2,6 +2,8 @@
 
 A pass QR carries only the token (no personal data). Reissuing a token moves the old one to
 RevokedToken, so a photographed or lost pass scans as "revoked", never as someone else.
+Used by registrations, the personal page, badges and attendance's door, so it lives at the
+package level, below them all.
 """
 
 import io

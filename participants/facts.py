@@ -1,5 +1,7 @@
 """What participants are told about an event: its facts, their sessions, agenda changes in
 words, their links; and the language mail is written in (Bahasa Indonesia, always).
+Read by mail, letters, the personal agenda and follow-up's reminders alike, so it lives at the
+package level, below them all.
 """
 
 from contextlib import contextmanager
