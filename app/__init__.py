@@ -20,6 +20,7 @@ FEATURE_BLUEPRINTS = (
     "participants.blueprints",
     "attendance.blueprints",
     "followup.blueprints",
+    "evaluation.blueprints",
 )
 # Inside the package, so an installed wheel can run `flask db upgrade` too.
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")

@@ -12,13 +12,7 @@ from followup import (  # noqa: F401
 )
 from followup.api import bp as api_bp
 from followup.cli import followup_cli
-from followup.evaluation import assistance_views  # noqa: F401  (pages on evaluation's blueprint)
-from followup.evaluation import demo as evaluation_demo  # noqa: F401
-from followup.evaluation import models as evaluation_models  # noqa: F401
-from followup.evaluation import permissions as evaluation_permissions  # noqa: F401
-from followup.evaluation.api import bp as evaluation_api_bp
-from followup.evaluation.views import bp as evaluation_bp
 from followup.views import bp as followup_bp
 
-blueprints = (followup_bp, api_bp, evaluation_bp, evaluation_api_bp)
+blueprints = (followup_bp, api_bp)
 commands = (followup_cli,)

@@ -16,8 +16,7 @@ from app.extensions import db
 from app.forms import choices
 from app.opds.models import Opd
 from app.opds.services import active_opds
-from followup import lifecycle, meetings, programs, services
-from followup.evaluation.services import pact_targets_of
+from followup import lifecycle, meetings, pact, programs, services
 from followup.forms import (
     ITEM_STATUS_LABELS,
     KIND_LABELS,
@@ -217,7 +216,7 @@ def edit_item(item_id):
         [(0, _("— tanpa target pakta —"))]
         + [
             (t.id, f"{t.opd.code}: {t.indicator} ({t.target})")
-            for t in pact_targets_of(action_item.event.start_date.year)
+            for t in pact.targets_of_year(action_item.event.start_date.year)
         ]
     )
     form.priority_program_id.choices = choices(

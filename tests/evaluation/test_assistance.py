@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from agenda.models import Event, Speaker
 from agenda.models import Session as AgendaSession
 from app.extensions import db
-from followup.evaluation import assistance
-from followup.evaluation.models import AssistanceWeek, EventEvaluation
+from evaluation import assistance
+from evaluation.models import AssistanceWeek, EventEvaluation
 from followup.services import today
 from participants.models import Registration
-from tests.followup.fixtures import realisation
+from tests.evaluation.fixtures import realisation
 
 
 def monday_after(days: int) -> date:

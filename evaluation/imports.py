@@ -13,7 +13,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import TableError, read_table
-from followup.evaluation.models import QUARTERS, BudgetRealisation
+from evaluation.models import QUARTERS, BudgetRealisation
 
 IMPORT_COLUMNS = ["tahun", "triwulan", "kode_opd", "pagu", "realisasi_keuangan", "realisasi_fisik"]
 

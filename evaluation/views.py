@@ -10,7 +10,7 @@ from sqlalchemy import select
 from agenda.event_links import agenda_panel, event_link
 from agenda.permissions import visible_event_or_404
 from app import uploads
-from app.audit.services import record, save_audited
+from app.audit.services import record
 from app.auth.permissions import can, permission_required, require
 from app.core.home import nav_item
 from app.downloads import pdf_response
@@ -18,9 +18,9 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.opds.models import Opd
 from app.tabular import table_response
-from followup import dashboards
-from followup.evaluation import documents, forms, imports, profile, services
-from followup.evaluation.models import QUARTERS, BudgetRealisation, EventEvaluation, PactTarget
+from evaluation import documents, forms, imports, profile, services
+from evaluation.models import QUARTERS, BudgetRealisation, EventEvaluation
+from followup import dashboards, pact
 from followup.forms import STATUS_LABELS
 from followup.services import today
 
@@ -217,13 +217,9 @@ def opd_profile(opd_id):
         "evaluation/opd_profile.html",
         opd=opd,
         trend=trend,
-        pact=db.session.scalars(
-            select(PactTarget)
-            .where(PactTarget.opd_id == opd.id)
-            .order_by(PactTarget.year.desc(), PactTarget.id)
-        ).all(),
+        pact=pact.targets_of_opd(opd.id),
         standing=standing[0] if standing else None,
-        pact_progress=services.pact_progress(opd.id),
+        pact_progress=pact.progress(opd.id),
         statuses=STATUS_LABELS,
         attendance=profile.head_attendance(opd),
         action_form=ActionForm(),
@@ -253,9 +249,8 @@ def add_pact_target(opd_id):
     if not indicator or not target or not year:
         flash(_("Isi tahun, indikator dan target."), "danger")
     else:
-        save_audited(
-            PactTarget(),
-            opd_id=opd.id,
+        pact.add_target(
+            opd,
             year=year,
             indicator=indicator[:300],
             target=target[:100],

@@ -14,13 +14,13 @@ from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
-from followup.evaluation.models import (
+from evaluation.models import (
     BudgetRealisation,
     EventEvaluation,
-    PactTarget,
     RealisationTarget,
 )
-from followup.evaluation.services import BUDGET_UNIT_KINDS
+from evaluation.services import BUDGET_UNIT_KINDS
+from followup.models import PactTarget
 
 CITY_TOTAL_Q3 = 0.566
 LOW = 10
@@ -122,7 +122,7 @@ EXPERTS = [
 
 @demo_step(80)
 def seed_assistance(echo):
-    from followup.evaluation import assistance, services
+    from evaluation import assistance, services
 
     if db.session.scalar(select(Event.id).where(Event.kind == "asistensi")):
         return

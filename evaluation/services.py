@@ -16,15 +16,12 @@ from sqlalchemy.orm import joinedload
 from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
 from app.opds.models import Opd
-from followup.evaluation.models import (
+from evaluation.models import (
     QUARTERS,
     BudgetRealisation,
-    PactTarget,
     RealisationTarget,
     share_percent,
 )
-from followup.models import ActionItem
-from followup.services import counted
 
 OBJECT_LABELS["BudgetRealisation"] = _l("Realisasi anggaran")
 OBJECT_LABELS["RealisationTarget"] = _l("Target realisasi")
@@ -277,25 +274,3 @@ def set_realisation(
     )
     record(row, "update")
     return row
-
-
-def pact_targets_of(year: int) -> list[PactTarget]:
-    return db.session.scalars(
-        select(PactTarget)
-        .where(PactTarget.year == year)
-        .options(joinedload(PactTarget.opd))
-        .order_by(PactTarget.opd_id, PactTarget.id)
-    ).all()
-
-
-def pact_progress(opd_id: int) -> dict[int, tuple[int, float]]:
-    """Per pact target of the OPD: (linked items, their average progress), one query."""
-    return {
-        target_id: (count, float(avg or 0))
-        for target_id, count, avg in db.session.execute(
-            counted(select(ActionItem.pact_target_id, func.count(), func.avg(ActionItem.progress)))
-            .join(PactTarget, PactTarget.id == ActionItem.pact_target_id)
-            .where(PactTarget.opd_id == opd_id)
-            .group_by(ActionItem.pact_target_id)
-        )
-    }

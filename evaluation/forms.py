@@ -9,8 +9,8 @@ from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, 
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
 from app.forms import Form
-from followup.evaluation.imports import parse_percent, parse_rupiah
-from followup.evaluation.models import QUARTERS
+from evaluation.imports import parse_percent, parse_rupiah
+from evaluation.models import QUARTERS
 
 
 class PercentField(StringField):

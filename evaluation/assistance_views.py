@@ -8,10 +8,10 @@ from flask_babel import ngettext
 
 from app.auth.permissions import permission_required
 from app.extensions import db
-from followup.evaluation import assistance, planner, services
-from followup.evaluation.forms import AssistanceForm
-from followup.evaluation.models import QUARTERS
-from followup.evaluation.views import bp
+from evaluation import assistance, planner, services
+from evaluation.forms import AssistanceForm
+from evaluation.models import QUARTERS
+from evaluation.views import bp
 
 
 @bp.route("/evaluasi/asistensi", methods=["GET", "POST"])

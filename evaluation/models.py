@@ -1,7 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Numeric, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agenda.models import Event
@@ -63,25 +63,6 @@ class RealisationTarget(db.Model):
 
     def __str__(self) -> str:
         return f"{self.year} TW{self.quarter}: {self.target_percent}%"
-
-
-class PactTarget(db.Model):
-    """A target an OPD head signed in the integrity pact (pakta integritas)."""
-
-    __tablename__ = "pact_target"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id", ondelete="CASCADE"), index=True)
-    year: Mapped[int] = mapped_column(index=True)
-    indicator: Mapped[str] = mapped_column(String(300))
-    target: Mapped[str] = mapped_column(String(100))
-    achieved: Mapped[str] = mapped_column(String(100), default="")
-    sanction_note: Mapped[str] = mapped_column(Text, default="")
-
-    opd: Mapped[Opd] = relationship()
-
-    def __str__(self) -> str:
-        return self.indicator
 
 
 class EventEvaluation(db.Model):

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from agenda.models import Event, Speaker
 from app.extensions import db
 from app.opds.models import Opd
-from followup.evaluation import assistance, services
-from followup.evaluation.models import EventEvaluation
+from evaluation import assistance, services
+from evaluation.models import EventEvaluation
 from followup.services import today as city_today
 from participants.models import Person
 

@@ -32,7 +32,7 @@ from app.audit.services import OBJECT_LABELS, record
 from app.extensions import db
 from app.formatting import long_date
 from app.opds.models import Opd
-from followup.evaluation.models import AssistanceWeek
+from evaluation.models import AssistanceWeek
 from followup.services import today as city_today
 from participants.models import OpdHead, Person
 from participants.registrations.invitations import invite

@@ -10,9 +10,9 @@ from app.extensions import db
 from app.opds import services as opd_services
 from app.opds.models import Opd
 from app.tabular import csv_bytes, xlsx_bytes
-from followup.evaluation import imports, services
-from followup.evaluation.models import BudgetRealisation, RealisationTarget
-from tests.followup.fixtures import realisation
+from evaluation import imports, services
+from evaluation.models import BudgetRealisation, RealisationTarget
+from tests.evaluation.fixtures import realisation
 
 HEADER = imports.IMPORT_COLUMNS
 
@@ -233,7 +233,7 @@ def test_ranking_and_profile_run_a_constant_number_of_statements(make_opd, login
 def test_the_meetings_agenda_page_shows_its_ranking_to_organisers_and_pimpinan(
     make_event, city, login_as, client
 ):
-    from followup.evaluation.models import EventEvaluation
+    from evaluation.models import EventEvaluation
 
     event = make_event("sm-iii")
     db.session.add(realisation(city["dinkes"].id, 100, 40, 50))
@@ -254,7 +254,8 @@ def test_the_meetings_agenda_page_shows_its_ranking_to_organisers_and_pimpinan(
 def test_pact_targets_roll_up_from_linked_items(make_event, make_item, city, login_as):
     from datetime import date
 
-    from followup.evaluation.models import PactTarget
+    from followup import pact as pacts
+    from followup.models import PactTarget
 
     event = make_event(start=date(2026, 9, 10))
     organiser = login_as("organiser")
@@ -287,7 +288,7 @@ def test_pact_targets_roll_up_from_linked_items(make_event, make_item, city, log
     linked = db.session.get(type(item), item.id)
     linked.progress = 60
     db.session.commit()
-    assert services.pact_progress(city["dpupr"].id) == {pact.id: (1, 60.0)}
+    assert pacts.progress(city["dpupr"].id) == {pact.id: (1, 60.0)}
     page = organiser.get(f"/evaluasi/opd/{city['dpupr'].id}").get_data(as_text=True)
     assert "Paket fisik selesai tepat waktu" in page and "1 butir · 60,0%" in page
 
@@ -368,7 +369,7 @@ def test_with_no_complete_quarter_the_page_says_the_one_shown_is_partial(city, l
 
 
 def test_the_meetings_evaluation_says_when_its_quarter_is_partial(make_event, city, login_as):
-    from followup.evaluation.models import EventEvaluation
+    from evaluation.models import EventEvaluation
 
     event = make_event("sm-iv")
     _quarter([city["dinkes"]], 4, spent=40)

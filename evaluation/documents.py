@@ -11,7 +11,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from agenda.pdf import document_pdf
 from app.formatting import percent, rupiah
 from app.i18n import current_locale
-from followup.evaluation.services import Ranking
+from evaluation.services import Ranking
 from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 

@@ -4,8 +4,8 @@ from flask import Blueprint, abort, jsonify, request
 from flask_login import login_required
 
 from app.auth.permissions import require
-from followup.evaluation import services
-from followup.evaluation.models import QUARTERS
+from evaluation import services
+from evaluation.models import QUARTERS
 
 bp = Blueprint("evaluation_api", __name__, url_prefix="/api/v1")
 
