@@ -122,7 +122,8 @@ EXPERTS = [
 
 @demo_step(80)
 def seed_assistance(echo):
-    from evaluation import assistance, services
+    from evaluation import services
+    from evaluation.assistance import services as assistance
 
     if db.session.scalar(select(Event.id).where(Event.kind == "asistensi")):
         return

@@ -20,7 +20,8 @@ from app.opds.models import Opd
 from app.tabular import table_response
 from evaluation import documents, forms, imports, profile, services
 from evaluation.models import QUARTERS, BudgetRealisation, EventEvaluation
-from followup import dashboards, pact
+from followup import pact
+from followup.dashboards import services as dashboards
 from followup.forms import STATUS_LABELS
 from followup.services import today
 

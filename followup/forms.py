@@ -42,6 +42,18 @@ REVIEW_LABELS = {
 }
 
 
+def labels() -> dict:
+    """Names for templates: ``statuses`` for any item's badge (carried-over included),
+    ``counted`` for the columns of counts (the five statuses that are counted)."""
+    return {
+        "statuses": ITEM_STATUS_LABELS,
+        "counted": STATUS_LABELS,
+        "kinds": KIND_LABELS,
+        "reviews": REVIEW_LABELS,
+        "proposals": PROPOSAL_LABELS,
+    }
+
+
 class QuickItemForm(Form):
     """Fast enough for the notulis to type live: title, lead OPD, due date; details later."""
 

@@ -16,23 +16,23 @@ from app.extensions import db
 from app.forms import choices
 from app.opds.models import Opd
 from app.opds.services import active_opds
-from followup import lifecycle, meetings, pact, programs, services
+from followup import lifecycle, pact, services
 from followup.forms import (
     ITEM_STATUS_LABELS,
-    KIND_LABELS,
-    PROPOSAL_LABELS,
-    REVIEW_LABELS,
     STATUS_LABELS,
     ItemForm,
     QuickItemForm,
     ReviewForm,
     UpdateForm,
+    labels,
 )
+from followup.meetings import services as meetings
 from followup.models import ActionItem, ProgressUpdate
+from followup.programs import services as programs
 
 bp = Blueprint("followup", __name__, template_folder="templates")
 nav_item(50, _l("Tindak lanjut"), "followup.index", "followup.view")
-nav_item(55, _l("Dasbor tindak lanjut"), "followup.dashboard", "followup.view_all")
+nav_item(55, _l("Dasbor tindak lanjut"), "followup.dashboards.index", "followup.view_all")
 event_link(50, _l("Tindak lanjut"), "followup.event_items", "followup.view_all")
 
 PER_PAGE = 50
@@ -57,18 +57,6 @@ def _city_panel(user):
         pending=services.pending_review_count(),
         statuses=STATUS_LABELS,
     )
-
-
-def labels() -> dict:
-    """Names for templates: ``statuses`` for any item's badge (carried-over included),
-    ``counted`` for the columns of counts (the five statuses that are counted)."""
-    return {
-        "statuses": ITEM_STATUS_LABELS,
-        "counted": STATUS_LABELS,
-        "kinds": KIND_LABELS,
-        "reviews": REVIEW_LABELS,
-        "proposals": PROPOSAL_LABELS,
-    }
 
 
 def _item_or_404(item_id: int, action: str = "followup.view_item") -> ActionItem:

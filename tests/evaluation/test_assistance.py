@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from agenda.models import Event, Speaker
 from agenda.models import Session as AgendaSession
 from app.extensions import db
-from evaluation import assistance
+from evaluation.assistance import services as assistance
 from evaluation.models import AssistanceWeek, EventEvaluation
 from followup.services import today
 from participants.models import Registration

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from agenda.models import EventSeries
 from app.extensions import db
-from followup import dashboards, meetings, services
+from followup import services
+from followup.dashboards import services as dashboards
+from followup.meetings import services as meetings
 from followup.models import ActionItem
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

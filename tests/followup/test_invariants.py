@@ -42,7 +42,9 @@ from sqlalchemy import delete, select
 from agenda.models import EventSeries
 from app.audit.models import AuditEntry
 from app.extensions import db
-from followup import dashboards, lifecycle, meetings, services
+from followup import lifecycle, services
+from followup.dashboards import services as dashboards
+from followup.meetings import services as meetings
 from followup.models import ActionItem, Evidence, ProgressUpdate, action_item_support
 from followup.views import _city_panel, _own_items_panel
 

@@ -1,7 +1,7 @@
 """Priority programs: the year's list with progress rolled up from linked items; organisers
 add and edit them."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,17 +10,18 @@ from app.auth.permissions import permission_required, require
 from app.core.home import nav_item
 from app.extensions import db
 from app.opds.services import active_opds
-from followup import programs, services
+from followup import services
 from followup.forms import ProgramForm
 from followup.models import PriorityProgram
-from followup.views import bp
+from followup.programs import services as programs
 
-nav_item(56, _l("Program prioritas"), "followup.programs_page", "followup.view_all")
+bp = Blueprint("programs", __name__)
+nav_item(56, _l("Program prioritas"), "followup.programs.index", "followup.view_all")
 
 
 @bp.route("/tindak-lanjut/program-prioritas", methods=["GET", "POST"])
 @permission_required("followup.view_all")
-def programs_page():
+def index():
     year = request.args.get("year", type=int) or services.today().year
     return _programs(year, ProgramForm(year=year))
 
@@ -28,7 +29,7 @@ def programs_page():
 def _programs(year, form, status=200):
     progress = programs.roll_up(year)
     return render_template(
-        "followup/programs.html",
+        "followup/programs/index.html",
         year=year,
         years=sorted(set(programs.years()) | {year}, reverse=True),
         progress=progress,
@@ -50,14 +51,14 @@ def _programs(year, form, status=200):
 @bp.route("/tindak-lanjut/program-prioritas/baru", methods=["POST"])
 @bp.route("/tindak-lanjut/program-prioritas/<int:program_id>", methods=["GET", "POST"])
 @permission_required("followup.view_all")
-def edit_program(program_id=None):
+def edit(program_id=None):
     require("followup.manage")
     program = db.get_or_404(PriorityProgram, program_id) if program_id else PriorityProgram()
     form = ProgramForm(obj=program)
     if request.method == "GET":
         form.lead_opd.data = program.lead_opd.code if program.lead_opd else ""
         return render_template(
-            "followup/program_form.html", form=form, program=program, opds=active_opds()
+            "followup/programs/form.html", form=form, program=program, opds=active_opds()
         )
     if form.validate_on_submit():
         lead = services.opd_by_text(form.lead_opd.data) if form.lead_opd.data else None
@@ -83,9 +84,9 @@ def edit_program(program_id=None):
             )
             db.session.commit()
             flash(_("Program prioritas disimpan."), "success")
-            return redirect(url_for("followup.programs_page", year=form.year.data))
+            return redirect(url_for("followup.programs.index", year=form.year.data))
     if program_id:
         return render_template(
-            "followup/program_form.html", form=form, program=program, opds=active_opds()
+            "followup/programs/form.html", form=form, program=program, opds=active_opds()
         ), 422
     return _programs(form.year.data or services.today().year, form, 422)

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from agenda.models import Event, Speaker
 from app.extensions import db
 from app.opds.models import Opd
-from evaluation import assistance, services
+from evaluation import services
+from evaluation.assistance import services as assistance
 from evaluation.models import EventEvaluation
 from followup.services import today as city_today
 from participants.models import Person

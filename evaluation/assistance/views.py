@@ -2,21 +2,24 @@
 The choices are read by ``planner``; the rules (never in the past, one week per meeting and
 quarter) live in ``assistance``."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.auth.permissions import permission_required
 from app.extensions import db
-from evaluation import assistance, planner, services
+from evaluation import services
+from evaluation.assistance import planner
+from evaluation.assistance import services as assistance
 from evaluation.forms import AssistanceForm
 from evaluation.models import QUARTERS
-from evaluation.views import bp
+
+bp = Blueprint("assistance", __name__)
 
 
 @bp.route("/evaluasi/asistensi", methods=["GET", "POST"])
 @permission_required("evaluation.manage")
-def plan_assistance():
+def plan():
     posted = request.method == "POST"
     form = AssistanceForm() if posted else AssistanceForm(request.args, meta={"csrf": False})
     year, quarter = form.year.data, form.quarter.data
@@ -54,7 +57,7 @@ def plan_assistance():
             error = str(exc)
     start, end = form.start.data or plan.start, form.end.data or plan.end
     return render_template(
-        "evaluation/assistance.html",
+        "evaluation/assistance/plan.html",
         plan=plan,
         ranking=plan.ranking,
         meeting=plan.meeting,

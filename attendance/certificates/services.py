@@ -157,7 +157,7 @@ def _draw(canvas: Canvas, certificate: Certificate, rule: CertificateRule, signe
     canvas.setFont("Helvetica", 10)
     if signer.signatory_nip:
         canvas.drawString(x, 25 * mm, f"NIP {signer.signatory_nip}")
-    url = url_for("attendance.verify_certificate", token=certificate.token, _external=True)
+    url = url_for("attendance.certificates.verify", token=certificate.token, _external=True)
     canvas.drawImage(
         ImageReader(BytesIO(passes.qr_png(url, box_size=4))), 25 * mm, 22 * mm, 32 * mm, 32 * mm
     )

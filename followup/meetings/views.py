@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -18,19 +18,20 @@ from app.extensions import db
 from app.formatting import long_date
 from app.forms import ActionForm, choices
 from app.tabular import table_response
-from followup import imports, meetings
+from followup import imports
 from followup.forms import (
     ITEM_STATUS_LABELS,
     EvaluationSessionForm,
     ImportForm,
     NoteForm,
 )
+from followup.meetings import services as meetings
 from followup.models import ActionItem
 from followup.services import FollowUpError, item_query
-from followup.views import bp
 
-event_link(51, _l("Notulen"), "followup.minutes", "followup.manage")
-event_link(52, _l("Laporan hasil rapat"), "followup.report", "followup.view_all")
+bp = Blueprint("meetings", __name__)
+event_link(51, _l("Notulen"), "followup.meetings.minutes", "followup.manage")
+event_link(52, _l("Laporan hasil rapat"), "followup.meetings.report", "followup.view_all")
 
 
 @bp.route("/events/<slug>/notulen", methods=["GET", "POST"])
@@ -45,12 +46,12 @@ def minutes(slug):
         meetings.save_note(session, form.text.data, current_user)
         db.session.commit()
         flash(_("Notulen %(title)s disimpan.", title=session.title), "success")
-        return redirect(url_for("followup.minutes", slug=slug) + f"#sesi-{session.id}")
+        return redirect(url_for("followup.meetings.minutes", slug=slug) + f"#sesi-{session.id}")
     items: dict = {}
     for item in db.session.scalars(item_query(event_id=event.id, include_carried=True)):
         items.setdefault(item.session_id, []).append(item)
     return render_template(
-        "followup/minutes.html",
+        "followup/meetings/minutes.html",
         event=event,
         sessions=[s for s in event.sessions if not s.cancelled],
         notes=meetings.notes_of(event),
@@ -123,14 +124,14 @@ def carry_over(slug):
         else:
             db.session.commit()
             flash(message, "success")
-        return redirect(url_for("followup.carry_over", slug=slug))
+        return redirect(url_for("followup.meetings.carry_over", slug=slug))
     carried = db.session.scalar(
         select(db.func.count())
         .select_from(ActionItem)
         .where(ActionItem.event_id == event.id, ActionItem.carried_over_from_id.is_not(None))
     )
     return render_template(
-        "followup/carry_over.html",
+        "followup/meetings/carry_over.html",
         event=event,
         previous=previous,
         items=open_items,
@@ -169,7 +170,9 @@ def import_items(slug):
     created, errors = imports.import_items(event, form.file.data.read(), current_user)
     if errors:
         db.session.rollback()
-        return render_template("followup/import_errors.html", event=event, errors=errors), 422
+        return render_template(
+            "followup/meetings/import_errors.html", event=event, errors=errors
+        ), 422
     db.session.commit()
     flash(
         ngettext("%(num)s tindak lanjut diimpor.", "%(num)s tindak lanjut diimpor.", created),

@@ -1,6 +1,6 @@
 """Certificate pages: the organiser's rule and issue, the PDFs, the public verification page."""
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,19 +12,19 @@ from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
 from app.forms import ActionForm
-from attendance import certificates
+from attendance.certificates import services as certificates
 from attendance.forms import CertificateRuleForm
 from attendance.models import Certificate
-from attendance.views import bp
 from participants import personal
 from participants.documents import passes
 
-event_link(42, _l("Sertifikat"), "attendance.certificates_page", "attendance.manage")
+bp = Blueprint("certificates", __name__)
+event_link(42, _l("Sertifikat"), "attendance.certificates.index", "attendance.manage")
 
 
 @bp.route("/events/<slug>/certificates", methods=["GET", "POST"])
 @permission_required("attendance.manage")
-def certificates_page(slug):
+def index(slug):
     event = visible_event_or_404(slug)
     rule = certificates.rule_for(event)
     form = CertificateRuleForm(obj=rule)
@@ -37,10 +37,10 @@ def certificates_page(slug):
         )
         db.session.commit()
         flash(_("Aturan sertifikat disimpan."), "success")
-        return redirect(url_for("attendance.certificates_page", slug=slug))
+        return redirect(url_for("attendance.certificates.index", slug=slug))
     standings = certificates.standings(event)
     return render_template(
-        "attendance/certificates.html",
+        "attendance/certificates/index.html",
         event=event,
         rule=rule,
         form=form,
@@ -52,7 +52,7 @@ def certificates_page(slug):
 
 @bp.post("/events/<slug>/certificates/issue")
 @permission_required("attendance.manage")
-def issue_certificates(slug):
+def issue(slug):
     event = visible_event_or_404(slug)
     rule = certificates.rule_for(event)
     if ActionForm().validate_on_submit():
@@ -66,12 +66,12 @@ def issue_certificates(slug):
             ),
             "success" if made else "info",
         )
-    return redirect(url_for("attendance.certificates_page", slug=slug))
+    return redirect(url_for("attendance.certificates.index", slug=slug))
 
 
 @bp.get("/events/<slug>/certificates.pdf")
 @permission_required("attendance.manage")
-def certificates_pdf(slug):
+def pdf(slug):
     event = visible_event_or_404(slug)
     issued = [s.certificate for s in certificates.standings(event) if s.certificate]
     if not issued:
@@ -82,7 +82,7 @@ def certificates_pdf(slug):
 
 
 @bp.get("/p/<token>/certificate.pdf")
-def own_certificate(token):
+def own(token):
     """A participant's own certificate, from their personal link."""
     found = passes.lookup(token, "link")
     if found.state != "active":
@@ -101,11 +101,11 @@ def own_certificate(token):
 
 
 @bp.get("/sertifikat/<token>")
-def verify_certificate(token):
+def verify(token):
     """Public: says whether a certificate is genuine, with name, event, date and JP only."""
     certificate = certificates.certificate_by_token(token)
     response = Response(
-        render_template("attendance/verify_certificate.html", certificate=certificate),
+        render_template("attendance/certificates/verify.html", certificate=certificate),
         status=200 if certificate else 404,
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -120,7 +120,7 @@ def _own_certificate(registration):
     if certificate is None:
         return None
     return render_template(
-        "attendance/personal_certificate.html",
+        "attendance/certificates/personal_section.html",
         certificate=certificate,
-        url=url_for("attendance.own_certificate", token=registration.link_token),
+        url=url_for("attendance.certificates.own", token=registration.link_token),
     )

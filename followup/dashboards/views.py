@@ -1,6 +1,6 @@
 """Follow-up dashboards (all OPDs ranked; one OPD's picture) and the recap export."""
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,9 +11,10 @@ from app.downloads import pdf_response
 from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import table_response
-from followup import dashboards
-from followup.forms import STATUS_LABELS
-from followup.views import bp, labels
+from followup.dashboards import services as dashboards
+from followup.forms import STATUS_LABELS, labels
+
+bp = Blueprint("dashboards", __name__)
 
 
 def _scope() -> tuple[dashboards.Scope, dict]:
@@ -28,12 +29,12 @@ def _scope() -> tuple[dashboards.Scope, dict]:
 
 @bp.get("/tindak-lanjut/dasbor")
 @permission_required("followup.view_all")
-def dashboard():
+def index():
     """All OPDs ranked by completion and overdue items (pimpinan and organisers)."""
     scope, args = _scope()
     ranking = dashboards.standings(scope)
     return render_template(
-        "followup/dashboard.html",
+        "followup/dashboards/index.html",
         ranking=ranking,
         total=dashboards.totals(ranking),
         args=args,
@@ -53,7 +54,7 @@ def dashboard():
 
 @bp.get("/tindak-lanjut/dasbor/opd/<int:opd_id>")
 @permission_required("followup.view")
-def opd_dashboard(opd_id):
+def opd(opd_id):
     """One OPD's picture: its items by status, overdue, average progress, latest reports."""
     opd = db.get_or_404(Opd, opd_id)
     if current_user.role == "opd" and current_user.opd_id != opd.id:
@@ -62,7 +63,7 @@ def opd_dashboard(opd_id):
         dashboards.Standing(opd, counts={k: 0 for k in STATUS_LABELS})
     ]
     return render_template(
-        "followup/opd_dashboard.html",
+        "followup/dashboards/opd.html",
         opd=opd,
         standing=standing,
         updates=dashboards.latest_updates(opd.id),

@@ -1,7 +1,7 @@
 """Self check-in pages: the projector's rotating code, the participant's confirmation from
 their own phone, and their attendance on the personal page."""
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -12,11 +12,13 @@ from app.auth.permissions import permission_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.timeutil import to_zone, utcnow
-from attendance import checkins, selfcheckin, services
+from attendance import checkins, services
 from attendance.forms import RESULT_LABELS, STATUS_LABELS
-from attendance.views import bp
+from attendance.self_checkin import services as selfcheckin
 from participants import personal
 from participants.documents import passes
+
+bp = Blueprint("self_checkin", __name__)
 
 
 def _session_or_404(event: Event, session_id: int) -> AgendaSession:
@@ -32,7 +34,10 @@ def projector(slug, session_id):
     event = visible_event_or_404(slug)
     session = _session_or_404(event, session_id)
     return render_template(
-        "attendance/projector.html", event=event, session=session, **_projector_code(session)
+        "attendance/self_checkin/projector.html",
+        event=event,
+        session=session,
+        **_projector_code(session),
     )
 
 
@@ -44,7 +49,9 @@ def projector_code(slug, session_id):
     session = _session_or_404(event, session_id)
     response = Response(
         render_template(
-            "attendance/_projector_code.html", session=session, **_projector_code(session)
+            "attendance/self_checkin/_projector_code.html",
+            session=session,
+            **_projector_code(session),
         )
     )
     response.headers["Cache-Control"] = "no-store"
@@ -54,7 +61,7 @@ def projector_code(slug, session_id):
 def _projector_code(session: AgendaSession) -> dict:
     window = selfcheckin.current_window()
     url = url_for(
-        "attendance.self_checkin",
+        "attendance.self_checkin.check_in",
         session_id=session.id,
         window=window,
         code=selfcheckin.session_code(session, window),
@@ -89,7 +96,7 @@ def _self_context(session_id: int):
 
 
 @bp.route("/hadir/<int:session_id>/<int:window>/<code>", methods=["GET", "POST"])
-def self_checkin(session_id, window, code):
+def check_in(session_id, window, code):
     """Opened by the participant's phone camera from the projector's QR code."""
     session, registration, device = _self_context(session_id)
     error = answer = None
@@ -106,7 +113,7 @@ def self_checkin(session_id, window, code):
         error = str(exc)
     response = Response(
         render_template(
-            "attendance/self_checkin.html",
+            "attendance/self_checkin/check_in.html",
             session=session,
             event=session.event,
             registration=registration,
@@ -131,7 +138,7 @@ def _own_attendance(registration):
         return None
     today = to_zone(utcnow(), event.timezone).date()
     return render_template(
-        "attendance/personal_section.html",
+        "attendance/self_checkin/personal_section.html",
         rows=rows,
         statuses=STATUS_LABELS,
         event=event,
