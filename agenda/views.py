@@ -48,8 +48,8 @@ nav_item(20, _l("Narasumber"), "agenda.speakers", "agenda.manage")
 
 
 def _session(event: Event, session_id: int) -> Session:
-    session = db.get_or_404(Session, session_id)
-    if session.event_id != event.id:
+    session = services.event_session(event, session_id)
+    if session is None:
         abort(404)
     return session
 
@@ -275,15 +275,6 @@ def delete_room(slug, room_id):
 # --- sessions --------------------------------------------------------------------------------
 
 
-def _session_times(event: Event, day_text: str, start, end) -> tuple[datetime, datetime]:
-    day = date.fromisoformat(day_text)
-    starts = datetime.combine(day, start)
-    ends = datetime.combine(day, end)
-    if ends <= starts:  # ends after midnight
-        ends += timedelta(days=1)
-    return services.to_utc(starts, event.timezone), services.to_utc(ends, event.timezone)
-
-
 @bp.route("/events/<slug>/sessions/new", methods=["GET", "POST"])
 @bp.route("/events/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @permission_required("agenda.manage")
@@ -299,22 +290,15 @@ def edit_session(slug, session_id=None):
     for row in form.speakers:
         row.speaker_id.choices = speaker_choices
     if form.validate_on_submit():
-        starts_at, ends_at = _session_times(
-            event, form.day.data, form.start_time.data, form.end_time.data
+        starts_at, ends_at = services.session_times(
+            event, date.fromisoformat(form.day.data), form.start_time.data, form.end_time.data
         )
-        speaker_ids = [row.speaker_id.data for row in form.speakers if row.speaker_id.data]
-        speakers = {
-            s.id: s for s in db.session.scalars(select(Speaker).where(Speaker.id.in_(speaker_ids)))
-        }
-        chosen, seen = [], set()
-        for row in form.speakers:
-            if row.speaker_id.data in speakers and row.speaker_id.data not in seen:
-                seen.add(row.speaker_id.data)
-                chosen.append((speakers[row.speaker_id.data], row.role.data))
         session = services.save_session(
             session or Session(),
             event=event,
-            speakers=chosen,
+            speakers=services.chosen_speakers(
+                (row.speaker_id.data, row.role.data) for row in form.speakers
+            ),
             title=form.title.data.strip(),
             kind=form.kind.data,
             starts_at=starts_at,
@@ -380,8 +364,8 @@ def move_session(slug, session_id):
     form = MoveForm()
     form.day.choices, form.room_id.choices = _day_choices(event), _room_choices(event)
     if form.validate_on_submit():
-        starts_at, _ends = _session_times(
-            event, form.day.data, form.start_time.data, form.start_time.data
+        starts_at, _ends = services.session_times(
+            event, date.fromisoformat(form.day.data), form.start_time.data, form.start_time.data
         )
         services.move_session(session, starts_at=starts_at, room_id=form.room_id.data or None)
         db.session.commit()

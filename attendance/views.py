@@ -24,7 +24,7 @@ from agenda.models import Session as AgendaSession
 from agenda.permissions import visible_event_or_404
 from app import pwa
 from app.auth.models import ADMIN, OPERATOR, ORGANISER
-from app.auth.permissions import permission_required
+from app.auth.permissions import can, permission_required
 from app.core.home import home_panel, nav_item
 from app.downloads import pdf_response
 from app.extensions import db
@@ -89,7 +89,7 @@ def index():
 def _today_panel(user):
     today = to_zone(utcnow()).date()
     events = [e for e in _scannable_events() if e.start_date <= today <= e.end_date]
-    if not events and user.role != OPERATOR:
+    if not events and not can(user, "attendance.scan_only"):
         return None
     return render_template("attendance/panel_today.html", events=events)
 

@@ -1,12 +1,13 @@
 """Evaluation forms: figures typed the Indonesian way ("56,6", "Rp1.250.000.000"), targets,
-corrections and the assistance planner."""
+corrections, integrity-pact targets, the quarter a meeting discusses. (The assistance planner's
+form is in evaluation/assistance/forms.py.)"""
 
 from decimal import InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import Form
 from evaluation.imports import parse_percent, parse_rupiah
@@ -64,25 +65,29 @@ class CorrectionForm(Form):
     realisasi_fisik = PercentField(_l("Fisik"), [InputRequired()])
 
 
-class AssistanceForm(Form):
-    """The planner: which quarter, which OPDs and experts, which period, propose or create.
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
-    The per-OPD choices of an adjusted proposal (``slot_<opd id>``, ``expert_<opd id>``) are
-    as many as the OPDs chosen; the service reads them (``assistance.adjusted``)."""
 
-    year = IntegerField(validators=[Optional(), NumberRange(min=2000, max=2100)])
-    quarter = IntegerField(validators=[Optional(), AnyOf(QUARTERS)])
-    lowest = IntegerField(_l("Pilih N OPD terendah"), [Optional(), NumberRange(min=1, max=999)])
-    opd_ids = SelectMultipleField(coerce=int, validate_choice=False)
-    expert_ids = SelectMultipleField(coerce=int, validate_choice=False)
-    person_ids = SelectMultipleField(coerce=int, validate_choice=False)
-    start = DateField(_l("Mulai"), validators=[Optional()])
-    end = DateField(_l("Selesai"), validators=[Optional()])
-    action = StringField(validators=[Optional(), AnyOf(("propose", "create"))])
+class PactTargetForm(Form):
+    """A target an OPD head signed in the integrity pact, added on the OPD profile."""
 
-    def first_error(self) -> str | None:
-        for field in self:
-            if field.errors:
-                label = field.label.text if field.label and field.label.text else field.name
-                return f"{label}: {field.errors[0]}"
-        return None
+    year = IntegerField(_l("Tahun"), [InputRequired(), NumberRange(min=2000, max=2100)])
+    indicator = StringField(_l("Indikator"), [DataRequired(), Length(max=300)], filters=[_strip])
+    target = StringField(_l("Target"), [DataRequired(), Length(max=100)], filters=[_strip])
+    achieved = StringField(_l("Capaian"), [Optional(), Length(max=100)], filters=[_strip])
+    sanction_note = StringField(_l("Catatan sanksi"), [Optional()], filters=[_strip])
+
+
+class EventEvaluationForm(Form):
+    """The quarter whose ranking a meeting discusses: one of the quarters with data."""
+
+    quarter_choice = SelectField(_l("Peringkat yang dibahas"), [InputRequired()])
+
+    def __init__(self, quarters, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarter_choice.choices = [(f"{y}-{q}", f"{y} TW{q}") for y, q, _c in quarters]
+
+    def chosen(self) -> tuple[int, int]:
+        year, quarter = self.quarter_choice.data.split("-")
+        return int(year), int(quarter)

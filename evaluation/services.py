@@ -13,12 +13,13 @@ from flask_babel import ngettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
-from app.audit.services import OBJECT_LABELS, record
+from app.audit.services import OBJECT_LABELS, record, save_audited
 from app.extensions import db
 from app.opds.models import Opd
 from evaluation.models import (
     QUARTERS,
     BudgetRealisation,
+    EventEvaluation,
     RealisationTarget,
     share_percent,
 )
@@ -274,3 +275,14 @@ def set_realisation(
     )
     record(row, "update")
     return row
+
+
+def quarter_of_event(event) -> EventEvaluation | None:
+    """The quarter whose ranking ``event`` (a Strategic Meeting) discusses, if attached."""
+    return db.session.scalar(select(EventEvaluation).where(EventEvaluation.event_id == event.id))
+
+
+def attach_quarter(event, year: int, quarter: int) -> EventEvaluation:
+    """Attach (or change) the quarter ``event`` discusses; audited."""
+    attached = quarter_of_event(event) or EventEvaluation(event_id=event.id)
+    return save_audited(attached, year=year, quarter=quarter)

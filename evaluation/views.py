@@ -5,12 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from agenda.event_links import agenda_panel, event_link
 from agenda.permissions import visible_event_or_404
 from app import uploads
-from app.audit.services import record
 from app.auth.permissions import can, permission_required, require
 from app.core.home import nav_item
 from app.downloads import pdf_response
@@ -19,7 +17,7 @@ from app.forms import ActionForm
 from app.opds.models import Opd
 from app.tabular import table_response
 from evaluation import documents, forms, imports, profile, services
-from evaluation.models import QUARTERS, BudgetRealisation, EventEvaluation
+from evaluation.models import QUARTERS, BudgetRealisation
 from followup import pact
 from followup.dashboards import services as dashboards
 from followup.forms import STATUS_LABELS
@@ -213,13 +211,12 @@ def opd_profile(opd_id):
     opd = db.get_or_404(Opd, opd_id)
     require("evaluation.view_opd", opd)
     trend = services.opd_trend(opd.id)
-    standing = dashboards.standings(dashboards.Scope(), opd.id)
     return render_template(
         "evaluation/opd_profile.html",
         opd=opd,
         trend=trend,
         pact=pact.targets_of_opd(opd.id),
-        standing=standing[0] if standing else None,
+        standing=dashboards.standing_of(opd),
         pact_progress=pact.progress(opd.id),
         statuses=STATUS_LABELS,
         attendance=profile.head_attendance(opd),
@@ -242,24 +239,22 @@ def opd_profile(opd_id):
 @permission_required("evaluation.manage")
 def add_pact_target(opd_id):
     opd = db.get_or_404(Opd, opd_id)
-    form = request.form
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    indicator, target = form.get("indicator", "").strip(), form.get("target", "").strip()
-    year = form.get("year", type=int)
-    if not indicator or not target or not year:
-        flash(_("Isi tahun, indikator dan target."), "danger")
-    else:
+    form = forms.PactTargetForm()
+    if form.validate():
         pact.add_target(
             opd,
-            year=year,
-            indicator=indicator[:300],
-            target=target[:100],
-            achieved=form.get("achieved", "").strip()[:100],
-            sanction_note=form.get("sanction_note", "").strip(),
+            year=form.year.data,
+            indicator=form.indicator.data,
+            target=form.target.data,
+            achieved=form.achieved.data,
+            sanction_note=form.sanction_note.data,
         )
         db.session.commit()
         flash(_("Target pakta integritas ditambahkan."), "success")
+    elif form.csrf_token.errors:
+        abort(400)
+    else:
+        flash(form.first_error(), "danger")
     return redirect(url_for("evaluation.opd_profile", opd_id=opd.id))
 
 
@@ -270,21 +265,13 @@ def add_pact_target(opd_id):
 @permission_required("evaluation.view_all")
 def event_evaluation(slug):
     event = visible_event_or_404(slug)
-    attached = db.session.scalar(
-        select(EventEvaluation).where(EventEvaluation.event_id == event.id)
-    )
+    quarters = services.quarters_with_data()
     if request.method == "POST":
         require("evaluation.manage")
-        year_text, _sep, quarter_text = request.form.get("quarter_choice", "").partition("-")
-        year = int(year_text) if year_text.isdigit() else None
-        quarter = int(quarter_text) if quarter_text.isdigit() else None
-        if ActionForm().validate_on_submit() and year and quarter in QUARTERS:
-            attached = attached or EventEvaluation(event_id=event.id)
-            creating = attached.id is None
-            attached.year, attached.quarter = year, quarter
-            if creating:
-                db.session.add(attached)
-            record(attached, "create" if creating else "update")
+        form = forms.EventEvaluationForm(quarters)
+        if form.validate():
+            year, quarter = form.chosen()
+            services.attach_quarter(event, year, quarter)
             db.session.commit()
             flash(
                 _(
@@ -294,14 +281,18 @@ def event_evaluation(slug):
                 ),
                 "success",
             )
+        elif form.csrf_token.errors:
+            abort(400)
+        else:
+            flash(form.first_error(), "danger")
         return redirect(url_for("evaluation.event_evaluation", slug=slug))
-    result = services.ranking(attached.year, attached.quarter) if attached else None
+    attached = services.quarter_of_event(event)
     return render_template(
         "evaluation/event.html",
         event=event,
         attached=attached,
-        ranking=result,
-        quarters=services.quarters_with_data(),
+        ranking=services.ranking(attached.year, attached.quarter) if attached else None,
+        quarters=quarters,
     )
 
 
@@ -310,9 +301,7 @@ def _ranking_on_the_agenda(event, user):
     """The quarter a meeting discusses, on its agenda page, for organisers and pimpinan."""
     if not can(user, "evaluation.view_all"):
         return None
-    attached = db.session.scalar(
-        select(EventEvaluation).where(EventEvaluation.event_id == event.id)
-    )
+    attached = services.quarter_of_event(event)
     if attached is None:
         return None
     result = services.ranking(attached.year, attached.quarter)

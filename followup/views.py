@@ -10,11 +10,10 @@ from agenda.event_links import event_link
 from agenda.permissions import visible_event_or_404
 from app import uploads
 from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER
-from app.auth.permissions import permission_required, require
+from app.auth.permissions import can, permission_required, require
 from app.core.home import home_panel, nav_item
 from app.extensions import db
 from app.forms import choices
-from app.opds.models import Opd
 from app.opds.services import active_opds
 from followup import lifecycle, pact, services
 from followup.forms import (
@@ -82,7 +81,8 @@ def index():
         "due_month": args.get("due") == "month",
         "pending_review": args.get("review") == "pending",
         "returned": args.get("review") == "returned",
-        "opd_id": args.get("opd", type=int) if current_user.role != "opd" else None,
+        # An OPD user's list is its own OPD's: the OPD filter is for those who see them all.
+        "opd_id": args.get("opd", type=int) if can(current_user, "followup.view_all") else None,
     }
     query = services.item_query(current_user, **filters)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
@@ -257,16 +257,10 @@ def submit_update(item_id):
     action_item = _item_or_404(item_id, "followup.report")
     form = UpdateForm()
     if form.validate_on_submit():
-        opd = (
-            current_user.opd
-            if current_user.role == "opd"
-            else db.session.get(Opd, action_item.lead_opd_id)
-        )
         files = [(f.read(), f.filename) for f in (form.files.data or []) if f and f.filename]
         try:
             services.submit_update(
                 action_item,
-                opd=opd,
                 author=current_user,
                 progress=form.progress.data,
                 proposed_status=form.proposed_status.data,

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import func, select
 
 from agenda.models import Event
-from app.audit.services import OBJECT_LABELS, record
+from app.audit.services import OBJECT_LABELS, record, save_audited
 from app.extensions import db
 from attendance.models import Certificate, CertificateRule, CheckIn
 from attendance.services import EXPECTED_STATUSES, attendance_sessions, event_registrations
@@ -35,6 +35,13 @@ NUMBER_FORMAT = "{serial:03d}/SERT/{slug}/{year}"
 def rule_for(event: Event) -> CertificateRule:
     rule = db.session.scalar(select(CertificateRule).where(CertificateRule.event_id == event.id))
     return rule or CertificateRule(event_id=event.id, min_percent=80, hours=0, title="SERTIFIKAT")
+
+
+def save_rule(
+    rule: CertificateRule, *, title: str, min_percent: int, hours: int
+) -> CertificateRule:
+    """The event's certificate rule (title, minimum attendance, JP); audited."""
+    return save_audited(rule, title=title.strip(), min_percent=min_percent, hours=hours or 0)
 
 
 @dataclass
@@ -73,8 +80,16 @@ def standings(event: Event) -> list[Standing]:
     return result
 
 
+def ranked_standings(event: Event) -> list[Standing]:
+    """``standings`` as the organiser's page lists them: best attendance first, then by name."""
+    return sorted(standings(event), key=lambda s: (-s.percent, s.registration.person.name))
+
+
 def issue(event: Event, rule: CertificateRule) -> list[Certificate]:
-    """Issue certificates to qualifiers who have none yet; audited. Returns the new ones."""
+    """Issue certificates to qualifiers who have none yet, under ``rule`` (saved first when it
+    is still the default); audited. Returns the new ones."""
+    if rule.id is None:
+        save_audited(rule)
     serial = db.session.scalar(
         select(func.coalesce(func.max(Certificate.serial), 0)).where(
             Certificate.event_id == event.id
@@ -102,6 +117,19 @@ def issue(event: Event, rule: CertificateRule) -> list[Certificate]:
         record(certificate, "create")
         made.append(certificate)
     return made
+
+
+def issued(event: Event) -> list[Certificate]:
+    """The certificates of the event's participants (as ``standings`` lists them), by number."""
+    return sorted(
+        (s.certificate for s in standings(event) if s.certificate), key=lambda c: c.serial
+    )
+
+
+def certificate_of(registration) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(Certificate.registration_id == registration.id)
+    )
 
 
 def certificate_by_token(token: str) -> Certificate | None:

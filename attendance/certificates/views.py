@@ -7,14 +7,12 @@ from flask_babel import ngettext
 
 from agenda.event_links import event_link
 from agenda.permissions import visible_event_or_404
-from app.audit.services import save_audited
 from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
 from app.forms import ActionForm
 from attendance.certificates import services as certificates
-from attendance.forms import CertificateRuleForm
-from attendance.models import Certificate
+from attendance.certificates.forms import CertificateRuleForm
 from participants import personal
 from participants.documents import passes
 
@@ -29,22 +27,19 @@ def index(slug):
     rule = certificates.rule_for(event)
     form = CertificateRuleForm(obj=rule)
     if form.validate_on_submit():
-        save_audited(
-            rule,
-            title=form.title.data.strip(),
-            min_percent=form.min_percent.data,
-            hours=form.hours.data or 0,
+        certificates.save_rule(
+            rule, title=form.title.data, min_percent=form.min_percent.data, hours=form.hours.data
         )
         db.session.commit()
         flash(_("Aturan sertifikat disimpan."), "success")
         return redirect(url_for("attendance.certificates.index", slug=slug))
-    standings = certificates.standings(event)
+    standings = certificates.ranked_standings(event)
     return render_template(
         "attendance/certificates/index.html",
         event=event,
         rule=rule,
         form=form,
-        standings=sorted(standings, key=lambda s: (-s.percent, s.registration.person.name)),
+        standings=standings,
         issue_form=ActionForm(),
         has_sessions=any(s.expected for s in standings),
     )
@@ -54,11 +49,8 @@ def index(slug):
 @permission_required("attendance.manage")
 def issue(slug):
     event = visible_event_or_404(slug)
-    rule = certificates.rule_for(event)
     if ActionForm().validate_on_submit():
-        if rule.id is None:
-            save_audited(rule)
-        made = certificates.issue(event, rule)
+        made = certificates.issue(event, certificates.rule_for(event))
         db.session.commit()
         flash(
             ngettext(
@@ -73,10 +65,9 @@ def issue(slug):
 @permission_required("attendance.manage")
 def pdf(slug):
     event = visible_event_or_404(slug)
-    issued = [s.certificate for s in certificates.standings(event) if s.certificate]
+    issued = certificates.issued(event)
     if not issued:
         abort(404)
-    issued.sort(key=lambda c: c.serial)
     body = certificates.certificates_pdf(issued, certificates.rule_for(event))
     return pdf_response(body, f"sertifikat-{event.slug}.pdf")
 
@@ -85,10 +76,8 @@ def pdf(slug):
 def own(token):
     """A participant's own certificate, from their personal link."""
     found = passes.lookup(token, "link")
-    if found.state != "active":
-        abort(404)
-    certificate = db.session.scalar(
-        db.select(Certificate).where(Certificate.registration_id == found.registration.id)
+    certificate = (
+        certificates.certificate_of(found.registration) if found.state == "active" else None
     )
     if certificate is None:
         abort(404)
@@ -114,9 +103,7 @@ def verify(token):
 
 @personal.personal_section(order=60)
 def _own_certificate(registration):
-    certificate = db.session.scalar(
-        db.select(Certificate).where(Certificate.registration_id == registration.id)
-    )
+    certificate = certificates.certificate_of(registration)
     if certificate is None:
         return None
     return render_template(

@@ -13,6 +13,7 @@ import hmac
 import time
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -65,6 +66,26 @@ def check_time(session: AgendaSession) -> None:
     event = session.event
     if Place.of(event, session).day_of(utcnow()) is None:
         raise SelfCheckInError(outside_message(event, session))
+
+
+def not_open_message(session: AgendaSession) -> str | None:
+    """What the projector says while the session takes no check-ins (before it opens, after it
+    closes): the code is shown all the same, but checks nobody in (``check_time``)."""
+    event = session.event
+    place, now = Place.of(event, session), utcnow()
+    if place.day_of(now) is not None:
+        return None
+    if now < place.opens_at and not place.closed:
+        opening = _("Presensi mandiri belum dibuka.")
+    else:
+        opening = _("Presensi mandiri sudah ditutup.")
+    return f"{opening} {outside_message(event, session)}"
+
+
+def session_for_phone(session_id: int) -> AgendaSession | None:
+    """The session a participant's phone checks in to: none of a draft event."""
+    session = db.session.get(AgendaSession, session_id)
+    return None if session is None or session.event.status == "draft" else session
 
 
 def recognised(session: AgendaSession, registration: Registration | None, device: str) -> None:

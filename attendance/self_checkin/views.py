@@ -2,17 +2,16 @@
 their own phone, and their attendance on the personal page."""
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
-from flask_babel import gettext as _
 from markupsafe import Markup
 
+from agenda import services as agenda_services
 from agenda.models import Event
 from agenda.models import Session as AgendaSession
 from agenda.permissions import visible_event_or_404
 from app.auth.permissions import permission_required
-from app.extensions import db
 from app.forms import ActionForm
 from app.timeutil import to_zone, utcnow
-from attendance import checkins, services
+from attendance import services
 from attendance.forms import RESULT_LABELS, STATUS_LABELS
 from attendance.self_checkin import services as selfcheckin
 from participants import personal
@@ -22,8 +21,8 @@ bp = Blueprint("self_checkin", __name__)
 
 
 def _session_or_404(event: Event, session_id: int) -> AgendaSession:
-    session = db.session.get(AgendaSession, session_id)
-    if session is None or session.event_id != event.id:
+    session = agenda_services.event_session(event, session_id)
+    if session is None:
         abort(404)
     return session
 
@@ -68,18 +67,8 @@ def _projector_code(session: AgendaSession) -> dict:
         _external=True,
     )
     sheet = services.sheet(session.event, session=session)
-    # The code is shown all the same, but scanned outside the session's window it checks
-    # nobody in (selfcheckin.check_time): the screen says so.
-    place, now, not_open = checkins.Place.of(session.event, session), utcnow(), None
-    if place.day_of(now) is None:
-        not_open = (
-            _("Presensi mandiri belum dibuka.")
-            if now < place.opens_at and not place.closed
-            else _("Presensi mandiri sudah ditutup.")
-        )
-        not_open += " " + checkins.outside_message(session.event, session)
     return {
-        "not_open": not_open,
+        "not_open": selfcheckin.not_open_message(session),
         # The SVG is drawn by the qrcode library from our own URL.
         "qr": Markup(passes.qr_svg(url)),  # noqa: S704
         "present": sheet.present,
@@ -88,8 +77,8 @@ def _projector_code(session: AgendaSession) -> dict:
 
 
 def _self_context(session_id: int):
-    session = db.session.get(AgendaSession, session_id)
-    if session is None or session.event.status == "draft":
+    session = selfcheckin.session_for_phone(session_id)
+    if session is None:
         abort(404)
     device, registration = personal.remembered_device(session.event_id)
     return session, registration, device

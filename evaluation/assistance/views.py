@@ -11,7 +11,7 @@ from app.extensions import db
 from evaluation import services
 from evaluation.assistance import planner
 from evaluation.assistance import services as assistance
-from evaluation.forms import AssistanceForm
+from evaluation.assistance.forms import AssistanceForm
 from evaluation.models import QUARTERS
 
 bp = Blueprint("assistance", __name__)

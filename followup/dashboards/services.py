@@ -15,7 +15,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from agenda.models import Event
+from agenda.models import Event, EventSeries
 from agenda.pdf import document_pdf
 from app.extensions import db
 from app.formatting import percent
@@ -94,6 +94,19 @@ def standings(scope: Scope, opd_id: int | None = None) -> list[Standing]:
     return sorted(table.values(), key=lambda s: (-s.completion, s.overdue, s.opd.code))
 
 
+def standing_of(opd: Opd) -> Standing:
+    """One OPD's standing over all its items (zeros when it leads none)."""
+    found = standings(Scope(), opd.id)
+    return found[0] if found else Standing(opd, counts=dict.fromkeys(ITEM_STATUSES, 0))
+
+
+def scope_choices() -> tuple[list[Event], list[EventSeries]]:
+    """The meetings (newest first) and series a dashboard may be narrowed to."""
+    events = db.session.scalars(select(Event).order_by(Event.start_date.desc())).all()
+    series = db.session.scalars(select(EventSeries).order_by(EventSeries.title)).all()
+    return events, series
+
+
 def latest_updates(opd_id: int, limit: int = 5) -> list[ProgressUpdate]:
     return db.session.scalars(
         select(ProgressUpdate)
@@ -135,6 +148,18 @@ def recap_items(scope: Scope) -> list[ActionItem]:
         .order_by(Opd.code, ActionItem.due_on, ActionItem.id)
     )
     return db.session.scalars(query).unique().all()
+
+
+def recap_subject(scope: Scope) -> tuple[str, str] | None:
+    """The recap's title and file name: the event's, the series', or every event's; None when
+    the event or series asked for does not exist."""
+    if scope.event_id:
+        event = db.session.get(Event, scope.event_id)
+        return (event.title, f"rekap-tindak-lanjut-{event.slug}") if event else None
+    if scope.series_id:
+        series = db.session.get(EventSeries, scope.series_id)
+        return (series.title, f"rekap-tindak-lanjut-seri-{series.id}") if series else None
+    return _("Semua acara"), "rekap-tindak-lanjut"
 
 
 def recap_table(

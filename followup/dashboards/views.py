@@ -2,11 +2,8 @@
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import select
 
-from agenda.models import Event, EventSeries
-from app.auth.permissions import permission_required
+from app.auth.permissions import permission_required, require
 from app.downloads import pdf_response
 from app.extensions import db
 from app.opds.models import Opd
@@ -33,13 +30,14 @@ def index():
     """All OPDs ranked by completion and overdue items (pimpinan and organisers)."""
     scope, args = _scope()
     ranking = dashboards.standings(scope)
+    events, series = dashboards.scope_choices()
     return render_template(
         "followup/dashboards/index.html",
         ranking=ranking,
         total=dashboards.totals(ranking),
         args=args,
-        events=db.session.scalars(select(Event).order_by(Event.start_date.desc())).all(),
-        series=db.session.scalars(select(EventSeries).order_by(EventSeries.title)).all(),
+        events=events,
+        series=series,
         chart={
             "type": "bar",
             "labels": [s.opd.code for s in ranking],
@@ -57,11 +55,8 @@ def index():
 def opd(opd_id):
     """One OPD's picture: its items by status, overdue, average progress, latest reports."""
     opd = db.get_or_404(Opd, opd_id)
-    if current_user.role == "opd" and current_user.opd_id != opd.id:
-        abort(403)
-    [standing] = dashboards.standings(dashboards.Scope(), opd.id) or [
-        dashboards.Standing(opd, counts={k: 0 for k in STATUS_LABELS})
-    ]
+    require("followup.view_opd", opd)
+    standing = dashboards.standing_of(opd)
     return render_template(
         "followup/dashboards/opd.html",
         opd=opd,
@@ -85,18 +80,12 @@ def opd(opd_id):
 @permission_required("followup.view_all")
 def recap(fmt):
     """Rekap Tindak Lanjut per event or series, grouped by OPD (formula-safe XLSX, PDF)."""
-    if fmt not in ("xlsx", "pdf"):
-        abort(404)
     scope, _args = _scope()
+    subject = dashboards.recap_subject(scope)
+    if fmt not in ("xlsx", "pdf") or subject is None:
+        abort(404)
+    title, name = subject
     items = dashboards.recap_items(scope)
-    if scope.event_id:
-        event = db.get_or_404(Event, scope.event_id)
-        title, name = event.title, f"rekap-tindak-lanjut-{event.slug}"
-    elif scope.series_id:
-        series = db.get_or_404(EventSeries, scope.series_id)
-        title, name = series.title, f"rekap-tindak-lanjut-seri-{series.id}"
-    else:
-        title, name = _("Semua acara"), "rekap-tindak-lanjut"
     several = not scope.event_id  # a series, a year or everything: say which meeting
     if fmt == "xlsx":
         header, rows = dashboards.recap_table(items, STATUS_LABELS, with_event=several)

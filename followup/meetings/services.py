@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda import services as agenda_services
@@ -23,7 +23,7 @@ from app.formatting import time_range
 from attendance import services as attendance
 from followup import lifecycle
 from followup.models import OPEN_STATUSES, ActionItem, SessionNote
-from followup.services import FollowUpError, today
+from followup.services import FollowUpError, item_query, today
 from participants.documents.letters import OFFICIAL_TABLE, kop, letter_styles, paragraph
 
 OBJECT_LABELS["SessionNote"] = _l("Notulen")
@@ -41,6 +41,14 @@ def notes_of(event: Event) -> dict[int, SessionNote]:
             select(SessionNote).join(AgendaSession).where(AgendaSession.event_id == event.id)
         )
     }
+
+
+def items_by_session(event: Event) -> dict[int | None, list[ActionItem]]:
+    """The meeting's own record of its decisions (carried-over originals included), by session."""
+    items: dict = {}
+    for item in db.session.scalars(item_query(event_id=event.id, include_carried=True)):
+        items.setdefault(item.session_id, []).append(item)
+    return items
 
 
 def save_note(session: AgendaSession, text: str, user) -> SessionNote:
@@ -122,14 +130,28 @@ def default_due_on(event: Event) -> date:
     return due if due >= today() else add_months(today(), 3)
 
 
+def carried_count(event: Event) -> int:
+    """How many items ``event`` continues from an earlier meeting."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ActionItem)
+        .where(ActionItem.event_id == event.id, ActionItem.carried_over_from_id.is_not(None))
+    )
+
+
 def carry_over(
-    event: Event, items: list[ActionItem], user, due_on: date, due_per_item: dict | None = None
+    event: Event,
+    items: list[ActionItem],
+    user,
+    due_on: date | None = None,
+    due_per_item: dict | None = None,
 ) -> list[ActionItem]:
     """Continue open ``items`` at ``event``: each gets a new item linked to it, with its
-    status, progress, owners and links, due ``due_on`` (or its own date in ``due_per_item``,
-    by item id); the original closes as "dilanjutkan" and a report still waiting for
-    verification moves with the decision. Due dates already past are refused: a carried item
-    must not arrive overdue."""
+    status, progress, owners and links, due ``due_on`` (by default ``default_due_on(event)``,
+    or its own date in ``due_per_item``, by item id); the original closes as "dilanjutkan" and
+    a report still waiting for verification moves with the decision. Due dates already past
+    are refused: a carried item must not arrive overdue."""
+    due_on = due_on or default_due_on(event)
     due_per_item = due_per_item or {}
     for old in items:
         due = due_per_item.get(old.id) or due_on

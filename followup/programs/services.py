@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
-from app.audit.services import OBJECT_LABELS
+from app.audit.services import OBJECT_LABELS, save_audited
 from app.extensions import db
 from followup.models import ActionItem, PriorityProgram
-from followup.services import counted
+from followup.services import FollowUpError, counted, opd_by_text
 
 OBJECT_LABELS["PriorityProgram"] = _l("Program prioritas")
 
@@ -20,6 +20,47 @@ class ProgramProgress:
     items: int = 0
     done: int = 0  # judged "sesuai"
     progress: float = 0.0  # average accepted progress of the linked items
+
+
+class ProgramError(FollowUpError):
+    """A program refused; ``field`` is the form field the message belongs to."""
+
+    def __init__(self, message, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def save_program(
+    program: PriorityProgram,
+    *,
+    year: int,
+    number: int,
+    name: str,
+    description: str = "",
+    lead_opd: str = "",
+) -> PriorityProgram:
+    """Create or edit a program; ``lead_opd`` as typed (code, "CODE — name" or name, or empty).
+    A year's numbers are unique; audited."""
+    lead = opd_by_text(lead_opd) if lead_opd else None
+    if lead_opd and lead is None:
+        raise ProgramError(_l("Pilih OPD penanggung jawab dari daftar."), "lead_opd")
+    taken = db.session.scalar(
+        select(PriorityProgram.id).where(
+            PriorityProgram.year == year,
+            PriorityProgram.number == number,
+            PriorityProgram.id != (program.id or 0),
+        )
+    )
+    if taken:
+        raise ProgramError(_l("Nomor ini sudah dipakai program lain pada tahun itu."), "number")
+    return save_audited(
+        program,
+        year=year,
+        number=number,
+        name=name.strip(),
+        description=description or "",
+        lead_opd_id=lead.id if lead else None,
+    )
 
 
 def programs_of(year: int) -> list[PriorityProgram]:

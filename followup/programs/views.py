@@ -5,15 +5,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.audit.services import save_audited
 from app.auth.permissions import permission_required, require
 from app.core.home import nav_item
 from app.extensions import db
 from app.opds.services import active_opds
 from followup import services
-from followup.forms import ProgramForm
 from followup.models import PriorityProgram
 from followup.programs import services as programs
+from followup.programs.forms import ProgramForm
 
 bp = Blueprint("programs", __name__)
 nav_item(56, _l("Program prioritas"), "followup.programs.index", "followup.view_all")
@@ -61,27 +60,19 @@ def edit(program_id=None):
             "followup/programs/form.html", form=form, program=program, opds=active_opds()
         )
     if form.validate_on_submit():
-        lead = services.opd_by_text(form.lead_opd.data) if form.lead_opd.data else None
-        taken = db.session.scalar(
-            db.select(PriorityProgram.id).where(
-                PriorityProgram.year == form.year.data,
-                PriorityProgram.number == form.number.data,
-                PriorityProgram.id != (program.id or 0),
-            )
-        )
-        if form.lead_opd.data and lead is None:
-            form.lead_opd.errors.append(_("Pilih OPD penanggung jawab dari daftar."))
-        elif taken:
-            form.number.errors.append(_("Nomor ini sudah dipakai program lain pada tahun itu."))
-        else:
-            save_audited(
+        try:
+            programs.save_program(
                 program,
                 year=form.year.data,
                 number=form.number.data,
-                name=form.name.data.strip(),
-                description=form.description.data or "",
-                lead_opd_id=lead.id if lead else None,
+                name=form.name.data,
+                description=form.description.data,
+                lead_opd=form.lead_opd.data,
             )
+        except programs.ProgramError as exc:
+            db.session.rollback()
+            form[exc.field].errors.append(str(exc))
+        else:
             db.session.commit()
             flash(_("Program prioritas disimpan."), "success")
             return redirect(url_for("followup.programs.index", year=form.year.data))

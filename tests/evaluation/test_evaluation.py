@@ -230,69 +230,6 @@ def test_ranking_and_profile_run_a_constant_number_of_statements(make_opd, login
     assert counts[0] == counts[1]
 
 
-def test_the_meetings_agenda_page_shows_its_ranking_to_organisers_and_pimpinan(
-    make_event, city, login_as, client
-):
-    from evaluation.models import EventEvaluation
-
-    event = make_event("sm-iii")
-    db.session.add(realisation(city["dinkes"].id, 100, 40, 50))
-    db.session.add(EventEvaluation(event_id=event.id, year=2026, quarter=3))
-    db.session.commit()
-    for who in (login_as("viewer"), login_as("organiser")):
-        page = who.get("/events/sm-iii/").get_data(as_text=True)
-        assert (
-            "Evaluasi kinerja: realisasi 2026 TW3" in page
-            and "1 OPD di bawah ambang batas: DINKES" in page
-        )
-    assert "Evaluasi kinerja" not in client.get("/events/sm-iii/").get_data(as_text=True)
-    assert "Evaluasi kinerja: realisasi" not in login_as("opd", opd=city["dinkes"]).get(
-        "/events/sm-iii/"
-    ).get_data(as_text=True)
-
-
-def test_pact_targets_roll_up_from_linked_items(make_event, make_item, city, login_as):
-    from datetime import date
-
-    from followup import pact as pacts
-    from followup.models import PactTarget
-
-    event = make_event(start=date(2026, 9, 10))
-    organiser = login_as("organiser")
-    organiser.submit(
-        f"/evaluasi/opd/{city['dpupr'].id}/pakta",
-        {
-            "year": "2026",
-            "indicator": "Paket fisik selesai tepat waktu",
-            "target": "12 paket",
-            "sanction_note": "Evaluasi TPP",
-        },
-    )
-    pact = db.session.scalar(select(PactTarget))
-    assert pact.opd_id == city["dpupr"].id
-    item = make_item(city["dpupr"], event=event, title="Lelang paket jalan")
-    form = organiser.get(f"/tindak-lanjut/{item.id}/edit").get_data(as_text=True)
-    assert "DPUPR: Paket fisik selesai tepat waktu (12 paket)" in form
-    organiser.submit(
-        f"/tindak-lanjut/{item.id}/edit",
-        {
-            "title": item.title,
-            "kind": "tugas",
-            "lead_opd": "DPUPR",
-            "status": "dalam_proses",
-            "pact_target_id": str(pact.id),
-            "priority_program_id": "0",
-        },
-    )
-    db.session.expire_all()
-    linked = db.session.get(type(item), item.id)
-    linked.progress = 60
-    db.session.commit()
-    assert pacts.progress(city["dpupr"].id) == {pact.id: (1, 60.0)}
-    page = organiser.get(f"/evaluasi/opd/{city['dpupr'].id}").get_data(as_text=True)
-    assert "Paket fisik selesai tepat waktu" in page and "1 butir · 60,0%" in page
-
-
 # --- coverage: how many of the OPDs expected to report have data -----------------------------
 
 
@@ -366,28 +303,6 @@ def test_with_no_complete_quarter_the_page_says_the_one_shown_is_partial(city, l
     assert "Data 2026 TW3 belum lengkap: data 2 dari 3 perangkat daerah." in page
     assert "bukan total kota" in page and "Total 2 perangkat daerah berdata" in page
     assert "1 perangkat daerah belum berdata" in page
-
-
-def test_the_meetings_evaluation_says_when_its_quarter_is_partial(make_event, city, login_as):
-    from evaluation.models import EventEvaluation
-
-    event = make_event("sm-iv")
-    _quarter([city["dinkes"]], 4, spent=40)
-    db.session.add(EventEvaluation(event_id=event.id, year=2026, quarter=4))
-    db.session.commit()
-    viewer = login_as("viewer")
-    panel = viewer.get("/events/sm-iv/").get_data(as_text=True)
-    assert "Total 1 perangkat daerah berdata 40,0%" in panel
-    assert "data 1 dari 3 perangkat daerah" in panel and "Total kota" not in panel
-    page = viewer.get("/events/sm-iv/evaluasi").get_data(as_text=True)
-    assert "Data 2026 TW4 belum lengkap: data 1 dari 3 perangkat daerah." in page
-    assert "2026 TW4 (sebagian: data 1 dari 3 perangkat daerah)" in login_as("organiser").get(
-        "/events/sm-iv/evaluasi"
-    ).get_data(as_text=True)
-    # Complete, it is the city's total again.
-    _quarter([city["dpupr"], city["bappeda"]], 4, spent=40)
-    panel = viewer.get("/events/sm-iv/").get_data(as_text=True)
-    assert "Total kota 40,0%" in panel and "perangkat daerah berdata" not in panel
 
 
 def test_figures_are_typed_and_shown_the_indonesian_way(city, login_as):
