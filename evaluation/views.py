@@ -240,7 +240,7 @@ def opd_profile(opd_id):
 def add_pact_target(opd_id):
     opd = db.get_or_404(Opd, opd_id)
     form = forms.PactTargetForm()
-    if form.validate():
+    if form.validate_on_submit():
         pact.add_target(
             opd,
             year=form.year.data,
@@ -251,8 +251,6 @@ def add_pact_target(opd_id):
         )
         db.session.commit()
         flash(_("Target pakta integritas ditambahkan."), "success")
-    elif form.csrf_token.errors:
-        abort(400)
     else:
         flash(form.first_error(), "danger")
     return redirect(url_for("evaluation.opd_profile", opd_id=opd.id))
@@ -269,7 +267,7 @@ def event_evaluation(slug):
     if request.method == "POST":
         require("evaluation.manage")
         form = forms.EventEvaluationForm(quarters)
-        if form.validate():
+        if form.validate_on_submit():
             year, quarter = form.chosen()
             services.attach_quarter(event, year, quarter)
             db.session.commit()
@@ -281,8 +279,6 @@ def event_evaluation(slug):
                 ),
                 "success",
             )
-        elif form.csrf_token.errors:
-            abort(400)
         else:
             flash(form.first_error(), "danger")
         return redirect(url_for("evaluation.event_evaluation", slug=slug))

@@ -401,17 +401,3 @@ def item_with_history(item_id: int) -> ActionItem | None:
             selectinload(ActionItem.updates).joinedload(ProgressUpdate.author),
         )
     )
-
-
-def opd_by_text(text: str) -> Opd | None:
-    """The OPD typed in a type-ahead field: its code, "CODE — name", or its exact name."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    code = text.split(" — ", 1)[0].strip()
-    return db.session.scalar(
-        select(Opd).where(
-            Opd.active.is_(True),
-            or_(func.upper(Opd.code) == code.upper(), func.lower(Opd.name) == text.lower()),
-        )
-    )

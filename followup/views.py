@@ -14,7 +14,7 @@ from app.auth.permissions import can, permission_required, require
 from app.core.home import home_panel, nav_item
 from app.extensions import db
 from app.forms import choices
-from app.opds.services import active_opds
+from app.opds.services import active_opds, opd_by_text
 from followup import lifecycle, pact, services
 from followup.forms import (
     ITEM_STATUS_LABELS,
@@ -117,7 +117,7 @@ def event_items(slug):
     if request.method == "POST":
         require("followup.manage")
         if form.validate_on_submit():
-            lead = services.opd_by_text(form.lead_opd.data)
+            lead = opd_by_text(form.lead_opd.data)
             try:
                 item = services.create_item(
                     event,
@@ -221,7 +221,7 @@ def edit_item(item_id):
         form.priority_program_id.data = action_item.priority_program_id or 0
         form.pact_target_id.data = action_item.pact_target_id or 0
     if form.validate_on_submit():
-        lead = services.opd_by_text(form.lead_opd.data)
+        lead = opd_by_text(form.lead_opd.data)
         if lead is None:
             form.lead_opd.errors.append(_("Pilih OPD penanggung jawab dari daftar."))
         else:

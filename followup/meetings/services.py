@@ -68,32 +68,21 @@ def save_note(session: AgendaSession, text: str, user) -> SessionNote:
 
 def previous_event(event: Event) -> Event | None:
     """The meeting of the same series held before ``event``."""
-    if event.series_id is None:
-        return None
-    return db.session.scalar(
-        select(Event)
-        .where(
-            Event.series_id == event.series_id,
-            Event.start_date < event.start_date,
-            Event.id != event.id,
-        )
-        .order_by(Event.start_date.desc())
-        .limit(1)
-    )
+    return _neighbour(event, Event.start_date < event.start_date, Event.start_date.desc())
 
 
 def next_event(event: Event) -> Event | None:
     """The meeting of the same series planned after ``event``."""
+    return _neighbour(event, Event.start_date > event.start_date, Event.start_date)
+
+
+def _neighbour(event: Event, side, nearest_first) -> Event | None:
     if event.series_id is None:
         return None
     return db.session.scalar(
         select(Event)
-        .where(
-            Event.series_id == event.series_id,
-            Event.start_date > event.start_date,
-            Event.id != event.id,
-        )
-        .order_by(Event.start_date)
+        .where(Event.series_id == event.series_id, side, Event.id != event.id)
+        .order_by(nearest_first)
         .limit(1)
     )
 

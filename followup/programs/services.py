@@ -8,8 +8,9 @@ from sqlalchemy.orm import joinedload
 
 from app.audit.services import OBJECT_LABELS, save_audited
 from app.extensions import db
+from app.opds.services import opd_by_text
 from followup.models import ActionItem, PriorityProgram
-from followup.services import FollowUpError, counted, opd_by_text
+from followup.services import FollowUpError, counted
 
 OBJECT_LABELS["PriorityProgram"] = _l("Program prioritas")
 
