@@ -81,12 +81,6 @@ def get_version(event: Event, number: int) -> AgendaVersion | None:
 # --- sessions -------------------------------------------------------------------------------
 
 
-def event_session(event: Event, session_id: int | None) -> Session | None:
-    """One of ``event``'s sessions; None for an unknown id or another event's session."""
-    session = db.session.get(Session, session_id) if session_id else None
-    return session if session is not None and session.event_id == event.id else None
-
-
 def session_times(event: Event, day: date, start: time, end: time) -> tuple[datetime, datetime]:
     """A session's start and end typed on ``day`` in the event's zone, as stored (UTC); an end
     at or before the start is the next day's (a session past midnight)."""

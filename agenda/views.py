@@ -31,7 +31,7 @@ from agenda.forms import (
     SpeakerForm,
 )
 from agenda.models import Event, Room, Session, Speaker
-from agenda.permissions import visible_event_or_404
+from agenda.permissions import event_session_or_404, visible_event_or_404
 from agenda.signals import agenda_published
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
@@ -45,13 +45,6 @@ from app.timeutil import to_zone, utcnow
 bp = Blueprint("agenda", __name__, url_prefix="/manage", template_folder="templates")
 nav_item(10, _l("Acara"), "public.events", "agenda.view_list")
 nav_item(20, _l("Narasumber"), "agenda.speakers", "agenda.manage")
-
-
-def _session(event: Event, session_id: int) -> Session:
-    session = services.event_session(event, session_id)
-    if session is None:
-        abort(404)
-    return session
 
 
 def _day_choices(event: Event):
@@ -280,7 +273,7 @@ def delete_room(slug, room_id):
 @permission_required("agenda.manage")
 def edit_session(slug, session_id=None):
     event = visible_event_or_404(slug)
-    session = _session(event, session_id) if session_id else None
+    session = event_session_or_404(event, session_id) if session_id else None
     form = SessionForm(obj=session)
     form.day.choices = _day_choices(event)
     form.room_id.choices = _room_choices(event)
@@ -360,7 +353,7 @@ def _fill_session_form(form: SessionForm, event: Event, session: Session | None)
 @permission_required("agenda.manage")
 def move_session(slug, session_id):
     event = visible_event_or_404(slug)
-    session = _session(event, session_id)
+    session = event_session_or_404(event, session_id)
     form = MoveForm()
     form.day.choices, form.room_id.choices = _day_choices(event), _room_choices(event)
     if form.validate_on_submit():
@@ -382,7 +375,7 @@ def move_session(slug, session_id):
 def nudge_session(slug, session_id, minutes):
     """Shift a session by a few minutes (the ±15 buttons in the builder)."""
     event = visible_event_or_404(slug)
-    session = _session(event, session_id)
+    session = event_session_or_404(event, session_id)
     if ActionForm().validate_on_submit() and abs(minutes) <= 240:
         services.move_session(
             session,
@@ -403,7 +396,7 @@ def nudge_session(slug, session_id, minutes):
 @permission_required("agenda.manage")
 def session_action(slug, session_id, action):
     event = visible_event_or_404(slug)
-    session = _session(event, session_id)
+    session = event_session_or_404(event, session_id)
     day = services.local_day(session.starts_at, event.timezone)
     if ActionForm().validate_on_submit():
         title = session.title

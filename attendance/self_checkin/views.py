@@ -4,10 +4,8 @@ their own phone, and their attendance on the personal page."""
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from markupsafe import Markup
 
-from agenda import services as agenda_services
-from agenda.models import Event
 from agenda.models import Session as AgendaSession
-from agenda.permissions import visible_event_or_404
+from agenda.permissions import event_session_or_404, visible_event_or_404
 from app.auth.permissions import permission_required
 from app.forms import ActionForm
 from app.timeutil import to_zone, utcnow
@@ -20,18 +18,11 @@ from participants.documents import passes
 bp = Blueprint("self_checkin", __name__)
 
 
-def _session_or_404(event: Event, session_id: int) -> AgendaSession:
-    session = agenda_services.event_session(event, session_id)
-    if session is None:
-        abort(404)
-    return session
-
-
 @bp.get("/events/<slug>/sessions/<int:session_id>/projector")
 @permission_required("attendance.manage")
 def projector(slug, session_id):
     event = visible_event_or_404(slug)
-    session = _session_or_404(event, session_id)
+    session = event_session_or_404(event, session_id)
     return render_template(
         "attendance/self_checkin/projector.html",
         event=event,
@@ -45,7 +36,7 @@ def projector(slug, session_id):
 def projector_code(slug, session_id):
     """The current code, polled by the projector page (htmx) as the window turns."""
     event = visible_event_or_404(slug)
-    session = _session_or_404(event, session_id)
+    session = event_session_or_404(event, session_id)
     response = Response(
         render_template(
             "attendance/self_checkin/_projector_code.html",

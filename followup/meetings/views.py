@@ -1,14 +1,13 @@
 """Minutes, carry-over to the next meeting of the series, and the meeting report."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from agenda import services as agenda_services
 from agenda.event_links import event_link
-from agenda.permissions import visible_event_or_404
+from agenda.permissions import event_session_or_404, visible_event_or_404
 from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
@@ -31,9 +30,7 @@ def minutes(slug):
     event = visible_event_or_404(slug)
     form = NoteForm()
     if form.validate_on_submit():
-        session = agenda_services.event_session(event, form.session_id.data)
-        if session is None:
-            abort(404)
+        session = event_session_or_404(event, form.session_id.data)
         meetings.save_note(session, form.text.data, current_user)
         db.session.commit()
         flash(_("Notulen %(title)s disimpan.", title=session.title), "success")
