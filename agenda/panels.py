@@ -6,6 +6,7 @@ from sqlalchemy import select
 from agenda.forms import STATUS_LABELS
 from agenda.models import Event
 from app.auth.models import ADMIN, ORGANISER, VIEWER
+from app.auth.permissions import can
 from app.core.home import home_panel
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
@@ -15,7 +16,7 @@ from app.timeutil import to_zone, utcnow
 def _events_panel(user):
     today = to_zone(utcnow()).date()
     query = select(Event).where(Event.end_date >= today).order_by(Event.start_date).limit(6)
-    if user.role not in (ADMIN, ORGANISER):
+    if not can(user, "agenda.manage"):  # drafts only for those who make them
         query = query.where(Event.status != "draft")
     upcoming = db.session.scalars(query).all()
     return render_template(

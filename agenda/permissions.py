@@ -2,7 +2,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from agenda.models import Event
+from agenda.models import Event, Session
 from app.auth.models import ADMIN, ORGANISER
 from app.auth.permissions import can, roles
 from app.extensions import db
@@ -23,6 +23,15 @@ def visible_event_or_404(slug: str) -> Event:
     if event is None or not event_visible(current_user, event):
         abort(404)
     return event
+
+
+def event_session_or_404(event: Event, session_id: int | None) -> Session:
+    """One of ``event``'s sessions (``event`` from ``visible_event_or_404``); 404 for an unknown
+    id or another event's session."""
+    session = db.session.get(Session, session_id) if session_id else None
+    if session is None or session.event_id != event.id:
+        abort(404)
+    return session
 
 
 # Operators (check-in staff) reach the check-in pages only; the public agenda stays public.

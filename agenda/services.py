@@ -81,6 +81,31 @@ def get_version(event: Event, number: int) -> AgendaVersion | None:
 # --- sessions -------------------------------------------------------------------------------
 
 
+def session_times(event: Event, day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """A session's start and end typed on ``day`` in the event's zone, as stored (UTC); an end
+    at or before the start is the next day's (a session past midnight)."""
+    starts, ends = datetime.combine(day, start), datetime.combine(day, end)
+    if ends <= starts:
+        ends += timedelta(days=1)
+    return to_utc(starts, event.timezone), to_utc(ends, event.timezone)
+
+
+def chosen_speakers(rows) -> list[tuple[Speaker, str]]:
+    """The speakers picked in a session form, as (speaker, role) in the form's order: each
+    speaker once (the first row wins), unknown ids left out. ``rows``: (speaker id, role)."""
+    rows = [(speaker_id, role) for speaker_id, role in rows if speaker_id]
+    found = {
+        s.id: s
+        for s in db.session.scalars(select(Speaker).where(Speaker.id.in_([i for i, _r in rows])))
+    }
+    chosen, seen = [], set()
+    for speaker_id, role in rows:
+        if speaker_id in found and speaker_id not in seen:
+            seen.add(speaker_id)
+            chosen.append((found[speaker_id], role))
+    return chosen
+
+
 def save_session(
     session: Session, *, event: Event, speakers: list[tuple[Speaker, str]] | None = None, **fields
 ) -> Session:

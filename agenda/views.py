@@ -31,7 +31,7 @@ from agenda.forms import (
     SpeakerForm,
 )
 from agenda.models import Event, Room, Session, Speaker
-from agenda.permissions import visible_event_or_404
+from agenda.permissions import event_session_or_404, visible_event_or_404
 from agenda.signals import agenda_published
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
@@ -45,13 +45,6 @@ from app.timeutil import to_zone, utcnow
 bp = Blueprint("agenda", __name__, url_prefix="/manage", template_folder="templates")
 nav_item(10, _l("Acara"), "public.events", "agenda.view_list")
 nav_item(20, _l("Narasumber"), "agenda.speakers", "agenda.manage")
-
-
-def _session(event: Event, session_id: int) -> Session:
-    session = db.get_or_404(Session, session_id)
-    if session.event_id != event.id:
-        abort(404)
-    return session
 
 
 def _day_choices(event: Event):
@@ -275,21 +268,12 @@ def delete_room(slug, room_id):
 # --- sessions --------------------------------------------------------------------------------
 
 
-def _session_times(event: Event, day_text: str, start, end) -> tuple[datetime, datetime]:
-    day = date.fromisoformat(day_text)
-    starts = datetime.combine(day, start)
-    ends = datetime.combine(day, end)
-    if ends <= starts:  # ends after midnight
-        ends += timedelta(days=1)
-    return services.to_utc(starts, event.timezone), services.to_utc(ends, event.timezone)
-
-
 @bp.route("/events/<slug>/sessions/new", methods=["GET", "POST"])
 @bp.route("/events/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @permission_required("agenda.manage")
 def edit_session(slug, session_id=None):
     event = visible_event_or_404(slug)
-    session = _session(event, session_id) if session_id else None
+    session = event_session_or_404(event, session_id) if session_id else None
     form = SessionForm(obj=session)
     form.day.choices = _day_choices(event)
     form.room_id.choices = _room_choices(event)
@@ -299,22 +283,15 @@ def edit_session(slug, session_id=None):
     for row in form.speakers:
         row.speaker_id.choices = speaker_choices
     if form.validate_on_submit():
-        starts_at, ends_at = _session_times(
-            event, form.day.data, form.start_time.data, form.end_time.data
+        starts_at, ends_at = services.session_times(
+            event, date.fromisoformat(form.day.data), form.start_time.data, form.end_time.data
         )
-        speaker_ids = [row.speaker_id.data for row in form.speakers if row.speaker_id.data]
-        speakers = {
-            s.id: s for s in db.session.scalars(select(Speaker).where(Speaker.id.in_(speaker_ids)))
-        }
-        chosen, seen = [], set()
-        for row in form.speakers:
-            if row.speaker_id.data in speakers and row.speaker_id.data not in seen:
-                seen.add(row.speaker_id.data)
-                chosen.append((speakers[row.speaker_id.data], row.role.data))
         session = services.save_session(
             session or Session(),
             event=event,
-            speakers=chosen,
+            speakers=services.chosen_speakers(
+                (row.speaker_id.data, row.role.data) for row in form.speakers
+            ),
             title=form.title.data.strip(),
             kind=form.kind.data,
             starts_at=starts_at,
@@ -376,12 +353,12 @@ def _fill_session_form(form: SessionForm, event: Event, session: Session | None)
 @permission_required("agenda.manage")
 def move_session(slug, session_id):
     event = visible_event_or_404(slug)
-    session = _session(event, session_id)
+    session = event_session_or_404(event, session_id)
     form = MoveForm()
     form.day.choices, form.room_id.choices = _day_choices(event), _room_choices(event)
     if form.validate_on_submit():
-        starts_at, _ends = _session_times(
-            event, form.day.data, form.start_time.data, form.start_time.data
+        starts_at, _ends = services.session_times(
+            event, date.fromisoformat(form.day.data), form.start_time.data, form.start_time.data
         )
         services.move_session(session, starts_at=starts_at, room_id=form.room_id.data or None)
         db.session.commit()
@@ -398,7 +375,7 @@ def move_session(slug, session_id):
 def nudge_session(slug, session_id, minutes):
     """Shift a session by a few minutes (the ±15 buttons in the builder)."""
     event = visible_event_or_404(slug)
-    session = _session(event, session_id)
+    session = event_session_or_404(event, session_id)
     if ActionForm().validate_on_submit() and abs(minutes) <= 240:
         services.move_session(
             session,
@@ -419,7 +396,7 @@ def nudge_session(slug, session_id, minutes):
 @permission_required("agenda.manage")
 def session_action(slug, session_id, action):
     event = visible_event_or_404(slug)
-    session = _session(event, session_id)
+    session = event_session_or_404(event, session_id)
     day = services.local_day(session.starts_at, event.timezone)
     if ActionForm().validate_on_submit():
         title = session.title

@@ -20,6 +20,7 @@ FEATURE_BLUEPRINTS = (
     "participants.blueprints",
     "attendance.blueprints",
     "followup.blueprints",
+    "evaluation.blueprints",
 )
 
 

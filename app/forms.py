@@ -47,3 +47,12 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _WTFormsMessages()
+
+    def first_error(self) -> str | None:
+        """The first field's first error as "Label: message" (the message alone for a field
+        labelled ""), for a form answered with a flash."""
+        for field in self:
+            if field.errors:
+                label = field.label.text if field.label else field.name
+                return f"{label}: {field.errors[0]}" if label else str(field.errors[0])
+        return None

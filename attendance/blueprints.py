@@ -1,9 +1,16 @@
-"""The attendance package's blueprints, registered by ``create_app``."""
+"""The attendance package's blueprints, registered by ``create_app``: the package's URL map.
 
-# Imported for what they register: demo steps, tables, rules, and the pages that live on the
-# same blueprint as views.py (certificates, self check-in).
-from attendance import certificate_views, demo, models, permissions, self_views  # noqa: F401
+Each sub-package has its own blueprint, nested here under ``attendance``, so its endpoints read
+``attendance.certificates.issue`` and its templates ``attendance/certificates/…``; every route
+keeps its whole URL in its views.py. ``flask --app wsgi routes`` prints the map."""
+
+from attendance import demo, models, permissions  # noqa: F401  (demo step, tables, rules)
 from attendance.api import bp as api_bp
+from attendance.certificates.views import bp as certificates_bp
+from attendance.self_checkin.views import bp as self_checkin_bp
 from attendance.views import bp as attendance_bp
+
+attendance_bp.register_blueprint(certificates_bp)  # certificates and their public check
+attendance_bp.register_blueprint(self_checkin_bp)  # the projector's code, the phone's check-in
 
 blueprints = (attendance_bp, api_bp)

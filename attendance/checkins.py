@@ -171,6 +171,13 @@ def outside_message(event: Event, session: AgendaSession | None = None) -> str:
     return _("Acara ini berlangsung %(dates)s.", dates=date_span(event.start_date, event.end_date))
 
 
+def scannable_events() -> list[Event]:
+    """Events a scanner may open: published or closed (late offline uploads), newest first."""
+    return db.session.scalars(
+        select(Event).where(Event.status != "draft").order_by(Event.start_date.desc())
+    ).all()
+
+
 def _registration_query():
     # Offices joined into the same statement: a scan is one read of the pass, not three.
     person = joinedload(Registration.person)

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from wtforms import HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import Form, choices
 
@@ -44,17 +44,3 @@ class MarkForm(Form):
 class ManualCheckInForm(Form):
     registration_id = IntegerField(validators=[DataRequired()])
     session_id = IntegerField(validators=[Optional()])
-
-
-class CertificateRuleForm(Form):
-    title = StringField(
-        _l("Judul sertifikat"), default="SERTIFIKAT", validators=[DataRequired(), Length(max=200)]
-    )
-    min_percent = IntegerField(
-        _l("Hadir minimal (% sesi presensi)"),
-        default=80,
-        validators=[DataRequired(), NumberRange(min=1, max=100)],
-    )
-    hours = IntegerField(
-        _l("Jam pelajaran (JP)"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)]
-    )

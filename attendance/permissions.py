@@ -9,3 +9,6 @@ roles("attendance.scan", ADMIN, ORGANISER, OPERATOR)
 roles("attendance.view", ADMIN, ORGANISER, VIEWER)
 # Manual marks (izin, sakit, dinas luar), manual check-in from the list, the projector code.
 roles("attendance.manage", ADMIN, ORGANISER)
+# Check-in is the operator's whole job: its home page shows today's events even when there are
+# none (the others see the panel only on a day with an event).
+roles("attendance.scan_only", OPERATOR)

@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from agenda.event_links import event_link
 from agenda.models import Event, EventSeries
@@ -24,7 +23,7 @@ from agenda.models import Session as AgendaSession
 from agenda.permissions import visible_event_or_404
 from app import pwa
 from app.auth.models import ADMIN, OPERATOR, ORGANISER
-from app.auth.permissions import permission_required
+from app.auth.permissions import can, permission_required
 from app.core.home import home_panel, nav_item
 from app.downloads import pdf_response
 from app.extensions import db
@@ -58,13 +57,6 @@ SCANNER_ASSETS = (
 )
 
 
-def _scannable_events():
-    """Events a scanner may open: published or closed (late offline uploads), newest first."""
-    return db.session.scalars(
-        select(Event).where(Event.status != "draft").order_by(Event.start_date.desc())
-    ).all()
-
-
 def _event_for_scan(slug: str) -> Event:
     event = visible_event_or_404(slug)
     if event.status == "draft":
@@ -76,7 +68,7 @@ def _event_for_scan(slug: str) -> Event:
 @permission_required("attendance.scan")
 def index():
     today = to_zone(utcnow()).date()
-    events = _scannable_events()
+    events = checkins.scannable_events()
     current = [e for e in events if e.start_date <= today <= e.end_date]
     upcoming = sorted((e for e in events if e.start_date > today), key=lambda e: e.start_date)
     past = [e for e in events if e.end_date < today]
@@ -88,8 +80,8 @@ def index():
 @home_panel(ADMIN, ORGANISER, OPERATOR, order=5)
 def _today_panel(user):
     today = to_zone(utcnow()).date()
-    events = [e for e in _scannable_events() if e.start_date <= today <= e.end_date]
-    if not events and user.role != OPERATOR:
+    events = [e for e in checkins.scannable_events() if e.start_date <= today <= e.end_date]
+    if not events and not can(user, "attendance.scan_only"):
         return None
     return render_template("attendance/panel_today.html", events=events)
 

@@ -60,7 +60,7 @@ def seed(url: str) -> dict:
     from app.auth.models import User
     from app.extensions import db
     from app.opds.models import Opd
-    from followup.evaluation.models import BudgetRealisation
+    from evaluation.models import BudgetRealisation
     from followup.models import ActionItem
     from participants.models import Person, Registration
 

@@ -1,24 +1,20 @@
-"""The follow-up package's blueprints, registered by ``create_app``."""
+"""The follow-up package's blueprints, registered by ``create_app``: the package's URL map.
 
-# Imported for what they register: demo steps, tables, rules, and the pages that live on the
-# same blueprint as views.py (dashboards, minutes and carry-over, priority programs).
-from followup import (  # noqa: F401
-    dashboard_views,
-    demo,
-    meeting_views,
-    models,
-    permissions,
-    program_views,
-)
+Each sub-package has its own blueprint, nested here under ``followup``, so its endpoints read
+``followup.meetings.carry_over`` and its templates ``followup/meetings/…``; every route keeps
+its whole URL in its views.py. ``flask --app wsgi routes`` prints the map."""
+
+from followup import demo, models, permissions  # noqa: F401  (demo steps, tables, rules)
 from followup.api import bp as api_bp
 from followup.cli import followup_cli
-from followup.evaluation import assistance_views  # noqa: F401  (pages on evaluation's blueprint)
-from followup.evaluation import demo as evaluation_demo  # noqa: F401
-from followup.evaluation import models as evaluation_models  # noqa: F401
-from followup.evaluation import permissions as evaluation_permissions  # noqa: F401
-from followup.evaluation.api import bp as evaluation_api_bp
-from followup.evaluation.views import bp as evaluation_bp
+from followup.dashboards.views import bp as dashboards_bp
+from followup.meetings.views import bp as meetings_bp
+from followup.programs.views import bp as programs_bp
 from followup.views import bp as followup_bp
 
-blueprints = (followup_bp, api_bp, evaluation_bp, evaluation_api_bp)
+followup_bp.register_blueprint(meetings_bp)  # minutes, carry-over, meeting report, item import
+followup_bp.register_blueprint(programs_bp)  # priority programs
+followup_bp.register_blueprint(dashboards_bp)  # dashboards and the recap
+
+blueprints = (followup_bp, api_bp)
 commands = (followup_cli,)

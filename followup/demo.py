@@ -18,7 +18,8 @@ from app.demo_steps import demo_step
 from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
-from followup import meetings, services
+from followup import services
+from followup.meetings import services as meetings
 from followup.models import ActionItem, PriorityProgram
 
 # Reports: (progress, claimed status, narrative, review, organiser's comment); review is

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired, MultipleFileField
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
     IntegerField,
@@ -8,7 +8,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -40,6 +39,18 @@ REVIEW_LABELS = {
     "returned": _l("Dikembalikan"),
     "superseded": _l("Diganti laporan baru"),
 }
+
+
+def labels() -> dict:
+    """Names for templates: ``statuses`` for any item's badge (carried-over included),
+    ``counted`` for the columns of counts (the five statuses that are counted)."""
+    return {
+        "statuses": ITEM_STATUS_LABELS,
+        "counted": STATUS_LABELS,
+        "kinds": KIND_LABELS,
+        "reviews": REVIEW_LABELS,
+        "proposals": PROPOSAL_LABELS,
+    }
 
 
 class QuickItemForm(Form):
@@ -92,28 +103,3 @@ class ReviewForm(Form):
     # Choices per item (followup/lifecycle.py review_choices); preselected with the proposal.
     status = SelectField(_l("Status bila diterima"), choices=[], validate_choice=False)
     comment = TextAreaField(_l("Catatan verifikasi"), validators=[Optional(), Length(max=2000)])
-
-
-class NoteForm(Form):
-    session_id = IntegerField(validators=[InputRequired()])
-    text = TextAreaField(_l("Notulen"), validators=[Optional(), Length(max=20000)])
-
-
-class EvaluationSessionForm(Form):
-    day = SelectField(_l("Hari"), validators=[DataRequired()])
-    start_time = TimeField(_l("Mulai"), validators=[DataRequired()])
-    end_time = TimeField(_l("Selesai"), validators=[DataRequired()])
-
-
-class ImportForm(Form):
-    file = FileField(
-        _l("Berkas XLSX atau CSV"), validators=[FileRequired(message=_l("Pilih berkas."))]
-    )
-
-
-class ProgramForm(Form):
-    year = IntegerField(_l("Tahun"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
-    number = IntegerField(_l("Nomor"), validators=[InputRequired(), NumberRange(min=1, max=99)])
-    name = StringField(_l("Nama program"), validators=[DataRequired(), Length(max=200)])
-    lead_opd = StringField(_l("OPD penanggung jawab"), validators=[Optional(), Length(max=260)])
-    description = TextAreaField(_l("Uraian"), validators=[Optional()])

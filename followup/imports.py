@@ -9,7 +9,7 @@ from app.extensions import db
 from app.opds.models import Opd
 from app.tabular import TableError, read_table
 from followup.models import ITEM_KINDS
-from followup.programs import program_by_text
+from followup.programs.services import program_by_text
 from followup.services import create_item
 
 COLUMNS = [

@@ -28,7 +28,7 @@ BS, T, D = "belum_sesuai", "tidak_dapat_ditindaklanjuti", CARRIED
 ACCEPT = "accept"  # verifying a report: the item takes the report's progress
 RETURN = "return"  # returning a report that claimed "sesuai"
 SET = "set"  # the organiser's own judgement (edit page, closing on the carry-over page)
-CARRY = "carry"  # continued as an item of a later meeting (followup/meetings.py)
+CARRY = "carry"  # continued as an item of a later meeting (followup/meetings/services.py)
 
 WHO = dict.fromkeys((ACCEPT, RETURN, SET, CARRY), "followup.manage")
 

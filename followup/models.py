@@ -57,6 +57,26 @@ class PriorityProgram(db.Model):
         return f"{self.number}. {self.name}"
 
 
+class PactTarget(db.Model):
+    """A target an OPD head signed in the integrity pact (pakta integritas); action items may
+    serve one (as they serve a priority program), and evaluation shows it on the OPD profile."""
+
+    __tablename__ = "pact_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    indicator: Mapped[str] = mapped_column(String(300))
+    target: Mapped[str] = mapped_column(String(100))
+    achieved: Mapped[str] = mapped_column(String(100), default="")
+    sanction_note: Mapped[str] = mapped_column(Text, default="")
+
+    opd: Mapped[Opd] = relationship()
+
+    def __str__(self) -> str:
+        return self.indicator
+
+
 class ActionItem(db.Model):
     """A decision of a meeting that an OPD must follow up (rekomendasi, komitmen, tugas).
 
@@ -112,7 +132,7 @@ class ActionItem(db.Model):
         back_populates="carried_over_from", uselist=False
     )
     priority_program: Mapped[PriorityProgram | None] = relationship()
-    pact_target: Mapped["PactTarget | None"] = relationship()  # noqa: F821 (followup.evaluation)
+    pact_target: Mapped[PactTarget | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     updates: Mapped[list["ProgressUpdate"]] = relationship(
         back_populates="item", order_by="ProgressUpdate.created_at, ProgressUpdate.id"

@@ -27,6 +27,16 @@ def _view_item(user, item) -> bool:
     return can(user, "followup.view_all")
 
 
+@rule("followup.view_opd")
+def _view_opd(user, opd) -> bool:
+    """One OPD's follow-up picture: an OPD user its own OPD's, pimpinan and organisers any."""
+    if opd is None:
+        return False
+    if user.role == OPD:
+        return opd.id == user.opd_id
+    return can(user, "followup.view_all")
+
+
 @rule("followup.report")
 def _report(user, item) -> bool:
     """Send a progress update: the OPDs involved; organisers may enter one on their behalf."""

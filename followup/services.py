@@ -235,20 +235,28 @@ def events_with_items(query: Select) -> list[Event]:
 # --- progress updates and evidence ----------------------------------------------------------
 
 
+def reporting_opd(item: ActionItem, author) -> Opd:
+    """Whom a report is credited to: the author's own OPD (an OPD user reports for its OPD,
+    leading or supporting); the lead OPD when the organiser enters it on the OPD's behalf."""
+    if author is not None and author.opd_id is not None:
+        return author.opd
+    return item.lead_opd
+
+
 def submit_update(
     item: ActionItem,
     *,
-    opd: Opd,
     author,
     progress: int,
     narrative: str,
     proposed_status: str = "dalam_proses",
     files=(),
+    opd: Opd | None = None,
 ):
     """An OPD's report: its progress and the status it claims, for the organiser to verify;
     the item itself does not change until then. A report still waiting is replaced by the new
     one. Every file is checked before anything is stored: a wrong file type changes nothing.
-    ``files`` are (bytes, original name) pairs."""
+    ``files`` are (bytes, original name) pairs; ``opd`` is ``reporting_opd`` unless given."""
     if progress is None or not 0 <= progress <= 100:
         raise FollowUpError(_l("Progres harus antara 0 dan 100 persen."))
     lifecycle.check_proposal(item, proposed_status, progress, narrative)
@@ -271,7 +279,7 @@ def submit_update(
         record(waiting, "supersede")
     update = ProgressUpdate(
         item=item,
-        opd_id=opd.id,
+        opd_id=(opd or reporting_opd(item, author)).id,
         author_id=author.id if author is not None else None,
         progress=progress,
         proposed_status=proposed_status,
@@ -391,19 +399,5 @@ def item_with_history(item_id: int) -> ActionItem | None:
             selectinload(ActionItem.continuation).joinedload(ActionItem.event),
             selectinload(ActionItem.updates).selectinload(ProgressUpdate.evidence),
             selectinload(ActionItem.updates).joinedload(ProgressUpdate.author),
-        )
-    )
-
-
-def opd_by_text(text: str) -> Opd | None:
-    """The OPD typed in a type-ahead field: its code, "CODE — name", or its exact name."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    code = text.split(" — ", 1)[0].strip()
-    return db.session.scalar(
-        select(Opd).where(
-            Opd.active.is_(True),
-            or_(func.upper(Opd.code) == code.upper(), func.lower(Opd.name) == text.lower()),
         )
     )

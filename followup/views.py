@@ -10,30 +10,28 @@ from agenda.event_links import event_link
 from agenda.permissions import visible_event_or_404
 from app import uploads
 from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER
-from app.auth.permissions import permission_required, require
+from app.auth.permissions import can, permission_required, require
 from app.core.home import home_panel, nav_item
 from app.extensions import db
 from app.forms import choices
-from app.opds.models import Opd
-from app.opds.services import active_opds
-from followup import lifecycle, meetings, programs, services
-from followup.evaluation.services import pact_targets_of
+from app.opds.services import active_opds, opd_by_text
+from followup import lifecycle, pact, services
 from followup.forms import (
     ITEM_STATUS_LABELS,
-    KIND_LABELS,
-    PROPOSAL_LABELS,
-    REVIEW_LABELS,
     STATUS_LABELS,
     ItemForm,
     QuickItemForm,
     ReviewForm,
     UpdateForm,
+    labels,
 )
+from followup.meetings import services as meetings
 from followup.models import ActionItem, ProgressUpdate
+from followup.programs import services as programs
 
 bp = Blueprint("followup", __name__, template_folder="templates")
 nav_item(50, _l("Tindak lanjut"), "followup.index", "followup.view")
-nav_item(55, _l("Dasbor tindak lanjut"), "followup.dashboard", "followup.view_all")
+nav_item(55, _l("Dasbor tindak lanjut"), "followup.dashboards.index", "followup.view_all")
 event_link(50, _l("Tindak lanjut"), "followup.event_items", "followup.view_all")
 
 PER_PAGE = 50
@@ -60,18 +58,6 @@ def _city_panel(user):
     )
 
 
-def labels() -> dict:
-    """Names for templates: ``statuses`` for any item's badge (carried-over included),
-    ``counted`` for the columns of counts (the five statuses that are counted)."""
-    return {
-        "statuses": ITEM_STATUS_LABELS,
-        "counted": STATUS_LABELS,
-        "kinds": KIND_LABELS,
-        "reviews": REVIEW_LABELS,
-        "proposals": PROPOSAL_LABELS,
-    }
-
-
 def _item_or_404(item_id: int, action: str = "followup.view_item") -> ActionItem:
     item = services.item_with_history(item_id)
     if item is None:
@@ -95,7 +81,8 @@ def index():
         "due_month": args.get("due") == "month",
         "pending_review": args.get("review") == "pending",
         "returned": args.get("review") == "returned",
-        "opd_id": args.get("opd", type=int) if current_user.role != "opd" else None,
+        # An OPD user's list is its own OPD's: the OPD filter is for those who see them all.
+        "opd_id": args.get("opd", type=int) if can(current_user, "followup.view_all") else None,
     }
     query = services.item_query(current_user, **filters)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
@@ -130,7 +117,7 @@ def event_items(slug):
     if request.method == "POST":
         require("followup.manage")
         if form.validate_on_submit():
-            lead = services.opd_by_text(form.lead_opd.data)
+            lead = opd_by_text(form.lead_opd.data)
             try:
                 item = services.create_item(
                     event,
@@ -217,7 +204,7 @@ def edit_item(item_id):
         [(0, _("— tanpa target pakta —"))]
         + [
             (t.id, f"{t.opd.code}: {t.indicator} ({t.target})")
-            for t in pact_targets_of(action_item.event.start_date.year)
+            for t in pact.targets_of_year(action_item.event.start_date.year)
         ]
     )
     form.priority_program_id.choices = choices(
@@ -234,7 +221,7 @@ def edit_item(item_id):
         form.priority_program_id.data = action_item.priority_program_id or 0
         form.pact_target_id.data = action_item.pact_target_id or 0
     if form.validate_on_submit():
-        lead = services.opd_by_text(form.lead_opd.data)
+        lead = opd_by_text(form.lead_opd.data)
         if lead is None:
             form.lead_opd.errors.append(_("Pilih OPD penanggung jawab dari daftar."))
         else:
@@ -270,16 +257,10 @@ def submit_update(item_id):
     action_item = _item_or_404(item_id, "followup.report")
     form = UpdateForm()
     if form.validate_on_submit():
-        opd = (
-            current_user.opd
-            if current_user.role == "opd"
-            else db.session.get(Opd, action_item.lead_opd_id)
-        )
         files = [(f.read(), f.filename) for f in (form.files.data or []) if f and f.filename]
         try:
             services.submit_update(
                 action_item,
-                opd=opd,
                 author=current_user,
                 progress=form.progress.data,
                 proposed_status=form.proposed_status.data,

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
 from app.auth.models import OPD, ROLES, User
@@ -17,6 +18,12 @@ class UserError(ValueError):
 
 def get_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def user_query(role: str = ""):
+    """Users for the list, by role then e-mail; only those of ``role`` when given."""
+    query = select(User).options(joinedload(User.opd)).order_by(User.role, User.email)
+    return query.where(User.role == role) if role else query
 
 
 def authenticate(email: str, password: str) -> User | None:

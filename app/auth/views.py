@@ -11,8 +11,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.auth import services
 from app.auth.forms import ROLE_LABELS, LoginForm, UserForm
@@ -73,11 +71,8 @@ def logout():
 @bp.get("/users/")
 @permission_required("user.manage")
 def users():
-    query = select(User).options(joinedload(User.opd)).order_by(User.role, User.email)
     role = request.args.get("role", "")
-    if role:
-        query = query.where(User.role == role)
-    page = db.paginate(query, per_page=50)
+    page = db.paginate(services.user_query(role), per_page=50)
     return render_template(
         "auth/users.html", page=page, roles=ROLE_LABELS, role=role, action_form=ActionForm()
     )

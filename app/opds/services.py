@@ -3,7 +3,7 @@
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from app.audit.services import record
 from app.extensions import db
@@ -35,6 +35,20 @@ def active_opds() -> list[Opd]:
 
 def get_by_code(code: str) -> Opd | None:
     return db.session.scalar(select(Opd).where(Opd.code == code.upper()))
+
+
+def opd_by_text(text: str) -> Opd | None:
+    """The OPD typed in a type-ahead field: its code, "CODE — name", or its exact name."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    code = text.split(" — ", 1)[0].strip()
+    return db.session.scalar(
+        select(Opd).where(
+            Opd.active.is_(True),
+            or_(func.upper(Opd.code) == code.upper(), func.lower(Opd.name) == text.lower()),
+        )
+    )
 
 
 def save_opd(opd: Opd, *, code, name, short_name, kind, parent_id, active=True) -> Opd:

@@ -113,6 +113,33 @@ def test_organiser_adds_a_session_with_speakers_and_sees_it_in_the_builder(
     )
 
 
+def test_a_speaker_chosen_twice_speaks_once_in_the_order_given(login_as, make_event, make_speaker):
+    organiser = login_as("organiser")
+    event = make_event(start=date(2025, 5, 16))
+    moderator, speaker = make_speaker("Dra. Moderator"), make_speaker("Dr. Pembicara")
+    organiser.submit(
+        f"/manage/events/{event.slug}/sessions/new",
+        {
+            "title": "Diskusi panel",
+            "kind": "plenary",
+            "day": "2025-05-16",
+            "start_time": "09:00",
+            "end_time": "10:00",
+            "speakers-0-speaker_id": str(moderator.id),
+            "speakers-0-role": "moderator",
+            "speakers-1-speaker_id": str(speaker.id),
+            "speakers-1-role": "narasumber",
+            "speakers-2-speaker_id": str(moderator.id),
+            "speakers-2-role": "narasumber",
+        },
+    )
+    session = db.session.scalar(select(Session))
+    assert [(link.speaker.name, link.role) for link in session.speaker_links] == [
+        ("Dra. Moderator", "moderator"),
+        ("Dr. Pembicara", "narasumber"),
+    ]
+
+
 def test_session_ending_before_it_starts_runs_past_midnight(login_as, make_event):
     organiser = login_as("organiser")
     event = make_event(start=date(2025, 5, 16), end=date(2025, 5, 17))

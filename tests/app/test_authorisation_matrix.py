@@ -20,9 +20,9 @@ PUBLIC = (
     "auth.login",
     "public.",
     "personal.",
-    "attendance.self_checkin",
-    "attendance.verify_certificate",
-    "attendance.own_certificate",
+    "attendance.self_checkin.check_in",
+    "attendance.certificates.verify",
+    "attendance.certificates.own",
 )
 ROLES = ("viewer", "operator", "opd", "organiser", "admin")
 

@@ -14,7 +14,7 @@ from agenda.models import EventSeries
 from app.extensions import db
 from app.tabular import csv_bytes, read_table, xlsx_bytes
 from attendance import services as attendance
-from tests.followup.fixtures import realisation
+from tests.evaluation.fixtures import realisation
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","klik")',

@@ -21,6 +21,7 @@ METHODS = [
     ("participants/**.py", "python"),
     ("attendance/**.py", "python"),
     ("followup/**.py", "python"),
+    ("evaluation/**.py", "python"),
     ("**/templates/**.html", "jinja2"),
     ("**/templates/**.txt", "jinja2"),
     ("**/templates/**.ics", "jinja2"),
@@ -29,7 +30,7 @@ METHODS = [
 
 def _source_messages():
     found = {}
-    for package in ("app", "agenda", "participants", "attendance", "followup"):
+    for package in ("app", "agenda", "participants", "attendance", "followup", "evaluation"):
         directory = ROOT / package
         if not directory.exists():
             continue

@@ -29,9 +29,9 @@ from agenda.services import to_utc
 from app.auth import services as user_services
 from app.extensions import db, limiter
 from app.timeutil import rfc3339, to_zone
-from attendance import selfcheckin
 from attendance.checkins import EVE_OPENS, SESSION_CLOSES_AFTER, SESSION_OPENS_BEFORE
 from attendance.models import CLOCK_TOLERANCE, CheckIn
+from attendance.self_checkin import services as selfcheckin
 from tests.attendance.fixtures import (
     attendance_api_present,
     attendance_api_rows,

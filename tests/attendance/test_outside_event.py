@@ -13,8 +13,8 @@ from sqlalchemy import select
 from app.auth import services as user_services
 from app.extensions import db
 from app.timeutil import rfc3339
-from attendance import selfcheckin
 from attendance.models import CheckIn
+from attendance.self_checkin import services as selfcheckin
 from tests.attendance.fixtures import (
     attendance_api_present,
     daftar_hadir_present,

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
-from attendance import selfcheckin
 from attendance.models import CheckIn
+from attendance.self_checkin import services as selfcheckin
 
 
 @pytest.fixture

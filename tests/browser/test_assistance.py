@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from agenda.models import Event
 from app.extensions import db
-from followup.evaluation.models import EventEvaluation
+from evaluation.models import EventEvaluation
 from tests.browser.helpers import log_in
-from tests.followup.fixtures import realisation
-from tests.followup.test_assistance import monday_after
+from tests.evaluation.fixtures import realisation
+from tests.evaluation.test_assistance import monday_after
 
 
 def test_the_organiser_plans_the_assistance_week_from_the_ranking(

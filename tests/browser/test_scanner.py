@@ -10,8 +10,8 @@ from sqlalchemy import select
 from agenda.models import Event
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
-from attendance import selfcheckin
 from attendance.models import CheckIn
+from attendance.self_checkin import services as selfcheckin
 from participants import passes
 from participants.documents.badges import date_span
 from participants.models import Registration

@@ -38,17 +38,3 @@ def make_item(make_event):
         return item
 
     return make
-
-
-def realisation(opd_id, pagu, spent, physical=50, *, year=2026, quarter=3):
-    """An unsaved quarter of an OPD's budget realisation (amounts in Rupiah)."""
-    from followup.evaluation.models import BudgetRealisation
-
-    return BudgetRealisation(
-        year=year,
-        quarter=quarter,
-        opd_id=opd_id,
-        pagu=pagu,
-        realisasi_keuangan=spent,
-        realisasi_fisik=physical,
-    )

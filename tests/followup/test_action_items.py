@@ -85,6 +85,16 @@ def test_an_opd_sees_and_reports_only_on_its_own_items(login_as, make_user, city
         ).status_code
         == 302
     )
+    # Its report is credited to its own OPD, not the lead's; one the organiser enters on the
+    # OPD's behalf is the lead OPD's.
+    assert db.session.scalar(select(ProgressUpdate.opd_id)) == city["dpupr"].id
+    login_as("organiser").submit(
+        f"/tindak-lanjut/{other.id}/updates", {"progress": "30", "narrative": "Lewat telepon"}
+    )
+    assert (
+        db.session.scalar(select(ProgressUpdate.opd_id).where(ProgressUpdate.item_id == other.id))
+        == city["dinkes"].id
+    )
 
 
 def test_an_update_with_evidence_is_verified_and_moves_the_item(app, login_as, city, make_item):

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from agenda.models import EventSeries
 from app.extensions import db
-from followup import dashboards, meetings, services
+from followup import services
+from followup.dashboards import services as dashboards
+from followup.meetings import services as meetings
 from followup.models import ActionItem
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -224,3 +226,31 @@ def test_the_day_picker_and_recaps_speak_indonesian_dates(
     assert "23 Nov 2026" in text and "(overdue)" in text
     assert "lewat batas waktu" not in text and "Belum ditindaklanjuti" not in text
     assert len(dashboards.recap_items(dashboards.Scope())) == 2  # "Peta" once, at meeting 2
+
+
+def test_bad_choices_on_the_carry_over_page_get_a_message_and_change_nothing(
+    make_event, make_item, city, login_as
+):
+    today = services.today()
+    first, second = _series(make_event, today - timedelta(days=90), today + timedelta(days=5))
+    item = make_item(city["dpupr"], event=first, due_on=today + timedelta(days=3), title="A")
+    elsewhere = make_item(city["dinkes"], event=second, title="Bukan dari rapat sebelumnya")
+    organiser = login_as("organiser")
+    url = "/events/sm-2/tindak-lanjut/lanjutan"
+    for form, message in (
+        ({"action": "carry"}, "Pilih tindak lanjut terlebih dahulu."),
+        ({"action": "carry", "item_ids": [str(elsewhere.id)]}, "bukan pilihan yang valid"),
+        ({"action": "carry", "item_ids": ["satu"]}, "Pilih tindak lanjut terlebih dahulu."),
+        (
+            {"action": "carry", "item_ids": [str(item.id)], f"due_on_{item.id}": "31/12/2026"},
+            "Batas waktu khusus: Tanggal tidak valid.",
+        ),
+        ({"action": "pindahkan", "item_ids": [str(item.id)]}, "Lanjutkan atau tutup"),
+        ({"action": "evaluation", "day": second.start_date.isoformat()}, "Mulai: "),
+    ):
+        page = organiser.submit(url, form, follow_redirects=True).get_data(as_text=True)
+        assert message in page and "alert-danger" in page, form
+    db.session.expire_all()
+    assert db.session.get(ActionItem, item.id).status == "belum_ditindaklanjuti"
+    assert meetings.carried_count(second) == 0
+    assert [s.title for s in second.sessions] == []

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from agenda.models import Event
 from app.audit.models import AuditEntry
 from app.extensions import db
-from followup import dashboards, services
+from followup import services
+from followup.dashboards import services as dashboards
 from followup.models import ActionItem, ProgressUpdate
 
 

@@ -1,7 +1,7 @@
 """Between meetings: minutes, carry-over with history, the evaluation session, the report."""
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -124,41 +124,3 @@ def test_minutes_and_decisions_make_the_meeting_report(
         .status_code
         == 403
     )
-
-
-def test_dashboard_ranks_opds_and_exports_the_recap(
-    make_event, make_item, city, login_as, count_queries
-):
-    from openpyxl import load_workbook
-
-    event = make_event("sm-y")
-    make_item(city["dpupr"], event=event, status="sesuai", title="Selesai 1")
-    make_item(city["dpupr"], event=event, status="sesuai", title='=HYPERLINK("http://x")')
-    make_item(
-        city["bappeda"],
-        event=event,
-        status="belum_sesuai",
-        title="Kurang",
-        due_on=date.today() - timedelta(days=3),
-    )
-    viewer = login_as("viewer")
-    html = viewer.get("/tindak-lanjut/dasbor").get_data(as_text=True)
-    assert html.index("Dinas Pekerjaan Umum") < html.index("Badan Perencanaan")  # 100% before 0%
-    assert "data-chart=" in html and "100,0%" in html
-    book = load_workbook(io.BytesIO(viewer.get(f"/tindak-lanjut/rekap.xlsx?event={event.id}").data))
-    rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][:2] == ("OPD penanggung jawab", "Tindak lanjut")
-    # A title typed as a formula stays text: the spreadsheet never runs it.
-    [cell] = [c for c in book.active["B"] if str(c.value).startswith("=HYPERLINK")]
-    assert cell.data_type == "s" and cell.quotePrefix
-    pdf = viewer.get(f"/tindak-lanjut/rekap.pdf?event={event.id}")
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
-    assert "REKAP TINDAK LANJUT" in text and "Kurang" in text
-    counts = []
-    for extra in (2, 20):
-        for n in range(extra):
-            make_item(city["dinkes"], event=event, title=f"Butir {n}")
-        with count_queries() as counter:
-            viewer.get("/tindak-lanjut/dasbor")
-        counts.append(counter.count)
-    assert counts[0] == counts[1]

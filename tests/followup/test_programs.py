@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.tabular import xlsx_bytes
-from followup import programs
 from followup.imports import COLUMNS
 from followup.models import ActionItem, PriorityProgram
+from followup.programs import services as programs
 
 
 def test_progress_rolls_up_from_linked_items(make_event, make_item, city, login_as):

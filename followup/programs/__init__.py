@@ -1,0 +1,2 @@
+"""Priority programs and their progress rolled up from linked items (services, views; blueprint
+followup.programs)."""
