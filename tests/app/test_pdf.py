@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from followup import services as followup
-from tests.followup.fixtures import realisation
+from tests.evaluation.fixtures import realisation
 
 LETTERHEAD = "PEMERINTAH KABUPATEN MALANG|SEKRETARIAT DAERAH|Jalan Panji No. 158 Kepanjen"
 
