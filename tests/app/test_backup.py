@@ -9,8 +9,9 @@ from app import uploads
 from app.extensions import db
 from app.opds.models import Opd
 from participants.models import Person
+from tests.files import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 @pytest.fixture
