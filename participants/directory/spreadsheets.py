@@ -1,17 +1,20 @@
-"""Officials in and out of spreadsheets: the import (columns, parsing, the all-or-nothing plan,
-applying it), the export and the template.
+"""Officials in and out of spreadsheets: the import (columns, parsing each row, the plan against
+the directory, applying it — plugged into ``app.staged_import``), the export and the template.
 """
 
 import re
 from dataclasses import dataclass, field
 
+from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 
-from app.audit.services import record_batch
 from app.extensions import db
 from app.opds.models import Opd
+from app.staged_import import Count, Importer, Plan, Section
 from app.tabular import Row
+from participants.forms import CAPACITY_LABELS, LEVEL_LABELS
 from participants.models import GOLONGAN, PERSON_LEVELS, OpdHead, Person
 from participants.nip import NipError, format_nip, validate_nip
 
@@ -30,7 +33,6 @@ IMPORT_COLUMNS = [
 REQUIRED_COLUMNS = ["nip", "nama"]
 UPDATABLE_FIELDS = ("nip", "name", "position", "level", "golongan", "opd_id", "email", "phone")
 UPDATABLE_FIELDS += ("institution",)
-MAX_IMPORT_ROWS = 20_000  # a whole regency's officials; bigger files are split
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Fields an import may set, by column; absent columns leave the field alone on update.
 _FIELD_OF_COLUMN = {
@@ -112,7 +114,7 @@ class PlannedRow:
 
 @dataclass
 class ImportPlan:
-    """What an import would do. Nothing is written until ``apply_import``."""
+    """What an import would do to the directory. Nothing is written until ``apply_import``."""
 
     creates: list[PlannedRow] = field(default_factory=list)
     updates: list[PlannedRow] = field(default_factory=list)
@@ -199,6 +201,52 @@ def _parse_row(row: Row, columns: set[str], opds: dict[str, Opd]):
     return values, nip, email, problems, head
 
 
+def parse_rows(rows: list[Row], _ctx=None) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Step 1, once per upload: every row checked on its own and against the file's other rows
+    (NIP and e-mail appear once); the valid ones as records for ``plan_import``.
+
+    One query: the OPDs the file names.
+    """
+    columns = set(rows[0].values) if rows else set()
+    wanted_codes = {r.values.get("kode_opd", "").strip().upper() for r in rows} - {""}
+    opds = {}
+    if wanted_codes:
+        opds = {
+            o.code: o for o in db.session.scalars(select(Opd).where(Opd.code.in_(wanted_codes)))
+        }
+    records, errors = [], []
+    nip_rows: dict[str, int] = {}
+    email_rows: dict[str, int] = {}
+    for row in rows:
+        values, nip, email, problems, head = _parse_row(row, columns, opds)
+        if nip and nip in nip_rows:
+            problems.append(
+                _(
+                    "NIP %(nip)s ganda (juga di baris %(row)s)",
+                    nip=format_nip(nip),
+                    row=nip_rows[nip],
+                )
+            )
+        elif nip:
+            nip_rows[nip] = row.number
+        if email and email in email_rows:
+            problems.append(
+                _(
+                    "e-mail %(email)s ganda (juga di baris %(row)s)",
+                    email=email,
+                    row=email_rows[email],
+                )
+            )
+        elif email:
+            email_rows[email] = row.number
+        errors.extend((row.number, problem) for problem in problems)
+        if not problems:
+            records.append(
+                {"row": row.number, "values": values, "nip": nip, "email": email, "head": head}
+            )
+    return records, errors
+
+
 MATCH_CHUNK = 5000  # values per IN (…): well below SQLite's and PostgreSQL's limits
 
 
@@ -212,119 +260,97 @@ def _people_where(column, values, *conditions) -> list[Person]:
     return people
 
 
-def plan_import(rows: list[Row]) -> ImportPlan:
-    """Check every row and match it to an existing person: by NIP, else by e-mail, else (for
-    a row with neither) a person without NIP and e-mail of the same name.
+@dataclass
+class _Directory:
+    """The people an import's records may match, looked up at once."""
 
-    A few queries whatever the size (one per 5,000 values): OPDs by code, people by NIP,
-    people by e-mail, namesakes.
-    """
+    by_nip: dict[str, Person] = field(default_factory=dict)
+    by_email: dict[str, Person] = field(default_factory=dict)
+    by_name: dict[str, list[Person]] = field(default_factory=dict)  # no NIP, no e-mail
+    heads: dict[int, tuple[int, str]] = field(default_factory=dict)  # OPD id → (person, capacity)
+
+    @classmethod
+    def load(cls, records: list[dict]) -> "_Directory":
+        """A few queries whatever the size (one per 5,000 values): people by NIP, by e-mail,
+        namesakes, and the recorded heads when the file names any."""
+        found = cls()
+        for person in _people_where(Person.nip, {r["nip"] for r in records if r["nip"]}):
+            found.by_nip[person.nip] = person
+            if person.email:
+                found.by_email[person.email] = person
+        for person in _people_where(Person.email, {r["email"] for r in records if r["email"]}):
+            found.by_email[person.email] = person
+            if person.nip:
+                found.by_nip[person.nip] = person
+        # Guests with neither NIP nor e-mail (e.g. exported, then imported back) match by name.
+        names = {r["values"]["name"].lower() for r in records if not (r["nip"] or r["email"])}
+        for person in _people_where(
+            func.lower(Person.name), names, Person.nip.is_(None), Person.email.is_(None)
+        ):
+            found.by_name.setdefault(person.name.lower(), []).append(person)
+        if any(r["head"] for r in records):
+            found.heads = _current_heads()
+        return found
+
+
+def _match(record: dict, found: _Directory, matched_rows: dict[int, int]):
+    """(person or None, problems): the existing person a record means — by NIP, else by e-mail,
+    else (with neither) the one person without NIP and e-mail of the same name."""
+    nip, email, values, number = record["nip"], record["email"], record["values"], record["row"]
+    by_nip = found.by_nip.get(nip) if nip else None
+    by_email = found.by_email.get(email) if email else None
+    person = by_nip or by_email
+    problems = []
+    namesakes = [] if nip or email else found.by_name.get(values["name"].lower(), [])
+    if len(namesakes) == 1:
+        person = namesakes[0]
+    elif len(namesakes) > 1:
+        problems.append(
+            _(
+                "ada %(count)s orang bernama %(name)s tanpa NIP dan e-mail; isi NIP atau "
+                "e-mail agar jelas siapa yang dimaksud",
+                count=len(namesakes),
+                name=values["name"],
+            )
+        )
+    if by_nip is None and by_email is not None and nip and by_email.nip:
+        problems.append(
+            _(
+                "e-mail %(email)s sudah dipakai %(name)s dengan NIP lain (%(nip)s)",
+                email=email,
+                name=by_email.name,
+                nip=format_nip(by_email.nip),
+            )
+        )
+    elif by_nip is not None and by_email is not None and by_email is not by_nip:
+        problems.append(
+            _("e-mail %(email)s sudah dipakai %(name)s", email=email, name=by_email.name)
+        )
+    elif person is not None and person.id in matched_rows:
+        problems.append(
+            _(
+                "baris ini dan baris %(row)s menunjuk orang yang sama (%(name)s)",
+                row=matched_rows[person.id],
+                name=person.name,
+            )
+        )
+    if person is not None:
+        matched_rows.setdefault(person.id, number)
+    return person, problems
+
+
+def plan_import(records: list[dict], _ctx=None) -> ImportPlan:
+    """Step 2, for the preview and again on confirm: match every record to the directory as
+    it is now and say what would be created, updated or left alone. Writes nothing."""
     plan = ImportPlan()
-    columns = set(rows[0].values) if rows else set()
-    wanted_codes = {r.values.get("kode_opd", "").strip().upper() for r in rows} - {""}
-    opds = {}
-    if wanted_codes:
-        opds = {
-            o.code: o for o in db.session.scalars(select(Opd).where(Opd.code.in_(wanted_codes)))
-        }
-    plan.opd_codes = {o.id: o.code for o in opds.values()}
-
-    parsed = []
-    nip_rows: dict[str, int] = {}
-    email_rows: dict[str, int] = {}
-    for row in rows:
-        values, nip, email, problems, head = _parse_row(row, columns, opds)
-        if nip:
-            if nip in nip_rows:
-                problems.append(
-                    _(
-                        "NIP %(nip)s ganda (juga di baris %(row)s)",
-                        nip=format_nip(nip),
-                        row=nip_rows[nip],
-                    )
-                )
-            else:
-                nip_rows[nip] = row.number
-        if email:
-            if email in email_rows:
-                problems.append(
-                    _(
-                        "e-mail %(email)s ganda (juga di baris %(row)s)",
-                        email=email,
-                        row=email_rows[email],
-                    )
-                )
-            else:
-                email_rows[email] = row.number
-        plan.errors.extend((row.number, problem) for problem in problems)
-        parsed.append((row.number, values, nip, email, bool(problems), head))
-
-    existing_by_nip: dict[str, Person] = {}
-    existing_by_email: dict[str, Person] = {}
-    for person in _people_where(Person.nip, nip_rows):
-        existing_by_nip[person.nip] = person
-        if person.email:
-            existing_by_email[person.email] = person
-    for person in _people_where(Person.email, email_rows):
-        existing_by_email[person.email] = person
-        if person.nip:
-            existing_by_nip[person.nip] = person
-
-    # Guests with neither NIP nor e-mail (e.g. exported, then imported back) match by name.
-    anonymous_names = {
-        values["name"].lower() for _n, values, nip, email, bad, _h in parsed if not (nip or email)
-    } - {""}
-    existing_by_name: dict[str, list[Person]] = {}
-    for person in _people_where(
-        func.lower(Person.name), anonymous_names, Person.nip.is_(None), Person.email.is_(None)
-    ):
-        existing_by_name.setdefault(person.name.lower(), []).append(person)
-
-    current_heads = _current_heads() if "kepala_opd" in columns else {}
+    found = _Directory.load(records)
     matched_rows: dict[int, int] = {}  # person id → row number
     head_rows: dict[int, int] = {}  # OPD id → the row that names its head
-    for number, values, nip, email, bad, head in parsed:
-        by_nip = existing_by_nip.get(nip) if nip else None
-        by_email = existing_by_email.get(email) if email else None
-        person = by_nip or by_email
-        problems = []
-        namesakes = [] if nip or email else existing_by_name.get(values["name"].lower(), [])
-        if len(namesakes) == 1:
-            person = namesakes[0]
-        elif len(namesakes) > 1:
-            problems.append(
-                _(
-                    "ada %(count)s orang bernama %(name)s tanpa NIP dan e-mail; isi NIP atau "
-                    "e-mail agar jelas siapa yang dimaksud",
-                    count=len(namesakes),
-                    name=values["name"],
-                )
-            )
-        if by_nip is None and by_email is not None and nip and by_email.nip:
-            problems.append(
-                _(
-                    "e-mail %(email)s sudah dipakai %(name)s dengan NIP lain (%(nip)s)",
-                    email=email,
-                    name=by_email.name,
-                    nip=format_nip(by_email.nip),
-                )
-            )
-        elif by_nip is not None and by_email is not None and by_email is not by_nip:
-            problems.append(
-                _("e-mail %(email)s sudah dipakai %(name)s", email=email, name=by_email.name)
-            )
-        elif person is not None and person.id in matched_rows:
-            problems.append(
-                _(
-                    "baris ini dan baris %(row)s menunjuk orang yang sama (%(name)s)",
-                    row=matched_rows[person.id],
-                    name=person.name,
-                )
-            )
-        if person is not None:
-            matched_rows.setdefault(person.id, number)
-        if person is None and "level" not in values and not bad:
-            if nip:
+    for record in records:
+        number, values, head = record["row"], dict(record["values"]), record["head"]
+        person, problems = _match(record, found, matched_rows)
+        if person is None and "level" not in values:
+            if record["nip"]:
                 problems.append(_("level wajib diisi untuk orang baru yang ber-NIP"))
             else:
                 values["level"] = "non_asn"
@@ -333,21 +359,17 @@ def plan_import(rows: list[Row]) -> ImportPlan:
             problems.append(_("kepala_opd diisi, tetapi orang ini tidak punya OPD (kode_opd)"))
         elif head and head_opd in head_rows:
             problems.append(
-                _(
-                    "baris %(row)s juga menjadi kepala OPD yang sama",
-                    row=head_rows[head_opd],
-                )
+                _("baris %(row)s juga menjadi kepala OPD yang sama", row=head_rows[head_opd])
             )
         elif head:
             head_rows[head_opd] = number
         plan.errors.extend((number, problem) for problem in problems)
-        if bad or problems:
+        if problems:
             continue
         # NIP and e-mail identify people: an empty cell never erases them.
-        if nip:
-            values["nip"] = nip
-        if email:
-            values["email"] = email
+        for key in ("nip", "email"):
+            if record[key]:
+                values[key] = record[key]
         if person is None:
             plan.creates.append(PlannedRow(number, values, head=head, head_opd_id=head_opd))
             continue
@@ -356,22 +378,25 @@ def plan_import(rows: list[Row]) -> ImportPlan:
             for key, value in values.items()
             if getattr(person, key) != value
         }
-        held = current_heads.get(head_opd)
+        held = found.heads.get(head_opd)
         if head and held != (person.id, head):
             changes["head"] = (held[1] if held and held[0] == person.id else None, head)
         if changes:
             plan.updates.append(PlannedRow(number, values, person, changes, head, head_opd))
         else:
             plan.unchanged += 1
-    plan.errors.sort(key=lambda item: item[0])
-    # Codes of the OPDs people are moved away from, for the preview (one more query at most).
-    old_opd_ids = {row.changes["opd_id"][0] for row in plan.updates if "opd_id" in row.changes}
-    old_opd_ids -= set(plan.opd_codes) | {None}
-    if old_opd_ids:
-        plan.opd_codes.update(
-            db.session.execute(select(Opd.id, Opd.code).where(Opd.id.in_(old_opd_ids))).all()
-        )
+    plan.opd_codes = _opd_codes(plan)
     return plan
+
+
+def _opd_codes(plan: ImportPlan) -> dict[int, str]:
+    """Codes of the OPDs the preview names (people moved to and from them): one query."""
+    ids = {row.values.get("opd_id") for row in plan.creates + plan.updates}
+    ids |= {row.changes["opd_id"][0] for row in plan.updates if "opd_id" in row.changes}
+    ids -= {None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Opd.id, Opd.code).where(Opd.id.in_(ids))).all())
 
 
 def _current_heads() -> dict[int, tuple[int, str]]:
@@ -405,8 +430,9 @@ def _write_heads(plan: ImportPlan, created_ids: list[int]) -> None:
     )
 
 
-def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
-    """Write a checked plan with bulk statements and one audit entry. The caller commits."""
+def apply_import(plan: ImportPlan) -> tuple[int, int]:
+    """Write a checked plan with bulk statements (the import's one audit entry is written by
+    ``app.staged_import``). The caller commits."""
     if not plan.ok:
         raise ValueError("an import plan with errors cannot be applied")
     defaults = {
@@ -438,25 +464,119 @@ def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
             params.append(values)
         db.session.execute(update(Person), params)
     _write_heads(plan, created_ids)
-    record_batch(
-        "PeopleImport",
-        _(
-            "Impor %(source)s: %(created)s baru, %(updated)s diperbarui",
-            source=source,
-            created=len(plan.creates),
-            updated=len(plan.updates),
-        ),
-        "import",
-        changes={
-            "berkas": [None, source],
-            "baris": [None, plan.total],
-            "dibuat": [None, len(plan.creates)],
-            "diperbarui": [None, len(plan.updates)],
-            "tidak_berubah": [None, plan.unchanged],
-        },
-    )
     db.session.expire_all()  # bulk UPDATE bypassed the identity map
     return len(plan.creates), len(plan.updates)
+
+
+# --- the import's page: sections of the preview, the staged-import plug ----------------------
+
+FIELD_LABELS = {
+    "nip": _l("NIP"),
+    "name": _l("Nama"),
+    "position": _l("Jabatan"),
+    "level": _l("Jenjang"),
+    "golongan": _l("Golongan"),
+    "opd_id": _l("OPD"),
+    "email": _l("Email"),
+    "phone": _l("Telepon"),
+    "institution": _l("Instansi"),
+    "head": _l("Kepala OPD"),
+}
+
+
+def _shown(plan: ImportPlan, field_name: str, value) -> str:
+    if value is None or value == "":
+        return "∅"
+    if field_name == "opd_id":
+        return plan.opd_codes.get(value, str(value))
+    if field_name == "level":
+        return str(LEVEL_LABELS.get(value, value))
+    if field_name == "head":
+        return str(CAPACITY_LABELS.get(value, value))
+    if field_name == "nip":
+        return format_nip(value)
+    return str(value)
+
+
+def preview_plan(records: list[dict], ctx=None) -> Plan:
+    """``plan_import`` in the shape of ``app.staged_import``: counts and two sections."""
+    plan = plan_import(records, ctx)
+    created = [
+        (
+            row.number,
+            [
+                format_nip(row.values.get("nip")),
+                row.values["name"],
+                row.values.get("position", ""),
+                _shown(plan, "level", row.values.get("level")),
+                _shown(plan, "opd_id", row.values.get("opd_id")),
+                row.values.get("email") or "",
+                str(CAPACITY_LABELS.get(row.head, "")),
+            ],
+        )
+        for row in plan.creates
+    ]
+    updated = [
+        (
+            row.number,
+            [
+                row.person.name + (f" ({format_nip(row.person.nip)})" if row.person.nip else ""),
+                [
+                    f"{FIELD_LABELS.get(key, key)}: {_shown(plan, key, before)} → "
+                    f"{_shown(plan, key, after)}"
+                    for key, (before, after) in row.changes.items()
+                ],
+            ],
+        )
+        for row in plan.updates
+    ]
+    return Plan(
+        rows=plan,
+        errors=plan.errors,
+        counts=[
+            Count("dibuat", _("baru"), len(plan.creates)),
+            Count("diperbarui", _("diperbarui"), len(plan.updates)),
+            Count("tidak_berubah", _("tidak berubah"), plan.unchanged),
+        ],
+        sections=[
+            Section(
+                _("Akan dibuat"),
+                [_("NIP"), _("Nama"), _("Jabatan"), _("Jenjang"), _("OPD"), _("Email")]
+                + [_("Kepala OPD")],
+                created,
+            ),
+            Section(_("Akan diperbarui"), [_("Nama"), _("Perubahan")], updated),
+        ],
+    )
+
+
+def _apply(plan: Plan, _ctx=None) -> str:
+    created, updated = apply_import(plan.rows)
+    return _(
+        "Impor selesai: %(created)s orang baru, %(updated)s diperbarui, "
+        "%(unchanged)s tidak berubah.",
+        created=created,
+        updated=updated,
+        unchanged=plan.rows.unchanged,
+    )
+
+
+IMPORTER = Importer(
+    name="people",
+    title=_l("Impor pejabat"),
+    columns=tuple(REQUIRED_COLUMNS),
+    parse=parse_rows,
+    plan=preview_plan,
+    apply=_apply,
+    endpoints={
+        "upload": "directory.import_people",
+        "preview": "directory.import_preview",
+        "confirm": "directory.import_confirm",
+        "cancel": "directory.import_cancel",
+    },
+    done=lambda plan, ctx: url_for("directory.index"),
+    audit_type="PeopleImport",
+)
 
 
 # --- export -----------------------------------------------------------------------------------
