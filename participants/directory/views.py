@@ -14,7 +14,7 @@ from app.opds.forms import opd_choices
 from app.opds.models import Opd
 from app.opds.services import active_opds
 from app.tabular import table_response
-from participants.directory import heads, people, spreadsheets
+from participants.directory import heads, imports, people, spreadsheets
 from participants.forms import CAPACITY_LABELS, LEVEL_LABELS, HeadForm, ImportForm, PersonForm
 from participants.models import Person, default_head_title
 from participants.nip import format_nip
@@ -199,7 +199,7 @@ def import_people():
     form = ImportForm()
     if form.validate_on_submit():
         try:
-            return staged_import.start(spreadsheets.IMPORTER, form.file.data)
+            return staged_import.start(imports.IMPORTER, form.file.data)
         except staged_import.ImportRefused as exc:
             form.file.errors.append(str(exc))
     return render_template(
@@ -213,19 +213,19 @@ def import_people():
 @bp.get("/import/preview")
 @permission_required("people.manage")
 def import_preview():
-    return staged_import.preview(spreadsheets.IMPORTER)
+    return staged_import.preview(imports.IMPORTER)
 
 
 @bp.post("/import/confirm")
 @permission_required("people.manage")
 def import_confirm():
-    return staged_import.confirm(spreadsheets.IMPORTER)
+    return staged_import.confirm(imports.IMPORTER)
 
 
 @bp.post("/import/cancel")
 @permission_required("people.manage")
 def import_cancel():
-    return staged_import.cancel(spreadsheets.IMPORTER)
+    return staged_import.cancel(imports.IMPORTER)
 
 
 @bp.get("/template.<any(xlsx, csv):fmt>")
