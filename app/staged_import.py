@@ -37,18 +37,20 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import uploads
-from app.audit.services import record_batch
+from app.audit.services import ACTION_LABELS, record_batch
 from app.extensions import db
 from app.forms import ActionForm
-from app.tabular import Row, TableError, read_table
+from app.tabular import Row, TableError, clean_text, read_table
 
 PREVIEW_ROWS = 200  # rows listed per section of the preview (errors: all of them)
 PREVIEW_MAX_AGE = 6 * 3600  # a preview older than this must be uploaded again
 
 RowError = tuple[int, str]
+ACTION_LABELS.setdefault("import", _l("impor"))
 
 
 class ImportRefused(ValueError):
@@ -137,7 +139,7 @@ def upload(importer: Importer, file, ctx=None) -> str:
         "user": current_user.id,
         "import": importer.name,
         "scope": importer.scope(ctx),
-        "filename": (file.filename or "")[-200:],  # only shown and audited
+        "filename": clean_text(file.filename or "")[-200:],  # only shown and audited
         "created": time.time(),
         "rows": len(rows),
         "records": records,
