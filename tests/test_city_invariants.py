@@ -12,6 +12,7 @@ for some OPDs of some quarters — interleaved. After every step:
 The deep follow-up exploration runs alone in tests/followup/test_invariants.py.
 """
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,12 +26,13 @@ from agenda.models import EventSeries
 from app.extensions import db
 from app.opds.models import Opd
 from evaluation import services as evaluation
-from evaluation.imports import IMPORT_COLUMNS, parse_import, save_import
+from evaluation.imports import IMPORT_COLUMNS
 from followup import services as followup
 from tests.attendance.door import Door, DoorRules
 from tests.followup.machine import FollowUpMachine, World
 
 YEAR = 2026
+HIDDEN = re.compile(r'<input type="hidden" name="(token|expected|csrf_token)" value="([^"]*)"')
 PAGU = [0, 750_000_000, 12_500_000_000, 98_765_432_100]  # Rupiah; 0: no percentage
 
 
@@ -67,6 +69,7 @@ def test_the_city_figures_hold_under_random_use_of_the_whole_loop(
             db.session.commit()
             opds = [make_opd(code) for code in ("DPUPR", "BAPPEDA", "DINKES")]
             opd_clients = [login_as("opd", opd=opd) for opd in opds]
+            self.finance = login_as("organiser")  # uploads the realisation files
             self.world = World(
                 app=app,
                 opds=opds,
@@ -104,10 +107,17 @@ def test_the_city_figures_hold_under_random_use_of_the_whole_loop(
                 )
             )
             rows = [(code, quarter, Figures(pagu, pagu * share // 100)) for code in codes]
-            parsed, errors = parse_import(_csv(rows))
-            assert errors == [] and len(parsed) == len(rows)
-            save_import(parsed)
-            db.session.commit()
+            # Upload → preview → confirm, as finance staff do it.
+            upload = self.finance.submit(
+                "/evaluasi/import",
+                {"file": (io.BytesIO(_csv(rows)), "realisasi.csv")},
+                content_type="multipart/form-data",
+            )
+            preview = self.finance.get(upload.location).get_data(as_text=True)
+            fields = dict(HIDDEN.findall(preview))
+            assert fields.get("token"), preview[-1500:]
+            done = self.finance.post("/evaluasi/import/confirm", data=fields)
+            assert done.status_code == 302, done.get_data(as_text=True)[-1500:]
             for code, _quarter, figures in rows:
                 self.realised.setdefault(quarter, {})[code] = figures
             self.seen["import realisation"] += 1
