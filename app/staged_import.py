@@ -42,6 +42,7 @@ from flask_login import current_user
 
 from app import uploads
 from app.audit.services import ACTION_LABELS, record_batch
+from app.auth.permissions import permission_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.tabular import Row, TableError, clean_text, read_table
@@ -228,6 +229,27 @@ def cancel(importer: Importer, ctx=None):
             uploads.discard_staged(importer.area, token)
             flash(_("Impor dibatalkan; tidak ada data yang diubah."), "info")
     return redirect(importer.url("upload", ctx))
+
+
+def add_steps(bp, importer: Importer, rule: str, permission: str, context=None) -> None:
+    """Route the preview, confirm and cancel steps of ``importer`` on ``bp`` under ``rule``
+    (``rule + "/preview"`` …) as the endpoints ``import_preview``, ``import_confirm`` and
+    ``import_cancel``, each behind ``permission``; ``context(**view_args)`` finds the import's
+    ``ctx`` from the URL (the event of an action-item import), else ``None``. The upload page
+    stays the package's own view (its form and help differ)."""
+    steps = {"preview": ("GET", preview), "confirm": ("POST", confirm), "cancel": ("POST", cancel)}
+    for step, (method, run) in steps.items():
+
+        def view(_run=run, **view_args):
+            return _run(importer, context(**view_args) if context else None)
+
+        view.__name__ = f"import_{step}"
+        bp.add_url_rule(
+            f"{rule}/{step}",
+            view.__name__,
+            permission_required(permission)(view),
+            methods=[method],
+        )
 
 
 # --- inside -----------------------------------------------------------------------------------------

@@ -233,8 +233,8 @@ IMPORTER = Importer(
     endpoints={
         "upload": "evaluation.import_realisation",
         "preview": "evaluation.import_preview",
-        "confirm": "evaluation.confirm_import",
-        "cancel": "evaluation.cancel_import",
+        "confirm": "evaluation.import_confirm",
+        "cancel": "evaluation.import_cancel",
     },
     done=_done,
     audit_type="RealisationImport",

@@ -108,22 +108,7 @@ def import_realisation():
     return render_template("evaluation/import.html", form=form), status
 
 
-@bp.get("/evaluasi/import/preview")
-@permission_required("evaluation.manage")
-def import_preview():
-    return staged_import.preview(imports.IMPORTER)
-
-
-@bp.post("/evaluasi/import/confirm")
-@permission_required("evaluation.manage")
-def confirm_import():
-    return staged_import.confirm(imports.IMPORTER)
-
-
-@bp.post("/evaluasi/import/cancel")
-@permission_required("evaluation.manage")
-def cancel_import():
-    return staged_import.cancel(imports.IMPORTER)
+staged_import.add_steps(bp, imports.IMPORTER, "/evaluasi/import", "evaluation.manage")
 
 
 @bp.get("/evaluasi/templat.xlsx")

@@ -137,19 +137,10 @@ def import_items(slug):
         ), 422
 
 
-@bp.get("/events/<slug>/tindak-lanjut/import/preview")
-@permission_required("followup.manage")
-def import_preview(slug):
-    return staged_import.preview(imports.IMPORTER, visible_event_or_404(slug))
-
-
-@bp.post("/events/<slug>/tindak-lanjut/import/confirm")
-@permission_required("followup.manage")
-def import_confirm(slug):
-    return staged_import.confirm(imports.IMPORTER, visible_event_or_404(slug))
-
-
-@bp.post("/events/<slug>/tindak-lanjut/import/cancel")
-@permission_required("followup.manage")
-def import_cancel(slug):
-    return staged_import.cancel(imports.IMPORTER, visible_event_or_404(slug))
+staged_import.add_steps(
+    bp,
+    imports.IMPORTER,
+    "/events/<slug>/tindak-lanjut/import",
+    "followup.manage",
+    context=visible_event_or_404,
+)

@@ -210,22 +210,7 @@ def import_people():
     )
 
 
-@bp.get("/import/preview")
-@permission_required("people.manage")
-def import_preview():
-    return staged_import.preview(imports.IMPORTER)
-
-
-@bp.post("/import/confirm")
-@permission_required("people.manage")
-def import_confirm():
-    return staged_import.confirm(imports.IMPORTER)
-
-
-@bp.post("/import/cancel")
-@permission_required("people.manage")
-def import_cancel():
-    return staged_import.cancel(imports.IMPORTER)
+staged_import.add_steps(bp, imports.IMPORTER, "/import", "people.manage")
 
 
 @bp.get("/template.<any(xlsx, csv):fmt>")
