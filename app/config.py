@@ -53,6 +53,9 @@ def load_config(instance_path: str) -> dict:
         # Uploads (imports now, evidence later) live outside the web root.
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", os.path.join(instance_path, "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # Rows one import may carry (people, OPDs, action items, realisation): a whole
+        # regency's officials fit; a bigger file is split.
+        "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app import uploads
+from app.formatting import number as format_number
 
 XLSX_MIMETYPE = uploads.KINDS["xlsx"][0]
 
@@ -41,6 +42,18 @@ def _is_formula_like(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
+# C0 controls (NUL, TAB, CR, LF, …), DEL, C1 controls and the Unicode line/paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def clean_text(text: str) -> str:
+    """A cell's text as one clean line: every control character (NUL, CR, LF, TAB, \\x00-\\x1f,
+    \\x7f, C1) becomes a space, runs of spaces become one, the ends are trimmed. Every cell of
+    every import passes through here (``read_table``), so no name or title carries a line break
+    or a NUL into the database, a PDF or a letter."""
+    return " ".join(_CONTROL.sub(" ", text).split()) if text else ""
+
+
 def _clean(value) -> str:
     if value is None:
         return ""
@@ -49,14 +62,16 @@ def _clean(value) -> str:
     text = str(value)
     if text.startswith("'") and _is_formula_like(text[1:]):
         text = text[1:]  # our own CSV export's guard, read back
-    return text.strip()
+    return clean_text(text)
 
 
-def read_table(data: bytes, columns: list[str]) -> list[Row]:
-    """Rows of an uploaded XLSX or CSV file, keyed by the (lower-cased) header names.
+def read_table(data: bytes, columns: list[str], max_rows: int | None = None) -> list[Row]:
+    """Rows of an uploaded XLSX or CSV file, keyed by the (lower-cased) header names, every cell
+    through ``clean_text``.
 
     The type is judged from the content (app.uploads), not the name; the required ``columns``
-    must exist.
+    must exist; a file of more than ``max_rows`` data rows is refused with a message naming
+    the cap (before any row is checked).
     """
     try:
         kind = uploads.check(data, uploads.TABLE_KINDS)
@@ -95,6 +110,15 @@ def read_table(data: bytes, columns: list[str]) -> list[Row]:
             continue
         cells = cells + [""] * (len(header) - len(cells))
         rows.append(Row(number, dict(zip(header, cells, strict=False))))
+    if max_rows is not None and len(rows) > max_rows:
+        raise TableError(
+            _(
+                "Berkas berisi %(count)s baris; paling banyak %(limit)s baris per impor. "
+                "Bagi berkas menjadi beberapa bagian.",
+                count=format_number(len(rows)),
+                limit=format_number(max_rows),
+            )
+        )
     return rows
 
 

@@ -301,6 +301,40 @@ def discard_staged(area: str, token: str | None) -> None:
         os.remove(_staged_path(area, token or ""))
 
 
+def claim_staged(area: str, token: str) -> bytes:
+    """Take a staged file for one request alone (an atomic rename): a second request with the
+    same token (a double click, a second tab) gets FileNotFoundError. ``release_staged`` puts
+    it back, ``finish_staged`` replaces it with a small marker (``staged_marker``)."""
+    path = _staged_path(area, token)
+    os.rename(path, path + ".claimed")
+    with open(path + ".claimed", "rb") as handle:
+        return handle.read()
+
+
+def release_staged(area: str, token: str) -> None:
+    path = _staged_path(area, token)
+    with contextlib.suppress(FileNotFoundError):
+        os.rename(path + ".claimed", path)
+
+
+def finish_staged(area: str, token: str, marker: bytes) -> None:
+    """The claimed file is done with: keep only ``marker`` (e.g. who used it), swept in a day."""
+    path = _staged_path(area, token)
+    with open(path + ".done", "wb") as handle:
+        handle.write(marker)
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path + ".claimed")
+
+
+def staged_marker(area: str, token: str) -> bytes | None:
+    """The marker ``finish_staged`` left for ``token``, or None."""
+    try:
+        with open(_staged_path(area, token) + ".done", "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
 def _sweep(area: str) -> None:
     limit = time.time() - STAGED_MAX_AGE
     with os.scandir(_folder("staging", area)) as entries:

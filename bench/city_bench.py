@@ -253,7 +253,7 @@ def people_import(base: str, rows: int, codes: list[str], work: Path) -> dict:
         timeout=120,
     )
     times["upload"] = time.perf_counter() - started
-    assert uploaded.url.endswith("/people/import/preview"), uploaded.text[:500]
+    assert "/people/import/preview?token=" in uploaded.url, uploaded.text[:500]
     started = time.perf_counter()
     confirmed = client.post(f"{base}/people/import/confirm", data=_form(uploaded.text), timeout=120)
     times["confirm"] = time.perf_counter() - started

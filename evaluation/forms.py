@@ -6,6 +6,7 @@ from decimal import InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -40,6 +41,10 @@ class RupiahField(StringField):
 
 def _target(quarter: int) -> PercentField:
     return PercentField(_l("Triwulan %(quarter)s (%%)", quarter=quarter), [InputRequired()])
+
+
+class ImportForm(Form):
+    file = FileField(_l("Berkas XLSX atau CSV"), validators=[FileRequired(_l("Pilih berkas."))])
 
 
 class TargetsForm(Form):

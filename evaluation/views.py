@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from agenda.event_links import agenda_panel, event_link
 from agenda.permissions import visible_event_or_404
-from app import uploads
+from app import staged_import
 from app.auth.permissions import can, permission_required, require
 from app.core.home import nav_item
 from app.downloads import pdf_response
@@ -27,7 +27,6 @@ bp = Blueprint("evaluation", __name__, template_folder="templates")
 bp.add_app_template_filter(documents.points, "points")
 nav_item(57, _l("Evaluasi kinerja"), "evaluation.ranking", "evaluation.view")
 event_link(53, _l("Evaluasi kinerja"), "evaluation.event_evaluation", "evaluation.manage")
-STAGE = "realisation-import"
 
 
 def _quarter_args() -> tuple[int, int] | None:
@@ -99,47 +98,17 @@ def ranking_export(fmt):
 @bp.route("/evaluasi/import", methods=["GET", "POST"])
 @permission_required("evaluation.manage")
 def import_realisation():
-    if request.method == "GET":
-        return render_template("evaluation/import.html", parsed=None, errors=None)
-    upload = request.files.get("file")
-    if not ActionForm().validate_on_submit() or upload is None or not upload.filename:
-        flash(_("Pilih berkas XLSX atau CSV."), "danger")
-        return redirect(url_for("evaluation.import_realisation"))
-    data = upload.read()
-    parsed, errors = imports.parse_import(data)
-    if errors:
-        return render_template("evaluation/import.html", parsed=None, errors=errors), 422
-    token = uploads.stage(data, STAGE)
-    return render_template("evaluation/import.html", parsed=parsed, errors=None, token=token)
+    form = forms.ImportForm()
+    if form.validate_on_submit():
+        try:
+            return staged_import.start(imports.IMPORTER, form.file.data)
+        except staged_import.ImportRefused as exc:
+            form.file.errors.append(str(exc))
+    status = 422 if form.errors else 200
+    return render_template("evaluation/import.html", form=form), status
 
 
-@bp.post("/evaluasi/import/confirm")
-@permission_required("evaluation.manage")
-def confirm_import():
-    token = request.form.get("token", "")
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        data = uploads.read_staged(STAGE, token)
-    except (OSError, ValueError):
-        flash(_("Pratinjau sudah kedaluwarsa; unggah berkasnya lagi."), "danger")
-        return redirect(url_for("evaluation.import_realisation"))
-    parsed, errors = imports.parse_import(data)
-    if errors:  # the directory changed since the preview
-        return render_template("evaluation/import.html", parsed=None, errors=errors), 422
-    created, updated = imports.save_import(parsed)
-    db.session.commit()
-    uploads.discard_staged(STAGE, token)
-    flash(
-        _(
-            "Realisasi disimpan: %(created)s baru, %(updated)s diperbarui.",
-            created=created,
-            updated=updated,
-        ),
-        "success",
-    )
-    year, quarter = parsed[0].year, parsed[0].quarter
-    return redirect(url_for("evaluation.ranking", year=year, quarter=quarter))
+staged_import.add_steps(bp, imports.IMPORTER, "/evaluasi/import", "evaluation.manage")
 
 
 @bp.get("/evaluasi/templat.xlsx")

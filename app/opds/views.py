@@ -3,14 +3,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from app import staged_import
 from app.auth.permissions import permission_required, require
 from app.core.home import nav_item
 from app.extensions import db
 from app.forms import ActionForm
-from app.opds import services
+from app.opds import imports, services
 from app.opds.forms import KIND_LABELS, ImportForm, OpdForm, opd_choices
 from app.opds.models import Opd
-from app.tabular import TableError, read_table, table_response
+from app.tabular import table_response
 
 bp = Blueprint("opds", __name__, url_prefix="/opd")
 nav_item(80, _l("Perangkat Daerah"), "opds.index", "opd.view")
@@ -93,49 +94,23 @@ def toggle_active(opd_id):
 @permission_required("opd.manage")
 def import_opds():
     form = ImportForm()
-    errors = []
     if form.validate_on_submit():
-        upload = form.file.data
         try:
-            rows = read_table(upload.read(), services.REQUIRED_COLUMNS)
-        except TableError as exc:
+            return staged_import.start(imports.IMPORTER, form.file.data)
+        except staged_import.ImportRefused as exc:
             form.file.errors.append(str(exc))
-        else:
-            if not rows:
-                form.file.errors.append(_("Berkas tidak berisi baris data."))
-            else:
-                created, updated, errors = services.import_opds(rows)
-                if not errors:
-                    db.session.commit()
-                    flash(
-                        _(
-                            "Impor selesai: %(created)s OPD baru, %(updated)s diperbarui.",
-                            created=created,
-                            updated=updated,
-                        ),
-                        "success",
-                    )
-                    return redirect(url_for("opds.index"))
-                db.session.rollback()
     return render_template(
-        "opds/import.html",
-        form=form,
-        errors=errors,
-        columns=services.IMPORT_COLUMNS,
-        kinds=KIND_LABELS,
+        "opds/import.html", form=form, columns=services.IMPORT_COLUMNS, kinds=KIND_LABELS
     )
+
+
+staged_import.add_steps(bp, imports.IMPORTER, "/import", "opd.manage")
 
 
 @bp.get("/template.<any(xlsx, csv):fmt>")
 @permission_required("opd.manage")
 def template(fmt):
-    example = [
-        ["SETDA", "Sekretariat Daerah", "Setda", "sekretariat", "", "ya"],
-        ["BAG-ORG", "Bagian Organisasi", "Bag. Organisasi", "bagian", "SETDA", "ya"],
-        ["KEC-BATU", "Kecamatan Batu", "Kec. Batu", "kecamatan", "", "ya"],
-        ["KEL-SISIR", "Kelurahan Sisir", "Kel. Sisir", "kelurahan", "KEC-BATU", "ya"],
-    ]
-    return table_response("template-opd", fmt, services.IMPORT_COLUMNS, example)
+    return table_response("template-opd", fmt, services.IMPORT_COLUMNS, imports.TEMPLATE_ROWS)
 
 
 @bp.get("/export.<any(xlsx, csv):fmt>")

@@ -110,12 +110,20 @@ def add_months(day: date, months: int) -> date:
 def default_due_on(event: Event) -> date:
     """The new due date proposed for items carried over to ``event``: the day before the
     series' following meeting, where they will be evaluated again, or else three months (a
-    quarter) after ``event``'s last day; never a day already past."""
+    quarter) after ``event``'s last day; never a day already past, and a working day (a due
+    date on a Sunday would fall due before anyone is in the office to report)."""
     following = next_event(event)
     due = following.start_date - timedelta(days=1) if following else None
     if due is None or due < event.end_date:
         due = add_months(event.end_date, 3)
-    return due if due >= today() else add_months(today(), 3)
+    if due < today():
+        due = add_months(today(), 3)
+    return working_day_before(due)
+
+
+def working_day_before(day: date) -> date:
+    """``day``, or the Friday before it when it falls on a weekend."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
 
 
 def carried_count(event: Event) -> int:

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from agenda.event_links import event_link
 from agenda.permissions import event_session_or_404, visible_event_or_404
+from app import staged_import
 from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
@@ -126,18 +127,20 @@ def import_template(slug):
 def import_items(slug):
     event = visible_event_or_404(slug)
     form = ImportForm()
-    if not form.validate_on_submit():
-        flash(_("Pilih berkas XLSX atau CSV."), "danger")
-        return redirect(url_for("followup.event_items", slug=slug))
-    created, errors = imports.import_items(event, form.file.data.read(), current_user)
-    if errors:
-        db.session.rollback()
+    try:
+        if not form.validate_on_submit():
+            raise staged_import.ImportRefused(_("Pilih berkas XLSX atau CSV."))
+        return staged_import.start(imports.IMPORTER, form.file.data, event)
+    except staged_import.ImportRefused as exc:
         return render_template(
-            "followup/meetings/import_errors.html", event=event, errors=errors
+            "followup/meetings/import_refused.html", event=event, message=str(exc)
         ), 422
-    db.session.commit()
-    flash(
-        ngettext("%(num)s tindak lanjut diimpor.", "%(num)s tindak lanjut diimpor.", created),
-        "success",
-    )
-    return redirect(url_for("followup.event_items", slug=slug))
+
+
+staged_import.add_steps(
+    bp,
+    imports.IMPORTER,
+    "/events/<slug>/tindak-lanjut/import",
+    "followup.manage",
+    context=visible_event_or_404,
+)

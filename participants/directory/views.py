@@ -1,30 +1,20 @@
 """People directory pages: list, edit, deactivate, heads of OPD, import (upload → preview →
 confirm), export."""
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import uploads
+from app import staged_import
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
-from app.formatting import number
 from app.forms import ActionForm
 from app.opds.forms import opd_choices
 from app.opds.models import Opd
 from app.opds.services import active_opds
-from app.tabular import TableError, read_table, table_response
-from participants.directory import heads, people, spreadsheets
+from app.tabular import table_response
+from participants.directory import heads, imports, people, spreadsheets
 from participants.forms import CAPACITY_LABELS, LEVEL_LABELS, HeadForm, ImportForm, PersonForm
 from participants.models import Person, default_head_title
 from participants.nip import format_nip
@@ -35,22 +25,7 @@ bp = Blueprint(
 nav_item(30, _l("Pejabat"), "directory.index", "people.view")
 
 PER_PAGE = 50
-PREVIEW_LIMIT = 200  # rows of each kind listed on the preview page (errors: all)
 STATUS_LABELS = {"active": _l("Aktif"), "inactive": _l("Nonaktif"), "all": _l("Semua status")}
-_SESSION_KEY = "people_import"
-IMPORT_AREA = "people-imports"  # staging area of app.uploads for this flow
-FIELD_LABELS = {
-    "nip": _l("NIP"),
-    "name": _l("Nama"),
-    "position": _l("Jabatan"),
-    "level": _l("Jenjang"),
-    "golongan": _l("Golongan"),
-    "opd_id": _l("OPD"),
-    "email": _l("Email"),
-    "phone": _l("Telepon"),
-    "institution": _l("Instansi"),
-    "head": _l("Kepala OPD"),
-}
 
 
 @bp.app_template_filter("nip")
@@ -215,29 +190,7 @@ def toggle_active(person_id):
     return redirect(request.referrer or url_for("directory.index"))
 
 
-# --- import: upload → preview → confirm ----------------------------------------------------------
-
-
-def _staged():
-    """(token, filename) of this user's uploaded file waiting for confirmation, or None."""
-    staged = session.get(_SESSION_KEY)
-    if not isinstance(staged, dict) or not staged.get("token"):
-        return None
-    return staged["token"], staged.get("name", "")
-
-
-def _read_staged_rows():
-    """Rows of the staged upload, or None (with the session cleared) when it is gone."""
-    staged = _staged()
-    if staged is None:
-        return None, None
-    token, filename = staged
-    try:
-        data = uploads.read_staged(IMPORT_AREA, token)
-        return filename, read_table(data, spreadsheets.REQUIRED_COLUMNS)
-    except (FileNotFoundError, TableError):
-        session.pop(_SESSION_KEY, None)
-        return None, None
+# --- import: upload → preview → confirm (app.staged_import) ------------------------------------
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -245,32 +198,10 @@ def _read_staged_rows():
 def import_people():
     form = ImportForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        filename = (upload.filename or "")[-200:]  # only shown and used for its type
-        data = upload.read()
         try:
-            rows = read_table(data, spreadsheets.REQUIRED_COLUMNS)
-        except TableError as exc:
+            return staged_import.start(imports.IMPORTER, form.file.data)
+        except staged_import.ImportRefused as exc:
             form.file.errors.append(str(exc))
-        else:
-            if not rows:
-                form.file.errors.append(_("Berkas tidak berisi baris data."))
-            elif len(rows) > spreadsheets.MAX_IMPORT_ROWS:
-                form.file.errors.append(
-                    _(
-                        "Berkas berisi %(count)s baris; paling banyak %(limit)s baris per impor. "
-                        "Bagi berkas menjadi beberapa bagian.",
-                        count=number(len(rows)),
-                        limit=number(spreadsheets.MAX_IMPORT_ROWS),
-                    )
-                )
-            else:
-                previous = _staged()
-                if previous:
-                    uploads.discard_staged(IMPORT_AREA, previous[0])
-                token = uploads.stage(data, IMPORT_AREA)
-                session[_SESSION_KEY] = {"token": token, "name": filename}
-                return redirect(url_for("directory.import_preview"))
     return render_template(
         "participants/directory/import.html",
         form=form,
@@ -279,82 +210,7 @@ def import_people():
     )
 
 
-def _render_preview(filename, plan, warning=None):
-    return render_template(
-        "participants/directory/preview.html",
-        filename=filename,
-        plan=plan,
-        token=_staged()[0],
-        expected=_expected(plan),
-        warning=warning,
-        limit=PREVIEW_LIMIT,
-        levels=LEVEL_LABELS,
-        capacities=CAPACITY_LABELS,
-        field_labels=FIELD_LABELS,
-    )
-
-
-def _expected(plan) -> str:
-    """What the preview promised, sent back on confirm: '<creates>-<updates>'."""
-    return f"{len(plan.creates)}-{len(plan.updates)}"
-
-
-@bp.get("/import/preview")
-@permission_required("people.manage")
-def import_preview():
-    filename, rows = _read_staged_rows()
-    if rows is None:
-        flash(_("Tidak ada berkas impor yang menunggu. Unggah berkas terlebih dahulu."), "warning")
-        return redirect(url_for("directory.import_people"))
-    return _render_preview(filename, spreadsheets.plan_import(rows))
-
-
-@bp.post("/import/confirm")
-@permission_required("people.manage")
-def import_confirm():
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    filename, rows = _read_staged_rows()
-    if rows is None:
-        flash(_("Tidak ada berkas impor yang menunggu. Unggah berkas terlebih dahulu."), "warning")
-        return redirect(url_for("directory.import_people"))
-    if request.form.get("token") != _staged()[0]:
-        # Another tab uploaded a different file since this preview was shown.
-        flash(_("Berkas impor telah diganti. Periksa pratinjau ini sebelum menyimpan."), "warning")
-        return redirect(url_for("directory.import_preview"))
-    plan = spreadsheets.plan_import(rows)  # again: the directory may have changed since preview
-    if not plan.ok:
-        db.session.rollback()
-        return _render_preview(filename, plan), 422
-    if request.form.get("expected") != _expected(plan):
-        db.session.rollback()
-        warning = _("Direktori berubah sejak pratinjau ditampilkan. Periksa lagi lalu simpan.")
-        return _render_preview(filename, plan, warning), 409
-    created, updated = spreadsheets.apply_import(plan, filename)
-    db.session.commit()
-    uploads.discard_staged(IMPORT_AREA, session.pop(_SESSION_KEY)["token"])
-    flash(
-        _(
-            "Impor selesai: %(created)s orang baru, %(updated)s diperbarui, "
-            "%(unchanged)s tidak berubah.",
-            created=created,
-            updated=updated,
-            unchanged=plan.unchanged,
-        ),
-        "success",
-    )
-    return redirect(url_for("directory.index"))
-
-
-@bp.post("/import/cancel")
-@permission_required("people.manage")
-def import_cancel():
-    if ActionForm().validate_on_submit():
-        staged = session.pop(_SESSION_KEY, None)
-        if isinstance(staged, dict):
-            uploads.discard_staged(IMPORT_AREA, staged.get("token"))
-        flash(_("Impor dibatalkan; tidak ada data yang diubah."), "info")
-    return redirect(url_for("directory.import_people"))
+staged_import.add_steps(bp, imports.IMPORTER, "/import", "people.manage")
 
 
 @bp.get("/template.<any(xlsx, csv):fmt>")

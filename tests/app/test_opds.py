@@ -1,4 +1,5 @@
 import io
+import re
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
@@ -18,11 +19,24 @@ def _xlsx(rows):
 
 
 def _upload(client, filename, content):
-    return client.submit(
+    """The upload form's POST, then (when it leads there) the preview page it leads to."""
+    response = client.submit(
         "/opd/import",
         {"file": (io.BytesIO(content), filename)},
         content_type="multipart/form-data",
     )
+    if response.status_code == 302 and "/opd/import/preview?token=" in response.location:
+        return client.get(response.location)
+    return response
+
+
+def _confirm(client, preview):
+    """Press "Simpan" on a preview page."""
+    fields = dict(HIDDEN.findall(preview.get_data(as_text=True)))
+    return client.post("/opd/import/confirm", data=fields)
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="(token|expected|csrf_token)" value="([^"]*)"')
 
 
 def _opd_count():
@@ -116,9 +130,15 @@ def test_import_xlsx_creates_and_updates_with_parents(login_as, make_opd):
             ["KEC-BATU", "Kecamatan Batu", "Kec. Batu", "kecamatan", "", "tidak"],
         ]
     )
-    response = _upload(admin, "opd.xlsx", content)
+    preview = _upload(admin, "opd.xlsx", content)
+    page = preview.get_data(as_text=True)
+    assert "Akan dibuat" in page and "KEL-SISIR" in page and "Simpan 4 perubahan" in page
+    assert _opd_count() == 1  # the preview changes nothing
+    response = _confirm(admin, preview)
     assert response.status_code == 302
     assert "3 OPD baru, 1 diperbarui" in admin.get("/opd/").get_data(as_text=True)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "OpdImport"))
+    assert entry.user_id == admin.user.id and entry.changes["dibuat"] == [None, 3]
     by_code = {o.code: o for o in db.session.scalars(select(Opd))}
     assert by_code["SETDA"].name == "Sekretariat Daerah"
     assert by_code["BAG-ORG"].parent_id == by_code["SETDA"].id
@@ -185,8 +205,8 @@ def test_template_and_export_open_back_as_spreadsheets(login_as, make_opd):
     csv_text = admin.get("/opd/export.csv").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0] == ",".join(HEADER)
     # An export imports back unchanged.
-    response = _upload(admin, "opd.csv", csv_text.encode())
-    assert response.status_code == 302
+    response = _confirm(admin, _upload(admin, "opd.csv", csv_text.encode()))
+    assert response.status_code == 302 and _opd_count() == 2
 
 
 def test_registry_list_runs_constant_queries(login_as, make_opd, count_queries):

@@ -9,7 +9,7 @@ against the model's own statement of the rule; ``check`` asserts that what answe
 exactly what the attendance API, the dashboard and the daftar hadir count, per day and session.
 
 ``DoorRules`` are the rules as a Hypothesis machine; a larger machine (followup, evaluation)
-inherits them and builds ``self.door`` in its ``__init__``.
+inherits them and builds ``self.door`` in its ``__init__`` (tests/test_city_invariants.py).
 """
 
 import re

@@ -1,6 +1,7 @@
 """Evaluation: percentages and the city total from amounts, the import, the ranking, who sees it."""
 
 import io
+import re
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -18,18 +19,23 @@ HEADER = imports.IMPORT_COLUMNS
 
 
 def _upload(client, content, name="realisasi.xlsx"):
-    return client.submit(
+    """The upload form's POST, then (when it leads there) the preview page."""
+    response = client.submit(
         "/evaluasi/import",
         {"file": (io.BytesIO(content), name)},
         content_type="multipart/form-data",
     )
+    if response.status_code == 302 and "/evaluasi/import/preview?token=" in response.location:
+        return client.get(response.location)
+    return response
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="(token|expected|csrf_token)" value="([^"]*)"')
 
 
 def _confirm(client, page):
-    import re
-
-    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
-    return client.submit("/evaluasi/import/confirm", {"token": token})
+    """Press "Simpan" on the preview."""
+    return client.post("/evaluasi/import/confirm", data=dict(HIDDEN.findall(page)))
 
 
 def _row(year, quarter, opd, pagu, real, fisik="50"):
@@ -71,7 +77,7 @@ def test_import_previews_then_saves_and_bad_files_change_nothing(city, login_as)
     ]
     preview = _upload(organiser, xlsx_bytes("r", HEADER, good))
     page = preview.get_data(as_text=True)
-    assert "2 baris siap disimpan" in page and "Rp1.250.000.000" in page
+    assert "Simpan 2 perubahan" in page and "Rp1.250.000.000" in page
     assert db.session.scalar(select(func.count()).select_from(BudgetRealisation)) == 0
     _confirm(organiser, page)
     rows = {r.opd.code: r for r in db.session.scalars(select(BudgetRealisation))}
@@ -86,7 +92,7 @@ def test_import_previews_then_saves_and_bad_files_change_nothing(city, login_as)
     ]
     response = _upload(organiser, csv_bytes(HEADER, bad), "r.csv")
     html = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert "tidak ada data yang diubah" in html and "/evaluasi/import/confirm" not in html
     for text in (
         "triwulan harus 1–4",
         "NOPE tidak dikenal",

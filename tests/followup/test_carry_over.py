@@ -254,3 +254,22 @@ def test_bad_choices_on_the_carry_over_page_get_a_message_and_change_nothing(
     assert db.session.get(ActionItem, item.id).status == "belum_ditindaklanjuti"
     assert meetings.carried_count(second) == 0
     assert [s.title for s in second.sessions] == []
+
+
+def test_the_proposed_due_date_is_a_working_day(make_event):
+    """A carried decision falls due on a working day: the day before a following meeting that
+    opens on a Monday is a Sunday, so the proposal is the Friday before it."""
+    today = services.today()
+    later = today + timedelta(days=60)
+    monday = later + timedelta(days=(7 - later.weekday()) % 7)
+    first, second, third = _series(
+        make_event, today - timedelta(days=30), today + timedelta(days=10), monday
+    )
+    assert meetings.default_due_on(second) == monday - timedelta(days=3)
+    assert meetings.default_due_on(second).weekday() == 4
+    # Without a following meeting: a quarter after the meeting, moved back off a weekend.
+    for event in (first, third):
+        assert meetings.default_due_on(event).weekday() < 5
+    assert meetings.working_day_before(date(2027, 5, 16)) == date(2027, 5, 14)  # Sunday
+    assert meetings.working_day_before(date(2027, 5, 15)) == date(2027, 5, 14)  # Saturday
+    assert meetings.working_day_before(date(2027, 5, 14)) == date(2027, 5, 14)

@@ -65,14 +65,18 @@ def bulk_people():
 
 @pytest.fixture
 def upload(app):
-    """upload(client, filename, content) → the response of the import form's POST."""
+    """upload(client, filename, content) → the response of the import form's POST; the preview
+    it leads to is remembered on the client (``preview_page``, ``preview_form``, ``confirm``)."""
 
     def post(client, filename, content):
-        return client.submit(
+        response = client.submit(
             "/people/import",
             {"file": (io.BytesIO(content), filename)},
             content_type="multipart/form-data",
         )
+        if response.status_code == 302:
+            client.preview_url = response.location
+        return response
 
     return post
 
@@ -80,10 +84,14 @@ def upload(app):
 _HIDDEN = re.compile(r'<input type="hidden" name="(token|expected|csrf_token)" value="([^"]*)"')
 
 
+def preview_page(client) -> str:
+    """The preview of the client's last upload, as HTML."""
+    return client.get(client.preview_url).get_data(as_text=True)
+
+
 def preview_form(client) -> dict:
     """The hidden fields of the preview's confirm button, as the browser would send them."""
-    page = client.get("/people/import/preview").get_data(as_text=True)
-    return dict(_HIDDEN.findall(page))
+    return dict(_HIDDEN.findall(preview_page(client)))
 
 
 def confirm(client, form=None):

@@ -1,6 +1,8 @@
 import io
 import os
+import shutil
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
@@ -8,7 +10,16 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from participants.models import Person
 
-from .conftest import HEADER, VALID_NIP, confirm, csv_bytes, nip_for, preview_form, xlsx_bytes
+from .conftest import (
+    HEADER,
+    VALID_NIP,
+    confirm,
+    csv_bytes,
+    nip_for,
+    preview_form,
+    preview_page,
+    xlsx_bytes,
+)
 
 
 def _people():
@@ -21,12 +32,18 @@ def _audit_count(object_type):
     )
 
 
-def _staged_path(app, client):
-    with client.session_transaction() as session:
-        staged = session.get("people_import")
-    if not staged:
-        return None
-    return os.path.join(app.config["UPLOAD_FOLDER"], "staging", "people-imports", staged["token"])
+@pytest.fixture(autouse=True)
+def _empty_staging(app):
+    """Every test here starts without waiting previews (the upload folder is per session)."""
+    shutil.rmtree(os.path.join(app.config["UPLOAD_FOLDER"], "staging"), ignore_errors=True)
+
+
+def _staged(app) -> list[str]:
+    """Paths of the people-import previews waiting for confirmation."""
+    folder = os.path.join(app.config["UPLOAD_FOLDER"], "staging", "import-people")
+    if not os.path.isdir(folder):
+        return []
+    return [os.path.join(folder, name) for name in os.listdir(folder) if "." not in name]
 
 
 def test_xlsx_import_shows_a_preview_and_writes_only_on_confirm(app, login_as, make_opd, upload):
@@ -53,13 +70,15 @@ def test_xlsx_import_shows_a_preview_and_writes_only_on_confirm(app, login_as, m
         ]
     )  # fmt: skip
     response = upload(organiser, "pejabat.xlsx", content)
-    assert response.status_code == 302 and response.location.endswith("/people/import/preview")
+    assert response.status_code == 302 and "/people/import/preview?token=" in response.location
 
-    # The file waits on disk under a random token; the cookie holds only the token and name.
-    staged = _staged_path(app, organiser)
-    assert os.path.exists(staged) and os.path.getsize(staged) == len(content)
+    # The parsed rows wait on disk (outside the web root) under the random token of the URL.
+    [staged] = _staged(app)
+    assert response.location.endswith(os.path.basename(staged))
+    with open(staged, encoding="utf-8") as handle:
+        assert "Sopa Ike Paci" in handle.read()
 
-    page = organiser.get("/people/import/preview").get_data(as_text=True)
+    page = preview_page(organiser)
     assert "Akan dibuat" in page and "Sopa Ike Paci" in page and "Zudan Arif" in page
     assert "19860926 201505 1 001" in page
     assert _people() == {}  # nothing written by the preview
@@ -83,7 +102,7 @@ def test_xlsx_import_shows_a_preview_and_writes_only_on_confirm(app, login_as, m
         "pejabat.xlsx",
     ]
     assert _audit_count("Person") == 0
-    assert not os.path.exists(staged) and _staged_path(app, organiser) is None
+    assert not os.path.exists(staged) and _staged(app) == []
 
 
 def test_csv_with_semicolons_and_eselon_codes_imports(login_as, make_opd, upload):
@@ -130,7 +149,7 @@ def test_bad_rows_are_listed_with_row_numbers_and_nothing_changes(
         ]
     )  # fmt: skip
     assert upload(admin, "pejabat.xlsx", content).status_code == 302
-    page = admin.get("/people/import/preview").get_data(as_text=True)
+    page = preview_page(admin)
     assert "tidak ada data yang diubah" in page
     assert "<td>3</td><td>Digit jenis kelamin pada NIP (digit ke-15) harus 1 atau 2" in page
     assert "<td>4</td><td>kode OPD DINAS-X tidak ditemukan" in page
@@ -145,9 +164,8 @@ def test_bad_rows_are_listed_with_row_numbers_and_nothing_changes(
     assert "/people/import/confirm" not in page  # no button to go ahead
 
     # Even a forced confirm writes nothing.
-    with admin.session_transaction() as session:
-        token = session["people_import"]["token"]
-    response = admin.submit("/people/import/confirm", {"token": token, "expected": "1-0"})
+    token = admin.preview_url.rsplit("=", 1)[1]
+    response = admin.submit("/people/import/confirm", {"token": token, "expected": "1-0-0"})
     assert response.status_code == 422
     assert set(_people()) == {"Sudah Ada, S.E."}
     assert _audit_count("PeopleImport") == 0
@@ -173,7 +191,7 @@ def test_reimport_updates_by_nip_then_by_email(login_as, make_opd, make_person, 
         ]
     )  # fmt: skip
     assert upload(organiser, "ulang.csv", content).status_code == 302
-    page = organiser.get("/people/import/preview").get_data(as_text=True)
+    page = preview_page(organiser)
     assert "Akan diperbarui" in page
     assert "Sekretaris Dinas Sosial" in page and "DINKES" in page and "DINSOS" in page
     assert confirm(organiser).status_code == 302
@@ -204,7 +222,7 @@ def test_a_row_whose_nip_and_email_belong_to_two_people_is_refused(login_as, mak
         [HEADER, [VALID_NIP, "Campuran", "", "pengawas", "", "", "dua@example.go.id", "", ""]]
     )
     upload(admin, "x.csv", content)
-    page = admin.get("/people/import/preview").get_data(as_text=True)
+    page = preview_page(admin)
     assert "<td>2</td><td>e-mail dua@example.go.id sudah dipakai Pemilik Email" in page
 
 
@@ -223,14 +241,14 @@ def test_wrong_file_types_are_refused_with_a_clear_message(app, login_as, upload
     assert "Kolom wajib tidak ada: nip, nama" in page
     page = upload(admin, "pejabat.csv", b"nip,nama\n").get_data(as_text=True)
     assert "Berkas tidak berisi baris data" in page
-    assert _staged_path(app, admin) is None
+    assert _staged(app) == []
     assert _people() == {}
 
 
 def test_preview_and_confirm_without_an_upload_send_you_to_the_upload_page(login_as):
     admin = login_as("admin")
     response = admin.get("/people/import/preview", follow_redirects=True)
-    assert "Tidak ada berkas impor yang menunggu" in response.get_data(as_text=True)
+    assert "Tidak ada pratinjau impor yang menunggu" in response.get_data(as_text=True)
     response = admin.submit("/people/import/confirm")
     assert response.status_code == 302 and response.location.endswith("/people/import")
 
@@ -238,10 +256,9 @@ def test_preview_and_confirm_without_an_upload_send_you_to_the_upload_page(login
 def test_cancel_discards_the_uploaded_file(app, login_as, upload):
     admin = login_as("admin")
     upload(admin, "p.csv", csv_bytes([HEADER, ["", "Tamu", "", "", "", "", "", "", ""]]))
-    staged = _staged_path(app, admin)
-    assert os.path.exists(staged)
-    admin.submit("/people/import/cancel")
-    assert not os.path.exists(staged) and _staged_path(app, admin) is None
+    [staged] = _staged(app)
+    admin.submit("/people/import/cancel", {"token": admin.preview_url.rsplit("=", 1)[1]})
+    assert not os.path.exists(staged) and _staged(app) == []
     assert _people() == {}
 
 
@@ -278,7 +295,7 @@ def test_export_opens_in_openpyxl_and_imports_back_unchanged(
     content = organiser.get("/people/export.csv?q=anik").data
     assert content.decode("utf-8-sig").count("\n") == 2  # header + the one match
     upload(organiser, "pejabat.xlsx", organiser.get("/people/export.xlsx").data)
-    page = organiser.get("/people/import/preview").get_data(as_text=True)
+    page = preview_page(organiser)
     assert "Akan dibuat" not in page and "Akan diperbarui" not in page
     assert "Simpan 0 perubahan" in page
 
@@ -301,18 +318,24 @@ def test_a_file_above_the_row_limit_is_refused_before_any_checking(app, login_as
     rows = [HEADER] + [["", f"Tamu {n}", "", "", "", "", "", "", ""] for n in range(20_001)]
     page = upload(admin, "besar.csv", csv_bytes(rows)).get_data(as_text=True)
     assert "Berkas berisi 20.001 baris; paling banyak 20.000 baris per impor" in page
-    assert _staged_path(app, admin) is None
+    assert _staged(app) == []
 
 
-def test_confirm_refuses_a_preview_whose_file_was_replaced_in_another_tab(login_as, upload):
+def test_each_preview_saves_what_it_showed_and_only_once(login_as, upload):
     admin = login_as("admin")
     upload(admin, "a.csv", csv_bytes([HEADER, ["", "Tamu A", "", "", "", "", "", "", ""]]))
     first_preview = preview_form(admin)
     upload(admin, "b.csv", csv_bytes([HEADER, ["", "Tamu B", "", "", "", "", "", "", ""]]))
-    response = confirm(admin, first_preview)
-    assert response.status_code == 302 and response.location.endswith("/people/import/preview")
-    assert "Berkas impor telah diganti" in admin.get(response.location).get_data(as_text=True)
-    assert _people() == {}
+    # Another tab uploaded b.csv meanwhile: the first tab's button still saves a.csv, which
+    # is what that page showed, and b.csv waits for its own confirmation.
+    assert confirm(admin, first_preview).status_code == 302
+    assert set(_people()) == {"Tamu A"}
+    again = confirm(admin, first_preview)  # a double click, the back button
+    assert again.status_code == 302 and again.location.endswith("/people/import")
+    assert "Impor ini sudah disimpan" in admin.get(again.location).get_data(as_text=True)
+    assert set(_people()) == {"Tamu A"}
+    assert confirm(admin).status_code == 302
+    assert set(_people()) == {"Tamu A", "Tamu B"}
 
 
 def test_confirm_shows_the_preview_again_when_the_directory_changed_meanwhile(
@@ -327,7 +350,7 @@ def test_confirm_shows_the_preview_again_when_the_directory_changed_meanwhile(
     response = confirm(admin, form)
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "Direktori berubah sejak pratinjau ditampilkan" in page and "Akan diperbarui" in page
+    assert "Data berubah sejak pratinjau ditampilkan" in page and "Akan diperbarui" in page
     assert set(_people()) == {"Sudah Dibuat Orang Lain"}
     assert confirm(admin).status_code == 302
     assert set(_people()) == {"Baru, S.E."}
@@ -381,6 +404,6 @@ def test_an_import_that_fails_half_way_leaves_nothing_and_can_be_confirmed_again
     db.session.remove()
     assert len(_people()) == people and _audit_count("person") == audits
     # The uploaded file still waits: once the fault is gone the same preview saves everything.
-    assert os.path.exists(_staged_path(app, organiser))
+    assert len(_staged(app)) == 1
     assert confirm(organiser).status_code == 302
     assert len(_people()) == people + 200
