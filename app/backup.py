@@ -29,6 +29,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 
@@ -260,19 +261,24 @@ def restore(source: str) -> dict:
     uploads = current_app.config["UPLOAD_FOLDER"]
     uploads_aside = _set_aside(uploads, stamp)
     try:
-        if kind == "sqlite":
-            _restore_sqlite(saved, stamp)
-        else:
-            _restore_postgresql(saved, stamp)
         saved_uploads = os.path.join(source, UPLOADS_DIR)
         if os.path.isdir(saved_uploads):
             shutil.copytree(saved_uploads, uploads)
         else:
             os.makedirs(uploads)
-    except BaseException:
+        # Last, the database: it puts its own live copy back if it fails.
+        if kind == "sqlite":
+            _restore_sqlite(saved, stamp)
+        else:
+            _restore_postgresql(saved, stamp)
+    except BaseException as exc:
         shutil.rmtree(uploads, ignore_errors=True)
         if uploads_aside:
             os.replace(uploads_aside, uploads)
+        if isinstance(exc, BackupError | OSError | SQLAlchemyError):
+            raise BackupError(
+                f"The restore failed ({exc}); the live database and uploads were put back."
+            ) from exc
         raise
     if uploads_aside:
         shutil.rmtree(uploads_aside)

@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -88,8 +89,8 @@ def _refused(app, folder, message):
 
 def _assert_live_untouched(stored):
     db.session.remove()
-    assert db.session.scalar(select(Person.name)) == NAME
-    assert db.session.scalar(select(Opd.code)) == "DINKES"
+    assert NAME in db.session.scalars(select(Person.name)).all()
+    assert db.session.scalars(select(Opd.code)).all() == ["DINKES"]
     assert uploads.read(stored.sha256) == PDF
 
 
@@ -205,6 +206,45 @@ def test_a_manifest_without_checksums_is_refused(app, sqlite_only, tmp_path, liv
     _assert_live_untouched(live)
 
 
+FROZEN = datetime(2026, 12, 6, 10, 0, 0, tzinfo=UTC)
+STAMP = "20261206100000"  # the restore names what it sets aside after the time
+
+
+def _after_the_backup(make_person, opd_code="DINKES"):
+    """Live data newer than the backup: a failed restore must not lose it."""
+    opd = db.session.scalar(select(Opd).where(Opd.code == opd_code))
+    make_person("Budi Santoso, S.T.", opd=opd)
+    return uploads.store(pdf(padding=64), "baru.pdf", uploads.EVIDENCE_KINDS)
+
+
+def _assert_newer_data_kept(newer):
+    db.session.remove()
+    assert "Budi Santoso, S.T." in db.session.scalars(select(Person.name)).all()
+    assert uploads.read(newer.sha256) == pdf(padding=64)
+
+
+def test_a_restore_that_fails_midway_puts_the_live_data_back(
+    app, sqlite_only, tmp_path, live, make_person, database_url, time_machine
+):
+    folder = _backup(app, tmp_path / "b")
+    newer = _after_the_backup(make_person)
+    time_machine.move_to(FROZEN, tick=False)
+    # A real obstacle where the restore writes the copy before swapping it in: the live
+    # database has already been set aside when it fails.
+    obstacle = f"{make_url(database_url).database}.restoring-{STAMP}"
+    os.makedirs(obstacle)
+    try:
+        result = _cli(app, "restore", "--yes", folder)
+    finally:
+        os.rmdir(obstacle)
+    assert result.exit_code != 0
+    assert "The restore failed" in result.output and "were put back" in result.output
+    _assert_live_untouched(live)
+    _assert_newer_data_kept(newer)
+    folder = os.path.dirname(make_url(database_url).database)
+    assert [name for name in os.listdir(folder) if "before-restore" in name] == []
+
+
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 
@@ -276,3 +316,28 @@ def test_postgresql_backup_and_restore_verify_first(
         names = conn.scalars(text("SELECT datname FROM pg_database")).all()
     admin.dispose()
     assert [name for name in names if "restor" in name] == []  # nothing left aside
+
+
+def test_postgresql_a_restore_that_fails_puts_the_live_data_back(
+    app, postgresql_only, tmp_path, live, make_person, database_url, time_machine
+):
+    folder = _backup(app, tmp_path / "b")
+    newer = _after_the_backup(make_person)
+    time_machine.move_to(FROZEN, tick=False)
+    url = make_url(database_url)
+    obstacle = f"{url.database}_before_restore_{STAMP}"  # the name the live one would take
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{obstacle}"'))
+    try:
+        result = _cli(app, "restore", "--yes", folder)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{obstacle}"'))
+            names = conn.scalars(text("SELECT datname FROM pg_database")).all()
+        admin.dispose()
+    assert result.exit_code != 0
+    assert "The restore failed" in result.output and "were put back" in result.output
+    assert [name for name in names if "restoring" in name] == []  # the half-made copy dropped
+    _assert_live_untouched(live)
+    _assert_newer_data_kept(newer)
