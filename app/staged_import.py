@@ -42,7 +42,6 @@ from flask_login import current_user
 
 from app import uploads
 from app.audit.services import ACTION_LABELS, record_batch
-from app.auth.permissions import permission_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.tabular import Row, TableError, clean_text, read_table
@@ -231,10 +230,11 @@ def cancel(importer: Importer, ctx=None):
     return redirect(importer.url("upload", ctx))
 
 
-def add_steps(bp, importer: Importer, rule: str, permission: str, context=None) -> None:
+def add_steps(bp, importer: Importer, rule: str, guard: Callable, context=None) -> None:
     """Route the preview, confirm and cancel steps of ``importer`` on ``bp`` under ``rule``
     (``rule + "/preview"`` …) as the endpoints ``import_preview``, ``import_confirm`` and
-    ``import_cancel``, each behind ``permission``; ``context(**view_args)`` finds the import's
+    ``import_cancel``, each wrapped in ``guard`` (the upload page's own
+    ``permission_required(...)``); ``context(**view_args)`` finds the import's
     ``ctx`` from the URL (the event of an action-item import), else ``None``. The upload page
     stays the package's own view (its form and help differ)."""
     steps = {"preview": ("GET", preview), "confirm": ("POST", confirm), "cancel": ("POST", cancel)}
@@ -247,7 +247,7 @@ def add_steps(bp, importer: Importer, rule: str, permission: str, context=None) 
         bp.add_url_rule(
             f"{rule}/{step}",
             view.__name__,
-            permission_required(permission)(view),
+            guard(view),
             methods=[method],
         )
 

@@ -26,7 +26,12 @@ from followup.services import today
 bp = Blueprint("evaluation", __name__, template_folder="templates")
 bp.add_app_template_filter(documents.points, "points")
 nav_item(57, _l("Evaluasi kinerja"), "evaluation.ranking", "evaluation.view")
-event_link(53, _l("Evaluasi kinerja"), "evaluation.event_evaluation", "evaluation.manage")
+event_link(
+    53,
+    _l("Evaluasi kinerja"),
+    "evaluation.event_evaluation",
+    permission_required("evaluation.manage"),
+)
 
 
 def _quarter_args() -> tuple[int, int] | None:
@@ -108,7 +113,9 @@ def import_realisation():
     return render_template("evaluation/import.html", form=form), status
 
 
-staged_import.add_steps(bp, imports.IMPORTER, "/evaluasi/import", "evaluation.manage")
+staged_import.add_steps(
+    bp, imports.IMPORTER, "/evaluasi/import", permission_required("evaluation.manage")
+)
 
 
 @bp.get("/evaluasi/templat.xlsx")

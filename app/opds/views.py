@@ -104,7 +104,7 @@ def import_opds():
     )
 
 
-staged_import.add_steps(bp, imports.IMPORTER, "/import", "opd.manage")
+staged_import.add_steps(bp, imports.IMPORTER, "/import", permission_required("opd.manage"))
 
 
 @bp.get("/template.<any(xlsx, csv):fmt>")

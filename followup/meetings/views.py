@@ -141,6 +141,6 @@ staged_import.add_steps(
     bp,
     imports.IMPORTER,
     "/events/<slug>/tindak-lanjut/import",
-    "followup.manage",
+    permission_required("followup.manage"),
     context=visible_event_or_404,
 )

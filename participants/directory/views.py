@@ -210,7 +210,7 @@ def import_people():
     )
 
 
-staged_import.add_steps(bp, imports.IMPORTER, "/import", "people.manage")
+staged_import.add_steps(bp, imports.IMPORTER, "/import", permission_required("people.manage"))
 
 
 @bp.get("/template.<any(xlsx, csv):fmt>")
