@@ -92,8 +92,7 @@ def _select_locale():
 
 
 def _init_login(app: Flask) -> None:
-    from app.auth.models import User
-    from app.auth.services import user_for_token
+    from app.auth.services import load_session_user, user_for_token
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -101,8 +100,8 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id):
-        return db.session.get(User, int(user_id))
+    def load_user(session_id):
+        return load_session_user(session_id)
 
     @login_manager.request_loader
     def load_user_from_token(req):

@@ -30,7 +30,8 @@ def seed_demo():
 @click.argument("destination", type=click.Path(file_okay=False))
 @with_appcontext
 def backup_command(destination):
-    """Copy the SQLite database (online, consistent) and the uploads into DESTINATION."""
+    """Copy the database (SQLite online backup or pg_dump, consistent while the app serves) and
+    the uploads into DESTINATION, with a manifest of their checksums."""
     try:
         manifest = backup.backup(destination)
     except backup.BackupError as exc:
@@ -43,7 +44,10 @@ def backup_command(destination):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(source, yes):
-    """Replace the database and the uploads with the backup in SOURCE (stop the app first)."""
+    """Replace the database and the uploads with the backup in SOURCE (stop the app first).
+
+    The backup is verified first (checksums, the database's integrity and revision); a backup
+    that fails is refused and nothing is touched."""
     if not yes:
         click.confirm("This replaces all current data with the backup. Continue?", abort=True)
     try:

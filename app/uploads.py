@@ -3,6 +3,10 @@
 - size limit: ``MAX_UPLOAD_MB`` (Flask refuses larger requests before they reach a view);
 - the type is judged from the content (magic bytes, the parts inside an Office file), never
   from the name; each caller says which kinds it accepts;
+- the content is inspected too (``inspect``): no HTML or script near the start of any file
+  (polyglots), no PDF that a parser cannot read or that carries JavaScript or automatic
+  actions, no Office file that inflates beyond a sane size or ratio (zip bomb) or holds parts
+  that are not Office's own (other payloads, macros);
 - files are stored outside the web root (``UPLOAD_FOLDER``) under their SHA-256, so the same
   content is kept once and a name chosen by the uploader never becomes a path;
 - they go back to users only as an attachment with a safe name (``send_stored``);
@@ -12,6 +16,7 @@
 import contextlib
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -19,8 +24,11 @@ import time
 import zipfile
 from dataclasses import dataclass
 
+import pypdf
 from flask import current_app, send_file
 from flask_babel import gettext as _
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from werkzeug.utils import secure_filename
 
 # kind -> (MIME type, extension, label shown to users)
@@ -39,6 +47,19 @@ KINDS = {
 EVIDENCE_KINDS = frozenset({"pdf", "png", "jpeg", "xlsx", "docx"})
 TABLE_KINDS = frozenset({"xlsx", "csv"})
 STAGED_MAX_AGE = 24 * 3600
+# Office files are zip archives: what they may hold once inflated (a zip bomb holds far more).
+MAX_INFLATED_BYTES = 100 * 1024 * 1024
+MAX_INFLATE_RATIO = 100
+OFFICE_PARTS = ("[Content_Types].xml", "_rels/", "docProps/", "customXml/", "xl/", "word/")
+# Markers of a page a browser would run, looked for in the first KiB of every upload.
+HTML_MARKERS = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|svg|meta)[\s/>]"
+    rb"|javascript:",
+    re.IGNORECASE,
+)
+# In a PDF: actions that run by themselves or run code.
+PDF_CODE_KEYS = frozenset({"/JS", "/JavaScript", "/AA"})
+PDF_CODE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -90,6 +111,92 @@ def detect_kind(data: bytes) -> str | None:
     return None
 
 
+def _resolved(dictionary: DictionaryObject, key: str):
+    value = dictionary.get(key)
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _pdf_runs_something(data: bytes) -> bool:
+    """Whether any object of the PDF holds JavaScript, a Launch action, additional actions
+    (/AA) or an /OpenAction other than "go to a page". Every object is looked at, compressed
+    object streams too. Raises UploadError if the PDF cannot be read."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UploadError(_("Berkas PDF dikunci dengan kata sandi. Unggah PDF tanpa kunci."))
+        ids = {(idnum, gen) for gen, table in reader.xref.items() for idnum in table}
+        ids |= {(idnum, 0) for idnum in reader.xref_objStm}
+        todo = [reader.trailer] + [reader.get_object(IndirectObject(i, g, reader)) for i, g in ids]
+        while todo:
+            value = todo.pop()
+            if isinstance(value, DictionaryObject):
+                if PDF_CODE_KEYS & set(value) or _resolved(value, "/S") in PDF_CODE_ACTIONS:
+                    return True
+                opening = _resolved(value, "/OpenAction")
+                if isinstance(opening, DictionaryObject) and _resolved(opening, "/S") != "/GoTo":
+                    return True
+                todo.extend(v for v in value.values() if not isinstance(v, IndirectObject))
+            elif isinstance(value, ArrayObject):
+                todo.extend(v for v in value if not isinstance(v, IndirectObject))
+    except UploadError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        logging.getLogger(__name__).info("an uploaded PDF could not be read", exc_info=True)
+        raise UploadError(_("Berkas PDF rusak atau tidak dapat dibaca.")) from None
+    return False
+
+
+def _office_is_safe(data: bytes, kind: str) -> None:
+    """An Office file (a zip) that inflates within reason and holds only Office's parts."""
+    label = KINDS[kind][2]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+    inflated = sum(member.file_size for member in members)
+    if inflated > MAX_INFLATED_BYTES or inflated > MAX_INFLATE_RATIO * len(data):
+        raise UploadError(
+            _(
+                "Berkas %(label)s tidak wajar: isinya mengembang menjadi %(mb)s MB saat dibuka. "
+                "Simpan ulang berkas dari aplikasi Office lalu unggah lagi.",
+                label=label,
+                mb=max(1, inflated // (1024 * 1024)),
+            )
+        )
+    for member in members:
+        name = member.filename
+        if not name.startswith(OFFICE_PARTS) or ".." in name or name.startswith("/"):
+            raise UploadError(
+                _(
+                    "Berkas %(label)s memuat bagian yang bukan bagian dokumen Office (%(name)s).",
+                    label=label,
+                    name=name[:80],
+                )
+            )
+        if name.lower().endswith("vbaproject.bin"):
+            raise UploadError(
+                _(
+                    "Berkas %(label)s memuat makro. Simpan tanpa makro lalu unggah lagi.",
+                    label=label,
+                )
+            )
+
+
+def inspect(data: bytes, kind: str) -> None:
+    """Refuse content that is more than the kind it claims (see the module's docstring)."""
+    if HTML_MARKERS.search(data[:1024]):
+        raise UploadError(
+            _("Berkas memuat kode HTML atau skrip dan tidak diterima. Unggah berkas aslinya.")
+        )
+    if kind == "pdf" and _pdf_runs_something(data):
+        raise UploadError(
+            _(
+                "Berkas PDF memuat JavaScript atau tindakan otomatis (OpenAction, Launch, AA) "
+                "dan tidak diterima. Cetak ulang sebagai PDF biasa lalu unggah lagi."
+            )
+        )
+    if kind in ("xlsx", "docx"):
+        _office_is_safe(data, kind)
+
+
 def accepted_labels(accept) -> str:
     return ", ".join(KINDS[kind][2] for kind in KINDS if kind in accept)
 
@@ -111,6 +218,7 @@ def check(data: bytes, accept) -> str:
                 kinds=accepted_labels(accept),
             )
         )
+    inspect(data, kind)
     return kind
 
 

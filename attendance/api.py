@@ -24,11 +24,14 @@ def _device() -> str:
     return (request.headers.get(DEVICE_HEADER) or "").strip()[:64]
 
 
-def _device_key() -> str:
-    # Per device (several operators may share one hotel NAT); the user stands in for a
-    # device that does not say which it is.
-    user = current_user.get_id() if current_user.is_authenticated else request.remote_addr
-    return f"checkin:{user}:{_device() or request.remote_addr}"
+def _account_key() -> str:
+    # Per account: a scanner's login or its API token (one per device). The device id the
+    # scanner sends is the client's own choice, so a new one must not open a new budget; it
+    # is recorded with each scan, never used as the key. Several operators behind one hotel
+    # NAT keep their own budgets, as they sign in with their own accounts.
+    if current_user.is_authenticated:
+        return f"checkin:user:{current_user.id}"
+    return f"checkin:addr:{request.remote_addr}"
 
 
 def _instant(value) -> datetime | None:
@@ -88,7 +91,7 @@ def _scans(payload) -> list[checkins.Scan]:
 @bp.post("/events/<slug>/checkins")
 @csrf.exempt  # a bearer token is not sent by browsers on their own; cookies are checked below
 @login_required
-@limiter.limit(lambda: current_app.config["CHECKIN_RATE_LIMIT"], key_func=_device_key)
+@limiter.limit(lambda: current_app.config["CHECKIN_RATE_LIMIT"], key_func=_account_key)
 def post_checkins(slug):
     require("attendance.scan")
     if not request.headers.get("Authorization", "").startswith("Bearer "):

@@ -260,9 +260,9 @@ def submit_update(
     if progress is None or not 0 <= progress <= 100:
         raise FollowUpError(_l("Progres harus antara 0 dan 100 persen."))
     lifecycle.check_proposal(item, proposed_status, progress, narrative)
+    files = [(data, name) for data, name in files if data]  # an empty file is no evidence
     if not (narrative or "").strip() and not files:
         raise FollowUpError(_l("Tulis uraian progres atau lampirkan bukti dukung."))
-    files = [(data, name) for data, name in files if data]
     if len(files) > MAX_EVIDENCE_FILES:
         raise FollowUpError(_l("Paling banyak %(max)s berkas per laporan.", max=MAX_EVIDENCE_FILES))
     for data, name in files:

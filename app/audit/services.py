@@ -68,6 +68,7 @@ def _acting_user_id():
 HIDDEN_FIELDS = (
     "password_hash",
     "api_token_hash",
+    "session_token",
     "pass_token",
     "link_token",
     "feed_token",

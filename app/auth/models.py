@@ -1,3 +1,5 @@
+import hmac
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -13,6 +15,10 @@ ADMIN, ORGANISER, OPERATOR, OPD, VIEWER = "admin", "organiser", "operator", "opd
 ROLES = (ADMIN, ORGANISER, OPERATOR, OPD, VIEWER)
 
 
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -26,6 +32,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     # Only a hash of the API token is kept; the token itself is shown once by the CLI.
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Part of every session and remember-me cookie of this user (``get_id``): a new value
+    # (logout, deactivation, new password) ends them all, on every device.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: _new_session_token())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -37,6 +46,21 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie issued so far stops working."""
+        self.session_token = _new_session_token()
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the id with the
+        current session token (``load_session_user`` checks both)."""
+        if self.session_token is None:  # a user not yet flushed
+            self.session_token = _new_session_token()
+        return f"{self.id}:{self.session_token}"
+
+    def session_matches(self, token: str) -> bool:
+        return hmac.compare_digest(self.session_token or "", token)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -48,15 +48,34 @@ def save_user(user: User, *, email, name, role, opd_id=None, active=True, passwo
     creating = user.id is None
     user.email, user.name, user.role = email.strip().lower(), name.strip(), role
     user.opd_id = opd_id if role == OPD else None  # only OPD users belong to one OPD
+    if not active and (creating or user.active):
+        user.end_sessions()  # deactivated: signed out everywhere
     user.active = active
     if not active:  # a deactivated account's API token must not come back with reactivation
         user.api_token_hash = None
-    if password:
+    if password:  # a new password signs the account out everywhere (set_password)
         user.set_password(password)
     if creating:
         db.session.add(user)
     record(user, "create" if creating else "update")
     return user
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user of a session or remember-me cookie (``User.get_id``), if it is still valid:
+    the account is active and its session token has not changed since."""
+    user_id, _sep, token = (session_id or "").partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not user.session_matches(token):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Log ``user`` out of every browser (logout ends them all, not only this one)."""
+    user.end_sessions()
 
 
 def _token_hash(token: str) -> str:
@@ -80,6 +99,7 @@ def user_for_token(token: str) -> User | None:
 
 def set_active(user: User, active: bool) -> None:
     user.active = active
-    if not active:
+    if not active:  # signed out everywhere, API token gone
         user.api_token_hash = None
+        user.end_sessions()
     record(user, "update")

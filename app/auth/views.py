@@ -60,6 +60,9 @@ def login():
 def logout():
     response = redirect(url_for("auth.login"))
     if ActionForm().validate_on_submit():
+        # Every session of the account ends, the remember-me cookies too (copied or not).
+        services.end_sessions(current_user)
+        db.session.commit()
         logout_user()
         flash(_("Anda telah keluar."), "info")
         # A shared phone or laptop keeps nothing of the account: the check-in scanner's
@@ -112,6 +115,8 @@ def edit_user(user_id=None):
                 password=form.password.data or None,
             )
             db.session.commit()
+            if user.id == current_user.id and form.password.data:
+                login_user(user)  # a new password ends the other sessions, not this one
             flash(_("Pengguna %(name)s disimpan.", name=user.name), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/edit_user.html", form=form, user=user)

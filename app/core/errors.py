@@ -1,9 +1,14 @@
-from flask import jsonify, render_template, request
+import logging
+
+from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: (
@@ -56,9 +61,22 @@ def register_error_handlers(app):
     def http_error(error):
         if error.code in MESSAGES:
             return render_error(error.code)
+        if _wants_json():  # the API answers JSON whatever the status (405, 415, …)
+            return jsonify(error={"code": error.code, "message": error.description}), error.code
         return error
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()  # the failed request's changes must not leak into the next
-        return render_error(500)
+        try:
+            db.session.rollback()  # the failed request's changes must not leak into the next
+        except SQLAlchemyError:  # the database itself is gone: nothing to roll back
+            db.session.remove()
+        try:
+            return render_error(500)
+        except SQLAlchemyError:
+            # The page needed the signed-in user (menu, language) from a database that does not
+            # answer: show it as to a visitor rather than the server's bare error.
+            log.warning("error page rendered without the user: the database does not answer")
+            db.session.remove()
+            g._login_user = login_manager.anonymous_user()
+            return render_error(500)

@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.models import AuditEntry
 from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER, User
@@ -40,7 +41,12 @@ def favicon():
 
 @bp.get("/healthz")
 def healthz():
-    db.session.execute(text("SELECT 1"))
+    """For the load balancer: 200 while the database answers, 503 (JSON) while it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.remove()
+        return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
 
 

@@ -307,4 +307,4 @@ def test_logging_in_starts_a_fresh_session(client, make_user):
     with client.session_transaction() as fresh:
         assert "planted" not in fresh
         assert fresh["lang"] == "en"  # the visitor's language choice survives
-        assert fresh["_user_id"] == str(user.id)
+        assert fresh["_user_id"] == user.get_id()  # the id with its session token

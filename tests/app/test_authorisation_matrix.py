@@ -8,8 +8,9 @@ from sqlalchemy import select
 from app.extensions import db
 from followup import services as followup
 from followup.models import Evidence, ProgressUpdate
+from tests.files import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 # Open to anyone: the participant's own pages (the link token is the secret), the public
 # agenda and calendars, self check-in and certificate checks, login, health, assets.
 PUBLIC = (

@@ -247,17 +247,25 @@ def test_who_may_scan(client, login_as, today_event, make_registration):
         assert post_scans(login_as(role), today_event, body).status_code == 200
 
 
-def test_scans_are_rate_limited_per_device(app, operator, today_event):
+def test_scans_are_rate_limited_per_account_whatever_device_id_is_sent(
+    app, operator, login_as, today_event
+):
     app.config["CHECKIN_RATE_LIMIT"] = "3 per minute"
     try:
         codes = [post_scans(operator, today_event, [{"code": "x"}]).status_code for _ in range(4)]
-        other_device = post_scans(
-            operator, today_event, [{"code": "x"}], **{"X-Sinergi-Device": "pintu-2"}
-        )
+        # A new X-Sinergi-Device is the client's own choice: it must not reset the budget.
+        new_device_ids = [
+            post_scans(
+                operator, today_event, [{"code": "x"}], **{"X-Sinergi-Device": f"pintu-{n}"}
+            ).status_code
+            for n in range(3)
+        ]
+        other_operator = post_scans(login_as("operator"), today_event, [{"code": "x"}])
     finally:
         app.config["CHECKIN_RATE_LIMIT"] = "120 per minute"
     assert codes == [200, 200, 200, 429]
-    assert other_device.status_code == 200
+    assert new_device_ids == [429, 429, 429]
+    assert other_operator.status_code == 200  # another account has its own budget
 
 
 def test_a_scan_costs_a_few_sql_statements(operator, today_event, make_registration, count_queries):

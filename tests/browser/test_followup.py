@@ -7,8 +7,9 @@ from sqlalchemy import select
 from app.extensions import db
 from followup.models import ActionItem, ProgressUpdate
 from tests.browser.helpers import log_in
+from tests.files import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 def test_an_opd_reports_from_a_phone_and_the_organiser_verifies(

@@ -4,14 +4,16 @@ import io
 import os
 from datetime import timedelta
 
+from pypdf.generic import NameObject
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
 from followup import services
 from followup.models import ActionItem, Evidence, ProgressUpdate
+from tests.files import action, pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 def _count(model):
@@ -176,6 +178,44 @@ def test_a_wrong_file_changes_nothing(app, login_as, city, make_item):
         f"/tindak-lanjut/{item.id}/updates", {"progress": "140", "narrative": "x"}
     )
     assert bad_progress.status_code == 422 and _count(ProgressUpdate) == 0
+
+
+def test_an_empty_report_is_refused_and_stores_nothing(app, login_as, city, make_item):
+    """A 0-byte file and no narrative is no report: it needs words or a file with content."""
+    item = make_item(city["dpupr"])
+    dpupr = login_as("opd", opd=city["dpupr"])
+    folder = app.config["UPLOAD_FOLDER"]
+    before = sum(len(files) for _r, _d, files in os.walk(folder))
+    response = dpupr.submit(
+        f"/tindak-lanjut/{item.id}/updates",
+        {"progress": "10", "narrative": "  ", "files": [(io.BytesIO(b""), "kosong.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Tulis uraian progres atau lampirkan bukti dukung." in response.get_data(as_text=True)
+    assert _count(ProgressUpdate) == 0 and _count(Evidence) == 0
+    assert sum(len(files) for _r, _d, files in os.walk(folder)) == before
+
+
+def test_evidence_that_runs_code_is_refused_with_a_clear_message(login_as, city, make_item):
+    def javascript_on_open(writer, page):
+        writer._root_object[NameObject("/OpenAction")] = action("/JavaScript", JS="app.alert(1)")
+
+    item = make_item(city["dpupr"])
+    dpupr = login_as("opd", opd=city["dpupr"])
+    response = dpupr.submit(
+        f"/tindak-lanjut/{item.id}/updates",
+        {
+            "progress": "20",
+            "narrative": "Bukti terlampir",
+            "files": [(io.BytesIO(pdf(extra=javascript_on_open)), "berita-acara.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "berita-acara.pdf: Berkas PDF memuat JavaScript atau tindakan otomatis" in page
+    assert _count(ProgressUpdate) == 0 and _count(Evidence) == 0
 
 
 def test_overdue_is_computed_from_the_due_date(login_as, city, make_item):

@@ -11,14 +11,13 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from followup.models import ProgressUpdate
+from tests.files import pdf
 from tests.servers import free_port, start_gunicorn
 
 PASSWORD = "rahasia-yang-panjang-1"  # noqa: S105 (a test account)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # A real (if tiny) PDF padded to 2 MB: big enough that half of it is a long way from the end.
-EVIDENCE = (
-    b"%PDF-1.7\n1 0 obj<<>>endobj\n" + b"%" + b"0" * (2 * 1024 * 1024) + b"\ntrailer<<>>\n%%EOF\n"
-)
+EVIDENCE = pdf(padding=2 * 1024 * 1024)
 
 
 def _stored_files(folder) -> list[str]:
