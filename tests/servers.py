@@ -32,6 +32,9 @@ def production_env(database_url: str, **settings: str) -> dict:
     }
 
 
+START_TIMEOUT = 90  # seconds
+
+
 def start_gunicorn(port: int, database_url: str, stderr=None, **settings: str) -> subprocess.Popen:
     """One sync worker, production settings, ``settings`` added to its environment; its error
     log (stderr) goes to the file ``stderr`` if given."""
@@ -48,10 +51,16 @@ def start_gunicorn(port: int, database_url: str, stderr=None, **settings: str) -
         stderr=stderr or subprocess.DEVNULL,
         start_new_session=True,  # its own process group: killed as a whole, like a crash
     )
-    for _ in range(100):
+    # A deadline, not a number of tries: on a busy 2-core machine importing the app alone can
+    # take many seconds.
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
             return server
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+    server.kill()
+    raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT} s")
