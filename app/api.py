@@ -19,14 +19,16 @@ Response models only describe (the views build their JSON as before); the API fu
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import wraps
 from typing import Annotated, Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import login_required
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 from pydantic.json_schema import models_json_schema
+from pydantic_core import PydanticCustomError
 
 # Integer columns (PostgreSQL ``integer``): an id beyond them is malformed, not "not found".
 MAX_ID = 2**31 - 1
@@ -34,7 +36,21 @@ MAX_ID = 2**31 - 1
 # refuses NUL in text; a CR/LF in a code is never a pass).
 PLAIN_TEXT = r"^[^\x00-\x1f\x7f]*$"
 
+
+def _iso_date(value):
+    """A calendar date written YYYY-MM-DD, nothing else (not a number of seconds)."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("date_parsing", "YYYY-MM-DD")
+
+
 DbId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+QueryDate = Annotated[
+    date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})
+]
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]  # query strings are text: "12" is 12
 
 
@@ -47,6 +63,13 @@ class Model(BaseModel):
     """Base of request models: unknown keys are ignored (devices may send more)."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+class Query(Model):
+    """Base of query-string models: an unknown parameter is refused (a typo in a filter must
+    not quietly list everything)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Answer(BaseModel):
@@ -95,7 +118,7 @@ def endpoint(
     summary: str,
     response: type[BaseModel],
     path: type[Model] | None = None,
-    query: type[Model] | None = None,
+    query: type[Query] | None = None,
     body: type[Model] | None = None,
     statuses: tuple[int, ...] = (401, 403, 404, 422),
 ):
@@ -109,8 +132,7 @@ def endpoint(
                 if path is not None:
                     kwargs.update(_parse(path.model_validate, kwargs).model_dump())
                 if query is not None:
-                    values = {k: v for k, v in request.args.items() if v != ""}
-                    kwargs["query"] = _parse(query.model_validate, values)
+                    kwargs["query"] = _parse(query.model_validate, request.args.to_dict())
                 if body is not None:
                     if not request.is_json:
                         raise _Malformed(
@@ -183,6 +205,8 @@ def _problem(error: dict) -> str:
         return _("harus berupa daftar")
     if kind == "json_invalid":
         return _("bukan JSON yang sah")
+    if kind == "extra_forbidden":
+        return _("parameter tidak dikenal")
     if kind == "code_or_registration":
         return _("perlu code atau registration_id")
     return _("tidak valid")

@@ -1,13 +1,14 @@
 """Check-in API (contract in DESIGN.md): scans in, answers out; the offline roster; attendance."""
 
 from datetime import UTC, date, datetime
+from functools import wraps
 from typing import Annotated, Any, Literal
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import validate_csrf
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 from wtforms.validators import ValidationError
 
@@ -39,6 +40,19 @@ def _device_key() -> str:
 
 
 class ScanIn(api.Model):
+    # A pass's code, or (a manual check-in) the registration picked.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["code"], "properties": {"code": {"minLength": 1}}},
+                {
+                    "required": ["registration_id"],
+                    "properties": {"registration_id": {"type": "integer"}},
+                },
+            ]
+        }
+    )
+
     code: str = api.text(CODE_LENGTH, default="")
     nonce: str = api.text(64, 8)
     session_id: api.DbId | None = None
@@ -51,6 +65,24 @@ class ScanIn(api.Model):
         if not self.code and self.registration_id is None:
             raise PydanticCustomError("code_or_registration", "code or registration_id")
         return self
+
+
+def _csrf_unless_bearer(view):
+    """A request with the session cookie (the scanner page) carries the CSRF header; checked
+    before the body is even read."""
+
+    @wraps(view)
+    def checked(**kwargs):
+        if not request.headers.get("Authorization", "").startswith("Bearer "):
+            try:
+                validate_csrf(request.headers.get("X-CSRFToken"))
+            except ValidationError:
+                return render_error(
+                    400, _("Token keamanan tidak sah. Muat ulang halaman pemindai.")
+                )
+        return view(**kwargs)
+
+    return checked
 
 
 def _utc(instant: datetime) -> datetime:
@@ -113,8 +145,8 @@ class RosterOut(api.Answer):
     checked_in: dict[str, list[int]]
 
 
-class AttendanceQuery(api.Model):
-    day: date | None = None
+class AttendanceQuery(api.Query):
+    day: api.QueryDate | None = None
     session: api.QueryId | None = None
 
 
@@ -143,6 +175,7 @@ class AttendanceOut(api.Answer):
 @csrf.exempt  # a bearer token is not sent by browsers on their own; cookies are checked below
 @login_required
 @limiter.limit(lambda: current_app.config["CHECKIN_RATE_LIMIT"], key_func=_device_key)
+@_csrf_unless_bearer
 @api.endpoint(
     summary="Record a batch of scans; the answers come in the same order",
     path=api.EventPath,
@@ -152,11 +185,6 @@ class AttendanceOut(api.Answer):
 )
 def post_checkins(slug, body: ScansIn):
     require("attendance.scan")
-    if not request.headers.get("Authorization", "").startswith("Bearer "):
-        try:
-            validate_csrf(request.headers.get("X-CSRFToken"))
-        except ValidationError:
-            return render_error(400, _("Token keamanan tidak sah. Muat ulang halaman pemindai."))
     event = visible_event_or_404(slug)
     if event.status == "draft":
         abort(404)

@@ -1,7 +1,6 @@
 """``GET /api/v1/realisation`` (contract in DESIGN.md)."""
 
 from flask import Blueprint, abort, jsonify
-from flask_babel import gettext as _
 from flask_login import login_required
 from pydantic import Field
 
@@ -13,8 +12,8 @@ from evaluation.models import QUARTERS
 bp = Blueprint("evaluation_api", __name__, url_prefix="/api/v1")
 
 
-class RealisationQuery(api.Model):
-    """Both or neither: without them, the latest quarter with data."""
+class RealisationQuery(api.Query):
+    """Without both: the latest quarter with data (within the year, or of the quarter, given)."""
 
     year: int | None = Field(None, ge=2000, le=2999)
     quarter: int | None = Field(None, ge=min(QUARTERS), le=max(QUARTERS))
@@ -60,13 +59,10 @@ class RealisationOut(api.Answer):
 )
 def realisation(query: RealisationQuery):
     require("evaluation.view")
-    year, quarter = query.year, query.quarter
-    if year and quarter:
-        chosen = (year, quarter)
-    elif year or quarter:
-        return api.malformed({"quarter" if year else "year": _("wajib diisi bersama")})
-    else:
-        chosen = services.latest_quarter()
+    if query.year and query.quarter:
+        chosen = (query.year, query.quarter)
+    else:  # the latest quarter with data (of that year, or that quarter of the latest year)
+        chosen = services.latest_quarter(query.year, query.quarter)
         if chosen is None:
             abort(404)
     result = services.ranking(*chosen)

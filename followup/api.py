@@ -21,7 +21,7 @@ bp = Blueprint("followup_api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 200
 
 
-class ItemsQuery(api.Model):
+class ItemsQuery(api.Query):
     event: str | None = api.text(80, default=None)  # an event's slug
     opd: str | None = api.text(32, default=None)  # an OPD's code
     status: Literal[ALL_STATUSES] | None = None  # type: ignore[valid-type]
