@@ -8,11 +8,12 @@ come from users, delegates' names even from the participants themselves (OWASP "
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from itertools import chain, islice
 
-from flask import Response
+from flask import Response, stream_with_context
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -166,21 +167,51 @@ def _cell(sheet, value, font=None):
     return cell
 
 
-def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+CSV_CHUNK_ROWS = 500  # rows per chunk of a streamed CSV
+
+
+def csv_chunks(header: list[str], rows) -> Iterator[bytes]:
+    """A CSV file in chunks of ``CSV_CHUNK_ROWS`` rows, with a BOM so that Excel opens it as
+    UTF-8; ``rows`` may be a generator, read once, so memory stays flat however long it is."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows([["'" + v if _is_formula_like(v) else v for v in row] for row in rows])
-    return out.getvalue().encode("utf-8-sig")  # BOM so Excel opens it as UTF-8
+    first = True
+    for chunk in _batched(rows, CSV_CHUNK_ROWS):
+        writer.writerows(["'" + v if _is_formula_like(v) else v for v in row] for row in chunk)
+        yield _take(out, first)
+        first = False
+    if first:
+        yield _take(out, first)
+
+
+def _take(out: io.StringIO, first: bool) -> bytes:
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return ("\ufeff" + text if first else text).encode()
+
+
+def _batched(rows, size: int):
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def csv_bytes(header: list[str], rows) -> bytes:
+    return b"".join(csv_chunks(header, rows))
 
 
 def table_response(
     basename: str, fmt: str, header: list[str], rows, *, title_rows=(), name: str = ""
 ) -> Response:
     """A download of the table as ``basename.xlsx`` or ``basename.csv`` (``title_rows`` and the
-    sheet ``name`` only in the XLSX)."""
+    sheet ``name`` only in the XLSX). ``rows`` may be a generator: the CSV is streamed from
+    it, the XLSX written from it in write-only mode, both in time linear in the rows."""
     if fmt == "csv":
-        body, mimetype = csv_bytes(header, rows), "text/csv"  # Werkzeug adds the charset
+        # Streamed as it is written: the first bytes leave before the last row is read.
+        body = stream_with_context(csv_chunks(header, rows))
+        mimetype = "text/csv"  # Werkzeug adds the charset
     else:
         fmt = "xlsx"
         body = xlsx_bytes(basename, header, rows, title_rows=title_rows, name=name)

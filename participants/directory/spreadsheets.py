@@ -3,10 +3,12 @@ applying it), the export and the template.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from app.audit.services import record_batch
 from app.extensions import db
@@ -462,8 +464,16 @@ def apply_import(plan: ImportPlan, source: str) -> tuple[int, int]:
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_rows(query) -> tuple[list[str], list[list]]:
-    rows = [
+EXPORT_BATCH = 1000  # people read from the database at a time
+
+
+def export_rows(query) -> tuple[list[str], Iterator[list]]:
+    """The directory as rows, read in batches as the export is written (a generator: a city's
+    whole directory never sits in memory), headships loaded per batch, not per person."""
+    people = db.session.scalars(
+        query.options(selectinload(Person.headships)).execution_options(yield_per=EXPORT_BATCH)
+    )
+    rows = (
         [
             format_nip(person.nip),
             person.name,
@@ -476,8 +486,8 @@ def export_rows(query) -> tuple[list[str], list[list]]:
             person.institution,
             next((h.capacity for h in person.headships if h.opd_id == person.opd_id), ""),
         ]
-        for person in db.session.scalars(query)
-    ]
+        for person in people
+    )
     return IMPORT_COLUMNS, rows
 
 

@@ -14,6 +14,7 @@ from agenda.models import EventSeries
 from app.extensions import db
 from app.tabular import csv_bytes, read_table, xlsx_bytes
 from attendance import services as attendance
+from participants.models import Person
 from tests.evaluation.fixtures import realisation
 
 HOSTILE = [
@@ -133,3 +134,28 @@ def test_spreadsheet_dates_are_date_cells_under_title_rows_in_a_readable_sheet()
     assert "mmmm" in tanggal.number_format
     assert hadir.is_date and hadir.value == datetime(2026, 12, 6, 8, 5)
     assert jam.is_date and jam.value == time(9, 30) and '"."' in jam.number_format
+
+
+def test_the_people_csv_streams_every_row_in_chunks_with_queries_not_growing_per_person(
+    login_as, make_opd, make_person, count_queries
+):
+    from app import tabular
+
+    opd = make_opd("DINKES")
+    heads = [make_person(f"Kepala {n}", opd=make_opd(), head="plt") for n in range(3)]
+    for n in range(tabular.CSV_CHUNK_ROWS + 20):
+        db.session.add(Person(name=f"Staf {n:04d}", level="fungsional", opd_id=opd.id))
+    db.session.commit()
+    organiser = login_as("organiser")
+
+    with count_queries() as counter:
+        response = organiser.get("/people/export.csv")
+        assert response.status_code == 200 and response.is_streamed
+        assert "Content-Length" not in response.headers
+        body = response.data
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 1 + tabular.CSV_CHUNK_ROWS + 20 + len(heads)
+    assert rows[1][1] == "Kepala 0" and rows[1][-1] == "plt"
+    assert body.count(b"\xef\xbb\xbf") == 1  # one BOM, at the start
+    # Login, the people in batches with their headships: not one query per person.
+    assert counter.count < 20
