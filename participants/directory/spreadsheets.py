@@ -470,11 +470,17 @@ EXPORT_BATCH = 1000  # people read from the database at a time
 def export_rows(query) -> tuple[list[str], Iterator[list]]:
     """The directory as rows, read in batches as the export is written (a generator: a city's
     whole directory never sits in memory), headships loaded per batch, not per person."""
+    return IMPORT_COLUMNS, _export_rows(query)
+
+
+def _export_rows(query) -> Iterator[list]:
+    # A generator function: the query runs at the first row, in the session of whoever reads
+    # it (a streamed CSV reads it after the view has returned, in the streaming context).
     people = db.session.scalars(
         query.options(selectinload(Person.headships)).execution_options(yield_per=EXPORT_BATCH)
     )
-    rows = (
-        [
+    for person in people:
+        yield [
             format_nip(person.nip),
             person.name,
             person.position,
@@ -486,9 +492,6 @@ def export_rows(query) -> tuple[list[str], Iterator[list]]:
             person.institution,
             next((h.capacity for h in person.headships if h.opd_id == person.opd_id), ""),
         ]
-        for person in people
-    )
-    return IMPORT_COLUMNS, rows
 
 
 TEMPLATE_ROWS = [
