@@ -59,13 +59,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     _init_login(app)
 
+    from app.api import bp as api_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.core.errors import register_error_handlers
     from app.core.views import bp as core_bp
     from app.opds.views import bp as opds_bp
 
-    for blueprint in (core_bp, auth_bp, opds_bp, audit_bp):
+    for blueprint in (core_bp, auth_bp, opds_bp, audit_bp, api_bp):
         app.register_blueprint(blueprint)
     # Feature packages (the composition root is the one place that knows them all).
     for name in FEATURE_BLUEPRINTS:

@@ -1,14 +1,19 @@
 """Check-in API (contract in DESIGN.md): scans in, answers out; the offline roster; attendance."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import wraps
+from typing import Annotated, Any, Literal
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import validate_csrf
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 from wtforms.validators import ValidationError
 
 from agenda.permissions import visible_event_or_404
+from app import api
 from app.auth.permissions import require
 from app.core.errors import render_error
 from app.extensions import csrf, limiter
@@ -18,6 +23,9 @@ from attendance import checkins, services
 bp = Blueprint("attendance_api", __name__, url_prefix="/api/v1")
 
 DEVICE_HEADER = "X-Sinergi-Device"
+# A pass token is 43 characters; the scanner cuts whatever else a camera read (a URL, a
+# vCard) to this and drops control characters before queueing it (app/static/scanner.js).
+CODE_LENGTH = 200
 
 
 def _device() -> str:
@@ -34,86 +42,167 @@ def _account_key() -> str:
     return f"checkin:addr:{request.remote_addr}"
 
 
-def _instant(value) -> datetime | None:
-    """An RFC 3339 instant as naive UTC; a naive time is refused (the contract)."""
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise ValueError
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        raise ValueError
-    return parsed.astimezone(UTC).replace(tzinfo=None)
+class ScanIn(api.Model):
+    # A pass's code, or (a manual check-in) the registration picked.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["code"], "properties": {"code": {"minLength": 1}}},
+                {
+                    "required": ["registration_id"],
+                    "properties": {"registration_id": {"type": "integer"}},
+                },
+            ]
+        }
+    )
+
+    code: str = api.text(CODE_LENGTH, default="")
+    nonce: str = api.text(64, 8)
+    session_id: api.DbId | None = None
+    registration_id: api.DbId | None = None  # a manual check-in picks the person, not the pass
+    # RFC 3339 with its offset (a naive time is refused); "" or null: the server's time.
+    scanned_at: Annotated[AwareDatetime, Field(strict=True)] | Literal[""] | None = None
+
+    @model_validator(mode="after")
+    def _someone(self):
+        if not self.code and self.registration_id is None:
+            raise PydanticCustomError("code_or_registration", "code or registration_id")
+        return self
 
 
-def _scans(payload) -> list[checkins.Scan]:
-    if not isinstance(payload, dict) or not isinstance(payload.get("scans"), list):
-        raise ValueError(_('Kirim {"scans": [...]}.'))
-    items = payload["scans"]
-    if not 1 <= len(items) <= checkins.MAX_BATCH:
-        raise ValueError(
-            _("Satu kiriman memuat 1 sampai %(max)s pindaian.", max=checkins.MAX_BATCH)
-        )
-    scans = []
-    for number, item in enumerate(items, start=1):
-        try:
-            code, nonce = item.get("code", ""), item["nonce"]
-            session_id, registration_id = item.get("session_id"), item.get("registration_id")
-            if not isinstance(code, str) or not isinstance(nonce, str):
-                raise ValueError
-            if not 8 <= len(nonce) <= 64:
-                raise ValueError
-            for number_field in (session_id, registration_id):
-                if number_field is not None and type(number_field) is not int:
-                    raise ValueError
-            if not code and registration_id is None:
-                raise ValueError
-            scans.append(
-                checkins.Scan(
-                    code[:200],
-                    nonce,
-                    session_id,
-                    _instant(item.get("scanned_at")),
-                    registration_id,
+def _csrf_unless_bearer(view):
+    """A request with the session cookie (the scanner page) carries the CSRF header; checked
+    before the body is even read."""
+
+    @wraps(view)
+    def checked(**kwargs):
+        if not request.headers.get("Authorization", "").startswith("Bearer "):
+            try:
+                validate_csrf(request.headers.get("X-CSRFToken"))
+            except ValidationError:
+                return render_error(
+                    400, _("Token keamanan tidak sah. Muat ulang halaman pemindai.")
                 )
+        return view(**kwargs)
+
+    return checked
+
+
+def _utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC).replace(tzinfo=None)
+
+
+class ScansIn(api.Model):
+    scans: list[ScanIn] = Field(min_length=1, max_length=checkins.MAX_BATCH)
+
+    def to_scans(self) -> list[checkins.Scan]:
+        return [
+            checkins.Scan(
+                s.code,
+                s.nonce,
+                s.session_id,
+                _utc(s.scanned_at) if s.scanned_at else None,
+                s.registration_id,
             )
-        except (KeyError, TypeError, ValueError):
-            raise ValueError(
-                _(
-                    "Pindaian ke-%(number)s tidak lengkap: perlu code, nonce (8–64 karakter), "
-                    "session_id (angka atau null) dan scanned_at (RFC 3339).",
-                    number=number,
-                )
-            ) from None
-    return scans
+            for s in self.scans
+        ]
+
+
+class RegistrationOut(api.Answer):
+    id: int
+    name: str
+    position: str | None
+    role: str
+    opd: api.OpdOut | None
+
+
+class ScanResultOut(api.Answer):
+    nonce: str
+    result: Literal[
+        "ok", "duplicate", "revoked", "wrong_event", "not_in_session", "outside_event", "unknown"
+    ]
+    registration: RegistrationOut | None
+    first_checked_at: str | None
+
+
+class ScanResultsOut(api.Answer):
+    results: list[ScanResultOut]
+
+
+class RosterEventOut(api.Answer):
+    slug: str
+    title: str
+    timezone: str
+    status: str
+    start_date: date
+    end_date: date
+
+
+class RosterOut(api.Answer):
+    event: RosterEventOut
+    generated_at: str
+    window: dict[str, Any]
+    sessions: dict[str, dict[str, Any]]
+    passes: dict[str, dict[str, Any]]
+    revoked: list[str]
+    checked_in: dict[str, list[int]]
+
+
+class AttendanceQuery(api.Query):
+    day: api.QueryDate | None = None
+    session: api.QueryId | None = None
+
+
+class AttendanceRowOut(api.Answer):
+    registration_id: int
+    name: str
+    nip: str | None
+    opd: api.OpdOut | None
+    status: str
+    checked_in_at: str | None
+    scope_checked_at: str | None
+
+
+class AttendanceEventOut(api.Answer):
+    slug: str
+    day: date
+
+
+class AttendanceOut(api.Answer):
+    event: AttendanceEventOut
+    session_id: int | None
+    attendance: list[AttendanceRowOut]
 
 
 @bp.post("/events/<slug>/checkins")
 @csrf.exempt  # a bearer token is not sent by browsers on their own; cookies are checked below
 @login_required
 @limiter.limit(lambda: current_app.config["CHECKIN_RATE_LIMIT"], key_func=_account_key)
-def post_checkins(slug):
+@_csrf_unless_bearer
+@api.endpoint(
+    summary="Record a batch of scans; the answers come in the same order",
+    path=api.EventPath,
+    body=ScansIn,
+    response=ScanResultsOut,
+    statuses=(400, 401, 403, 404, 422, 429),
+)
+def post_checkins(slug, body: ScansIn):
     require("attendance.scan")
-    if not request.headers.get("Authorization", "").startswith("Bearer "):
-        try:
-            validate_csrf(request.headers.get("X-CSRFToken"))
-        except ValidationError:
-            return render_error(400, _("Token keamanan tidak sah. Muat ulang halaman pemindai."))
     event = visible_event_or_404(slug)
     if event.status == "draft":
         abort(404)
     try:
-        scans = _scans(request.get_json(silent=True))
-        results = checkins.record_batch(event, scans, operator=current_user, device=_device())
+        results = checkins.record_batch(
+            event, body.to_scans(), operator=current_user, device=_device()
+        )
     except checkins.ScanError:
         return render_error(422, _("Sesi yang dipilih bukan bagian dari acara ini."))
-    except ValueError as exc:
-        return render_error(422, str(exc))
     return jsonify(results=results)
 
 
 @bp.get("/events/<slug>/roster")
 @login_required
+@api.endpoint(summary="The offline roster of a scanner", path=api.EventPath, response=RosterOut)
 def roster(slug):
     """The offline roster of a scanner; sent with no-store so no cache keeps it."""
     require("attendance.scan")
@@ -136,18 +225,21 @@ def roster(slug):
 
 @bp.get("/events/<slug>/attendance")
 @login_required
-def attendance(slug):
+@api.endpoint(
+    summary="Attendance per registration for a day or a session",
+    path=api.EventPath,
+    query=AttendanceQuery,
+    response=AttendanceOut,
+)
+def attendance(slug, query: AttendanceQuery):
     """Per registration: status of the day (``?day=``) or session (``?session=``), and the
     first ``ok`` check-in at the event."""
     require("attendance.view")
     event = visible_event_or_404(slug)
     try:
-        session = services.session_of(event, request.args.get("session", type=int))
-        day = request.args.get("day")
-        sheet = services.sheet(
-            event, datetime.strptime(day, "%Y-%m-%d").date() if day else None, session
-        )
-    except (services.AttendanceError, ValueError):
+        session = services.session_of(event, query.session)
+        sheet = services.sheet(event, query.day, session)
+    except services.AttendanceError:
         return render_error(422, _("Hari atau sesi tidak dikenal."))
     first = services.first_checkins(event)
     return jsonify(

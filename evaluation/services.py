@@ -182,11 +182,15 @@ class Ranking:
         return [r for r in self.rows if r.below_threshold]
 
 
-def latest_quarter() -> tuple[int, int] | None:
+def latest_quarter(year: int | None = None, quarter: int | None = None) -> tuple[int, int] | None:
+    """The latest (year, quarter) with data, within ``year`` or of ``quarter`` when given."""
+    query = select(BudgetRealisation.year, BudgetRealisation.quarter)
+    if year is not None:
+        query = query.where(BudgetRealisation.year == year)
+    if quarter is not None:
+        query = query.where(BudgetRealisation.quarter == quarter)
     row = db.session.execute(
-        select(BudgetRealisation.year, BudgetRealisation.quarter)
-        .order_by(BudgetRealisation.year.desc(), BudgetRealisation.quarter.desc())
-        .limit(1)
+        query.order_by(BudgetRealisation.year.desc(), BudgetRealisation.quarter.desc()).limit(1)
     ).first()
     return (row[0], row[1]) if row else None
 

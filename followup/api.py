@@ -1,13 +1,16 @@
 """JSON for action items (contract in DESIGN.md), with the pages' authorisation."""
 
-from flask import Blueprint, abort, jsonify, request
-from flask_babel import gettext as _
+from datetime import date
+from typing import Literal
+
+from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
+from pydantic import Field
 from sqlalchemy import select
 
 from agenda.models import Event
+from app import api
 from app.auth.permissions import can, require
-from app.core.errors import render_error
 from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import rfc3339
@@ -16,6 +19,71 @@ from followup.models import ALL_STATUSES
 
 bp = Blueprint("followup_api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 200
+
+
+class ItemsQuery(api.Query):
+    event: str | None = api.text(80, default=None)  # an event's slug
+    opd: str | None = api.text(32, default=None)  # an OPD's code
+    status: Literal[ALL_STATUSES] | None = None  # type: ignore[valid-type]
+    page: api.QueryId = 1
+    per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
+
+
+class ItemPath(api.Model):
+    item_id: api.DbId
+
+
+class EventRefOut(api.Answer):
+    slug: str
+    title: str
+
+
+class ItemOut(api.Answer):
+    id: int
+    title: str
+    kind: str
+    status: str
+    overdue: bool
+    progress: int
+    due_on: date | None
+    event: EventRefOut
+    lead_opd: api.OpdOut
+    supporting_opds: list[api.OpdOut]
+    created_at: str | None
+    carried_over_from: int | None
+    carried_over_to: int | None
+
+
+class ItemsOut(api.Answer):
+    items: list[ItemOut]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class EvidenceOut(api.Answer):
+    id: int
+    filename: str
+    kind: str
+    size: int
+
+
+class UpdateOut(api.Answer):
+    id: int
+    opd: api.OpdOut
+    progress: int
+    proposed_status: str | None
+    narrative: str | None
+    created_at: str | None
+    review: str | None
+    review_comment: str | None
+    evidence: list[EvidenceOut]
+
+
+class ItemDetailOut(ItemOut):
+    description: str | None
+    updates: list[UpdateOut]
 
 
 def _opd(opd) -> dict:
@@ -45,33 +113,30 @@ def item_dict(item, today) -> dict:
 
 @bp.get("/action-items")
 @login_required
-def action_items():
+@api.endpoint(
+    summary="Action items, nearest deadline first (an OPD user: its own)",
+    query=ItemsQuery,
+    response=ItemsOut,
+)
+def action_items(query: ItemsQuery):
     require("followup.view")
-    args = request.args
     event_id = opd_id = None
-    if args.get("event"):
-        event_id = db.session.scalar(select(Event.id).where(Event.slug == args["event"]))
+    if query.event:
+        event_id = db.session.scalar(select(Event.id).where(Event.slug == query.event))
         if event_id is None:
             abort(404)
-    if args.get("opd"):
-        opd_id = db.session.scalar(select(Opd.id).where(Opd.code == args["opd"]))
+    if query.opd:
+        opd_id = db.session.scalar(select(Opd.id).where(Opd.code == query.opd))
         if opd_id is None:
             abort(404)
-    status = args.get("status", "")
-    if status and status not in ALL_STATUSES:
-        return render_error(
-            422,
-            _(
-                "Status %(status)s tidak dikenal; pilih salah satu: %(known)s.",
-                status=status,
-                known=", ".join(ALL_STATUSES),
-            ),
-        )
     # Carried-over originals are counted at their continuation: only status=dilanjutkan
     # lists them.
-    query = services.item_query(current_user, event_id=event_id, opd_id=opd_id, status=status)
-    per_page = min(args.get("per_page", 50, type=int) or 50, MAX_PER_PAGE)
-    page = db.paginate(query, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+    items = services.item_query(
+        current_user, event_id=event_id, opd_id=opd_id, status=query.status or ""
+    )
+    page = db.paginate(
+        items, page=query.page, per_page=query.per_page, max_per_page=MAX_PER_PAGE, error_out=False
+    )
     today = services.today()
     return jsonify(
         items=[item_dict(item, today) for item in page.items],
@@ -84,6 +149,9 @@ def action_items():
 
 @bp.get("/action-items/<int:item_id>")
 @login_required
+@api.endpoint(
+    summary="One action item with its progress updates", path=ItemPath, response=ItemDetailOut
+)
 def action_item(item_id):
     item = services.item_with_history(item_id)
     if item is None or not can(current_user, "followup.view_item", item):

@@ -136,7 +136,12 @@ def event_items(slug):
                 return redirect(
                     url_for("followup.event_items", slug=slug, session=form.session_id.data or None)
                 )
-    items = db.session.scalars(services.item_query(event_id=event.id, include_carried=True)).all()
+    # A meeting may record thousands of decisions (an import): a page at a time.
+    page = db.paginate(
+        services.item_query(event_id=event.id, include_carried=True),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     previous, to_carry = meetings.open_items_to_carry(event)
     return render_template(
         "followup/event_items.html",
@@ -144,8 +149,9 @@ def event_items(slug):
         previous=previous,
         to_carry=len(to_carry),
         form=form,
-        items=items,
-        flags=services.report_flags(items),
+        page=page,
+        items=page.items,
+        flags=services.report_flags(page.items),
         opds=active_opds(),
         today=services.today(),
         **labels(),

@@ -169,7 +169,9 @@
       if (result === "ok") { mark(scope, hit.entry.id); firstSeen[key] = when; }
       var item = {
         nonce: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(),
-        code: scan.code || "",
+        // What the API takes (CODE_LENGTH in attendance/api.py): no control characters, 200 at
+        // most; whatever else a camera read is no pass, and must not hold up the queue.
+        code: (scan.code || "").replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200),
         registration_id: scan.registration_id || null,
         session_id: sid,
         scanned_at: when,

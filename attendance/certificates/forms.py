@@ -12,7 +12,7 @@ class CertificateRuleForm(Form):
         _l("Judul sertifikat"), default="SERTIFIKAT", validators=[DataRequired(), Length(max=200)]
     )
     min_percent = IntegerField(
-        _l("Hadir minimal (% sesi presensi)"),
+        _l("Hadir minimal (persen sesi presensi)"),
         default=80,
         validators=[DataRequired(), NumberRange(min=1, max=100)],
     )

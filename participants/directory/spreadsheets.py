@@ -2,9 +2,12 @@
 export and the template. The import itself is participants/directory/imports.py."""
 
 import re
+from collections.abc import Iterator
+
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from participants.models import GOLONGAN
+from participants.models import GOLONGAN, Person
 from participants.nip import format_nip
 
 IMPORT_COLUMNS = [
@@ -79,9 +82,23 @@ def parse_golongan(text: str) -> str | None:
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_rows(query) -> tuple[list[str], list[list]]:
-    rows = [
-        [
+EXPORT_BATCH = 1000  # people read from the database at a time
+
+
+def export_rows(query) -> tuple[list[str], Iterator[list]]:
+    """The directory as rows, read in batches as the export is written (a generator: a city's
+    whole directory never sits in memory), headships loaded per batch, not per person."""
+    return IMPORT_COLUMNS, _export_rows(query)
+
+
+def _export_rows(query) -> Iterator[list]:
+    # A generator function: the query runs at the first row, in the session of whoever reads
+    # it (a streamed CSV reads it after the view has returned, in the streaming context).
+    people = db.session.scalars(
+        query.options(selectinload(Person.headships)).execution_options(yield_per=EXPORT_BATCH)
+    )
+    for person in people:
+        yield [
             format_nip(person.nip),
             person.name,
             person.position,
@@ -93,9 +110,6 @@ def export_rows(query) -> tuple[list[str], list[list]]:
             person.institution,
             next((h.capacity for h in person.headships if h.opd_id == person.opd_id), ""),
         ]
-        for person in db.session.scalars(query)
-    ]
-    return IMPORT_COLUMNS, rows
 
 
 TEMPLATE_ROWS = [

@@ -7,13 +7,16 @@ typed on the personal page), so an export opened in Excel or LibreOffice must sh
 import csv
 import io
 import re
+import threading
 
+from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from agenda.models import EventSeries
 from app.extensions import db
 from app.tabular import csv_bytes, read_table, xlsx_bytes
 from attendance import services as attendance
+from participants.models import Person
 from tests.evaluation.fixtures import realisation
 
 HOSTILE = [
@@ -133,3 +136,41 @@ def test_spreadsheet_dates_are_date_cells_under_title_rows_in_a_readable_sheet()
     assert "mmmm" in tanggal.number_format
     assert hadir.is_date and hadir.value == datetime(2026, 12, 6, 8, 5)
     assert jam.is_date and jam.value == time(9, 30) and '"."' in jam.number_format
+
+
+def test_the_people_csv_streams_every_row_in_chunks_with_queries_not_growing_per_person(
+    app, make_user, make_opd, make_person, count_queries
+):
+    from app import tabular
+    from app.auth.services import issue_token
+
+    opd = make_opd("DINKES")
+    heads = [make_person(f"Kepala {n}", opd=make_opd(), head="plt") for n in range(3)]
+    for n in range(tabular.CSV_CHUNK_ROWS + 20):
+        db.session.add(Person(name=f"Staf {n:04d}", level="fungsional", opd_id=opd.id))
+    token = issue_token(make_user("organiser"))
+    db.session.commit()
+
+    # As under gunicorn: the request in a thread of its own, so that its context (and its
+    # database session) ends when the view returns, before the body is streamed.
+    answer = {}
+
+    def download():
+        response = FlaskClient(app).get(
+            "/people/export.csv", headers={"Authorization": f"Bearer {token}"}
+        )
+        answer["streamed"] = response.is_streamed
+        answer["length"] = response.headers.get("Content-Length")
+        answer["status"], answer["body"] = response.status_code, response.data
+
+    with count_queries() as counter:
+        worker = threading.Thread(target=download)
+        worker.start()
+        worker.join()
+    assert answer["status"] == 200 and answer["streamed"] and answer["length"] is None
+    rows = list(csv.reader(io.StringIO(answer["body"].decode("utf-8-sig"))))
+    assert len(rows) == 1 + tabular.CSV_CHUNK_ROWS + 20 + len(heads)
+    assert rows[1][1] == "Kepala 0" and rows[1][-1] == "plt"
+    assert answer["body"].count(b"\xef\xbb\xbf") == 1  # one BOM, at the start
+    # The token, the people in batches with their headships: not one query per person.
+    assert counter.count < 20

@@ -56,3 +56,14 @@ def test_every_user_visible_string_has_an_english_translation():
         if not text or (message and message.fuzzy):
             missing.append(f"{where}: {msgid!r}")
     assert not missing, "untranslated:\n" + "\n".join(missing)
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message():
+    """What `pybabel compile` checks: an English text that drops or changes a %(name)s or %s
+    placeholder would fail at run time (or show the wrong value) on the page that uses it."""
+    with open(ROOT / "app/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    problems = [
+        f"{message.id!r}: {error}" for message, errors in catalog.check() for error in errors
+    ]
+    assert not problems, "\n".join(problems)

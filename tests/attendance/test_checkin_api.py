@@ -176,22 +176,40 @@ def test_two_devices_scanning_one_pass_at_once_give_one_ok(app, today_event, mak
     assert [r.result for r in _rows(registration_id=registration.id)].count("ok") == 1
 
 
+GOOD = {"code": "x", "nonce": "n" * 20}
+
+
 @pytest.mark.parametrize(
-    "body, message",
+    "body, field, problem",
     [
-        ("not json", "scans"),
-        ({"scans": []}, "1 sampai"),
-        ({"scans": [{"code": "x"}]}, "ke-1"),
-        ({"scans": [{"code": "x", "nonce": "short"}]}, "ke-1"),
-        (
-            {"scans": [{"code": "x", "nonce": "n" * 20, "scanned_at": "2025-08-04T08:00:00"}]},
-            "RFC 3339",
-        ),
-        ({"scans": [{"code": "x", "nonce": "n" * 20, "session_id": "3"}]}, "session_id"),
+        ("not json", "body", "bukan JSON"),
+        ({"scans": []}, "scans", "minimal 1"),
+        ({"scans": [GOOD] * 201}, "scans", "maksimal 200"),
+        ({"scans": "x"}, "scans", "daftar"),
+        ({"scans": ["x"]}, "scans[0]", "objek"),
+        ({"scans": [GOOD, "x"]}, "scans[1]", "objek"),
+        ({}, "scans", "wajib diisi"),
+        ({"scans": [{"code": "x"}]}, "scans[0].nonce", "wajib diisi"),
+        ({"scans": [{"code": "x", "nonce": "short"}]}, "scans[0].nonce", "minimal 8"),
+        ({"scans": [{"code": "x", "nonce": "n" * 65}]}, "scans[0].nonce", "maksimal 64"),
+        ({"scans": [{**GOOD, "code": "x" * 201}]}, "scans[0].code", "maksimal 200"),
+        ({"scans": [{**GOOD, "code": "ab\x00cd"}]}, "scans[0].code", "karakter kendali"),
+        ({"scans": [{**GOOD, "code": "ab\ncd"}]}, "scans[0].code", "karakter kendali"),
+        ({"scans": [{"code": "x", "nonce": "nonce\x00nonce"}]}, "scans[0].nonce", "kendali"),
+        ({"scans": [{**GOOD, "code": 12345}]}, "scans[0].code", "teks"),
+        ({"scans": [{"nonce": "n" * 20}]}, "scans[0]", "code atau registration_id"),
+        ({"scans": [{**GOOD, "scanned_at": "2025-08-04T08:00:00"}]}, "scanned_at", "RFC 3339"),
+        ({"scans": [{**GOOD, "scanned_at": 1754294400}]}, "scans[0].scanned_at", "RFC 3339"),
+        ({"scans": [{**GOOD, "session_id": "3"}]}, "scans[0].session_id", "bilangan bulat"),
+        ({"scans": [{**GOOD, "session_id": 2**70}]}, "scans[0].session_id", "maksimal"),
+        ({"scans": [{**GOOD, "session_id": 2**31}]}, "scans[0].session_id", "maksimal"),
+        ({"scans": [{**GOOD, "session_id": 0}]}, "scans[0].session_id", "minimal 1"),
+        ({"scans": [{**GOOD, "session_id": True}]}, "scans[0].session_id", "bilangan bulat"),
+        ({"scans": [{"nonce": "n" * 20, "registration_id": -1}]}, "registration_id", "minimal"),
     ],
 )
-def test_malformed_batches_are_refused_with_a_message_and_change_nothing(
-    operator, today_event, body, message
+def test_malformed_batches_are_refused_naming_the_field_and_change_nothing(
+    operator, today_event, body, field, problem
 ):
     headers = {"X-CSRFToken": operator.csrf_token()}
     url = f"/api/v1/events/{today_event.slug}/checkins"
@@ -201,7 +219,23 @@ def test_malformed_batches_are_refused_with_a_message_and_change_nothing(
         else operator.post(url, json=body, headers=headers)
     )
     assert response.status_code == 422
-    assert message in response.get_json()["error"]["message"]
+    error = response.get_json()["error"]
+    assert error["code"] == 422
+    assert field in error["message"] and problem in error["message"]
+    assert any(field in name and problem in text for name, text in error["fields"].items())
+    assert _rows() == []
+
+
+def test_a_body_that_is_not_json_is_refused_by_its_content_type(client, make_user, today_event):
+    token = user_services.issue_token(make_user("operator"))
+    db.session.commit()
+    response = client.post(
+        f"/api/v1/events/{today_event.slug}/checkins",
+        data={"scans": "x"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 422
+    assert "application/json" in response.get_json()["error"]["message"]
     assert _rows() == []
 
 

@@ -176,7 +176,9 @@ def test_the_api_follows_the_contract_and_exports_open_back(city, login_as):
         "target_percent": 75.0,
         "below_threshold": True,
     }
-    assert viewer.get("/api/v1/realisation?year=2026").status_code == 422
+    assert viewer.get("/api/v1/realisation?year=2026").get_json()["quarter"] == 3
+    assert viewer.get("/api/v1/realisation?year=2025").status_code == 404
+    assert viewer.get("/api/v1/realisation?year=2026&quarter=5").status_code == 422
     sheet = load_workbook(io.BytesIO(viewer.get("/evaluasi/peringkat.xlsx").data)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     header = values.index(next(r for r in values if r[0] == "Peringkat"))

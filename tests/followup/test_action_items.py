@@ -308,3 +308,42 @@ def test_the_list_shows_the_nearest_deadline_first_and_undated_items_last(
     choices = page[page.index('id="f-event"') :].split("</select>")[0]
     assert f'value="{meeting.id}"' in choices and f'value="{other.id}"' in choices
     assert f'value="{empty.id}"' not in choices
+
+
+def test_a_meetings_follow_up_page_shows_a_page_at_a_time_with_its_filter_kept(
+    login_as, city, make_event, make_session, count_queries
+):
+    from followup.views import PER_PAGE
+
+    event = make_event()
+    session = make_session(event, "09:00", "10:00", title="Pleno")
+    start = services.today()
+
+    def add(first, count):
+        for n in range(first, first + count):
+            services.create_item(
+                event,
+                title=f"Butir {n:03d}",
+                lead_opd=city["dpupr"],
+                due_on=start + timedelta(days=n),
+            )
+        db.session.commit()
+
+    add(0, PER_PAGE + 5)
+    organiser = login_as("organiser")
+    url = f"/events/{event.slug}/tindak-lanjut"
+    first = organiser.get(f"{url}?session={session.id}").get_data(as_text=True)
+    second = organiser.get(f"{url}?session={session.id}&page=2").get_data(as_text=True)
+    assert "Butir 000" in first and f"Butir {PER_PAGE - 1:03d}" in first
+    assert f"Butir {PER_PAGE:03d}" not in first
+    assert f"Butir {PER_PAGE:03d}" in second and f"Butir {PER_PAGE + 4:03d}" in second
+    assert "Butir 000" not in second
+    # The page links keep the session chosen for the form.
+    assert f"session={session.id}" in first.split('aria-label="Halaman"')[1]
+
+    with count_queries() as small:
+        organiser.get(f"{url}?page=2")
+    add(PER_PAGE + 5, 2 * PER_PAGE)
+    with count_queries() as large:
+        organiser.get(f"{url}?page=2")
+    assert small.count == large.count
