@@ -7,6 +7,11 @@
     document.querySelectorAll(selector).forEach(fn);
   }
 
+  // Stylesheets kept off the first paint (the icons and their font) apply once the page is loaded.
+  window.addEventListener("load", function () {
+    each("link[data-lazy-style]", function (link) { link.media = "all"; });
+  });
+
   // Agenda builder grid: placement comes from the server as data, applied through the CSSOM.
   each("[data-columns]", function (grid) {
     grid.style.setProperty("--agenda-columns", grid.dataset.columns);
