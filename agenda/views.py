@@ -43,8 +43,8 @@ from app.search import contains_text
 from app.timeutil import to_zone, utcnow
 
 bp = Blueprint("agenda", __name__, url_prefix="/manage", template_folder="templates")
-nav_item(10, _l("Acara"), "public.events", "agenda.view_list")
-nav_item(20, _l("Narasumber"), "agenda.speakers", "agenda.manage")
+nav_item("plan", 10, _l("Acara"), "public.events", "agenda.view_list")
+nav_item("plan", 20, _l("Narasumber"), "agenda.speakers", "agenda.manage")
 
 
 def _day_choices(event: Event):

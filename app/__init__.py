@@ -121,7 +121,7 @@ def _init_login(app: Flask) -> None:
 def _init_templates(app: Flask) -> None:
     from app.audit.services import ACTION_LABELS, OBJECT_LABELS
     from app.auth.permissions import can
-    from app.core.home import nav_items
+    from app.core.home import nav_groups
     from app.formatting import FILTERS
     from app.forms import ActionForm
 
@@ -133,7 +133,7 @@ def _init_templates(app: Flask) -> None:
             "can": lambda action, obj=None: can(current_user, action, obj),
             "csrf_only_form": ActionForm,
             "organisation_name": app.config["ORGANISATION_NAME"],
-            "nav_items": nav_items,
+            "nav_groups": nav_groups,
             "get_locale": get_locale,
             "audit_actions": ACTION_LABELS,
             "audit_objects": OBJECT_LABELS,

@@ -40,7 +40,7 @@ from attendance.forms import (
 from participants.models import Registration
 
 bp = Blueprint("attendance", __name__, template_folder="templates")
-nav_item(40, _l("Presensi"), "attendance.index", "attendance.scan")
+nav_item("attend", 40, _l("Presensi"), "attendance.index", "attendance.scan")
 event_link(40, _l("Presensi"), "attendance.dashboard", "attendance.view")
 event_link(41, _l("Pindai kartu"), "attendance.scanner", "attendance.scan")
 

@@ -25,7 +25,7 @@ from followup.services import today
 
 bp = Blueprint("evaluation", __name__, template_folder="templates")
 bp.add_app_template_filter(documents.points, "points")
-nav_item(57, _l("Evaluasi kinerja"), "evaluation.ranking", "evaluation.view")
+nav_item("evaluate", 57, _l("Evaluasi kinerja"), "evaluation.ranking", "evaluation.view")
 event_link(53, _l("Evaluasi kinerja"), "evaluation.event_evaluation", "evaluation.manage")
 
 

@@ -30,8 +30,10 @@ from followup.models import ActionItem, ProgressUpdate
 from followup.programs import services as programs
 
 bp = Blueprint("followup", __name__, template_folder="templates")
-nav_item(50, _l("Tindak lanjut"), "followup.index", "followup.view")
-nav_item(55, _l("Dasbor tindak lanjut"), "followup.dashboards.index", "followup.view_all")
+nav_item("followup", 50, _l("Tindak lanjut"), "followup.index", "followup.view")
+nav_item(
+    "followup", 55, _l("Dasbor tindak lanjut"), "followup.dashboards.index", "followup.view_all"
+)
 event_link(50, _l("Tindak lanjut"), "followup.event_items", "followup.view_all")
 
 PER_PAGE = 50

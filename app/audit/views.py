@@ -12,7 +12,7 @@ from app.core.home import nav_item
 from app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-nav_item(95, _l("Jejak Audit"), "audit.index", "audit.view")
+nav_item("admin", 95, _l("Jejak Audit"), "audit.index", "audit.view")
 
 
 def _parse_date(text: str):

@@ -23,7 +23,7 @@ from app.opds.forms import opd_choices
 from app.urls import safe_next
 
 bp = Blueprint("auth", __name__)
-nav_item(90, _l("Pengguna"), "auth.users", "user.manage")
+nav_item("admin", 90, _l("Pengguna"), "auth.users", "user.manage")
 
 
 @bp.route("/login", methods=["GET", "POST"])

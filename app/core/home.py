@@ -6,6 +6,8 @@ view shows, in order, the panels registered for the current user's role.
 
 from collections.abc import Callable
 
+from flask_babel import lazy_gettext as _l
+
 _PANELS: list[tuple[int, tuple[str, ...], Callable]] = []
 
 
@@ -28,22 +30,43 @@ def panels_for(user) -> list[str]:
     return html
 
 
-_NAV: list[tuple[int, object, str, str]] = []
+# The staff menu follows the loop the product serves; a package adds its pages to one of these
+# groups (never to the bar itself), and each user sees only the groups with a page it may open.
+NAV_GROUPS: dict[str, object] = {
+    "plan": _l("Rencana & undangan"),
+    "attend": _l("Kehadiran"),
+    "followup": _l("Tindak lanjut"),
+    "evaluate": _l("Evaluasi"),
+    "admin": _l("Data induk & administrasi"),
+}
+
+_NAV: list[tuple[str, int, object, str, str]] = []
 
 
-def nav_item(order: int, label, endpoint: str, permission: str) -> None:
-    """Add a main-menu link shown to users allowed ``permission``."""
-    _NAV.append((order, label, endpoint, permission))
-    _NAV.sort(key=lambda item: item[0])
+def nav_item(group: str, order: int, label, endpoint: str, permission: str) -> None:
+    """Add a link to the main menu's ``group`` (a key of ``NAV_GROUPS``), shown to users allowed
+    ``permission``; ``order`` places it inside its group."""
+    if group not in NAV_GROUPS:
+        raise KeyError(f"no menu group {group!r} (one of {', '.join(NAV_GROUPS)})")
+    _NAV.append((group, order, label, endpoint, permission))
+    _NAV.sort(key=lambda item: item[1])
 
 
-def nav_items(user) -> list[dict]:
+def nav_groups(user, endpoint: str | None = None) -> list[dict]:
+    """The menu for ``user``: its groups in the loop's order, each with the links it may open;
+    the link of ``endpoint`` (the current page) is marked current."""
     from flask import url_for
 
     from app.auth.permissions import can
 
-    return [
-        {"label": label, "url": url_for(endpoint)}
-        for _o, label, endpoint, perm in _NAV
-        if can(user, perm)
-    ]
+    groups = []
+    for key, label in NAV_GROUPS.items():
+        items = [
+            {"label": label, "url": url_for(target), "current": target == endpoint}
+            for group, _o, label, target, perm in _NAV
+            if group == key and can(user, perm)
+        ]
+        if items:
+            current = any(item["current"] for item in items)
+            groups.append({"key": key, "label": label, "items": items, "current": current})
+    return groups

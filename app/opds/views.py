@@ -14,7 +14,7 @@ from app.opds.models import Opd
 from app.tabular import table_response
 
 bp = Blueprint("opds", __name__, url_prefix="/opd")
-nav_item(80, _l("Perangkat Daerah"), "opds.index", "opd.view")
+nav_item("admin", 80, _l("Perangkat Daerah"), "opds.index", "opd.view")
 
 
 @bp.get("/")

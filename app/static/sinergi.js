@@ -7,6 +7,11 @@
     document.querySelectorAll(selector).forEach(fn);
   }
 
+  // Stylesheets kept off the first paint (the icons and their font) apply once the page is loaded.
+  window.addEventListener("load", function () {
+    each("link[data-lazy-style]", function (link) { link.media = "all"; });
+  });
+
   // Agenda builder grid: placement comes from the server as data, applied through the CSSOM.
   each("[data-columns]", function (grid) {
     grid.style.setProperty("--agenda-columns", grid.dataset.columns);
@@ -56,6 +61,27 @@
       moveForm.submit();
     });
   }
+
+  // Top-bar menus are <details> (they open by click, Enter or Space without JavaScript); with it,
+  // one is open at a time and a click elsewhere or Escape closes it.
+  var menus = document.querySelectorAll("[data-nav-dropdown]");
+  var closeMenus = function (except) {
+    menus.forEach(function (menu) { if (menu !== except) { menu.open = false; } });
+  };
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () { if (menu.open) { closeMenus(menu); } });
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-nav-dropdown]")) { closeMenus(null); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.querySelector("[data-nav-dropdown][open]");
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
 
   // A destructive action asks first (the CSP forbids onsubmit="confirm(…)").
   each("form[data-confirm]", function (form) {

@@ -15,10 +15,10 @@ from followup.programs import services as programs
 from followup.programs.forms import ProgramForm
 
 bp = Blueprint("programs", __name__)
-nav_item(56, _l("Program prioritas"), "followup.programs.index", "followup.view_all")
+nav_item("followup", 56, _l("Program prioritas"), "followup.programs.index", "followup.view_all")
 
 
-@bp.route("/tindak-lanjut/program-prioritas", methods=["GET", "POST"])
+@bp.get("/tindak-lanjut/program-prioritas")
 @permission_required("followup.view_all")
 def index():
     year = request.args.get("year", type=int) or services.today().year

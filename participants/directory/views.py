@@ -22,7 +22,7 @@ from participants.nip import format_nip
 bp = Blueprint(
     "directory", __name__, url_prefix="/people", template_folder="../templates"
 )  # participants/templates
-nav_item(30, _l("Pejabat"), "directory.index", "people.view")
+nav_item("admin", 85, _l("Pejabat"), "directory.index", "people.view")
 
 PER_PAGE = 50
 STATUS_LABELS = {"active": _l("Aktif"), "inactive": _l("Nonaktif"), "all": _l("Semua status")}

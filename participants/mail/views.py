@@ -45,7 +45,7 @@ from participants.models import (
 
 bp = Blueprint("mail", __name__, template_folder="../templates")  # participants/templates
 
-nav_item(45, _l("Kotak keluar"), "mail.index", "outbox.view")
+nav_item("plan", 45, _l("Kotak keluar"), "mail.index", "outbox.view")
 event_link(20, _l("Undangan email"), "mail.event_outbox", "outbox.view")
 
 PER_PAGE = 50

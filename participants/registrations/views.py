@@ -51,7 +51,7 @@ from participants.registrations import changes, core, delegates, invitations, qu
 from participants.registrations.core import RegistrationError
 
 bp = Blueprint("registrations", __name__, template_folder="../templates")  # participants/templates
-nav_item(25, _l("Peserta acara"), "registrations.events", "registrations.view")
+nav_item("plan", 25, _l("Peserta acara"), "registrations.events", "registrations.view")
 event_link(10, _l("Peserta"), "registrations.index", "registrations.view")
 
 PER_PAGE = 50

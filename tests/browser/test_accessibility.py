@@ -50,3 +50,41 @@ def test_public_and_personal_pages_have_no_accessibility_violations(live_server,
         if found:
             problems[url] = found
     assert problems == {}
+
+
+def test_the_pages_staff_open_first_have_no_accessibility_violations(live_server, browser):
+    """The organiser's home, the scanner, the OPD workspace and the pimpinan dashboard (the pages
+    Lighthouse measures, bench/lighthouse_bench.py), with the menu bar open and closed."""
+    from app.extensions import limiter
+    from tests.pages import PASSWORD, seed_demo
+
+    accounts = seed_demo()
+    db.session.commit()
+    problems = {}
+    for role, first_page in (
+        ("organiser", "/"),
+        ("operator", "/attendance/"),
+        ("opd", "/tindak-lanjut/"),
+        ("viewer", "/tindak-lanjut/dasbor"),
+    ):
+        limiter.reset()
+        context = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta")
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.get_by_label("Email").fill(accounts[role])
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("main").get_by_role("button", name="Masuk").click()
+        page.wait_for_url(f"{live_server}/")
+        page.goto(live_server + first_page)
+        if role == "operator":  # the scanner of the event on today's list
+            page.get_by_role("link", name="Pindai kartu").first.click()
+            page.wait_for_url("**/scan/")
+        found = violations(page)
+        menu = page.locator("[data-nav-desktop] summary")
+        if menu.count():
+            menu.first.click()  # an open dropdown is checked too
+            found += violations(page)
+        if found:
+            problems[f"{role} {page.url}"] = found
+        context.close()
+    assert problems == {}

@@ -13,7 +13,7 @@ def test_organiser_logs_in_sees_indonesian_and_switches_to_english(live_server, 
     expect(page.get_by_role("heading", name="Perangkat Daerah")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "id")
 
-    page.get_by_role("link", name="Beranda").click()
+    page.get_by_role("link", name="Sinergi").click()  # the brand leads home
     expect(page.get_by_role("heading", name="Selamat datang, Sopa Ike Paci")).to_be_visible()
 
     page.get_by_role("button", name="English").click()
@@ -21,6 +21,7 @@ def test_organiser_logs_in_sees_indonesian_and_switches_to_english(live_server, 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
-    # The choice is kept on the next page.
+    # The choice is kept on the next page (the menu groups are in English too).
+    page.locator("summary", has_text="Master data & administration").click()
     page.get_by_role("link", name="Regional Agencies (OPD)").click()
     expect(page.get_by_role("heading", name="Regional Agencies (OPD)")).to_be_visible()
