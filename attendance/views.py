@@ -114,7 +114,7 @@ def scanner_worker(slug):
     event = _event_for_scan(slug)
     return pwa.worker_response(
         url_for("attendance.scanner", slug=event.slug),
-        [url_for("static", filename=name) for name in SCANNER_ASSETS],
+        pwa.offline_assets(SCANNER_ASSETS),
         "sinergi-scanner",
     )
 

@@ -38,7 +38,6 @@ THEME_COLOR = pwa.THEME_COLOR
 OFFLINE_ASSETS = (
     "vendor/bootstrap/bootstrap.min.css",
     "vendor/bootstrap-icons/bootstrap-icons.min.css",
-    "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
     "sinergi.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "vendor/htmx/htmx.min.js",
@@ -215,7 +214,7 @@ def service_worker(token):
     return _private(
         pwa.worker_response(
             url_for("personal.page", token=token),
-            [url_for("static", filename=name) for name in OFFLINE_ASSETS],
+            pwa.offline_assets(OFFLINE_ASSETS),
             "sinergi-pass",
             forget_when_gone=True,
         )
