@@ -209,7 +209,7 @@ def sheet_text(event: Event) -> SheetText:
         organisation=current_app.config.get("ORGANISATION_NAME", ""),
         group_label=_("Kelompok"),
         page_label=_("Halaman %(page)s dari %(pages)s"),
-        document_title=_("Badge peserta – %(title)s", title=event.title),
+        document_title=_("Pass peserta – %(title)s", title=event.title),
         empty=_("Belum ada peserta yang diharapkan hadir pada acara ini."),
     )
 

@@ -107,7 +107,7 @@ def test_offline_scans_are_kept_uploaded_once_and_corrected_by_the_server(
     expect(page.locator("#scan-pending")).to_have_text("semua terkirim", timeout=15_000)
     # The server's different answer is shown to the operator.
     expect(page.locator("#scan-log .list-group-item-warning")).to_contain_text(
-        "Server: Kartu dicabut"
+        "Server: Pass dicabut"
     )
 
     oks = _oks(today_event)
@@ -332,11 +332,11 @@ def test_a_replaced_pass_says_whose_it_was(
     log_in(page, live_server, make_user("operator"), f"/events/{today_event.slug}/scan/")
 
     expect(page.locator("#scan-result")).to_have_class("scan-result scan-refused")
-    expect(page.locator("#scan-result-title")).to_have_text("Kartu dicabut")
+    expect(page.locator("#scan-result-title")).to_have_text("Pass dicabut")
     expect(page.locator("#scan-result-name")).to_have_text("Drs. Agus Santoso, M.Si.")
     # The position names the office already: it is not said twice.
     expect(page.locator("#scan-result-detail")).to_have_text("Kepala Dinas Pemuda dan Olahraga")
-    expect(page.locator("#scan-log li")).to_contain_text("Drs. Agus Santoso, M.Si. · Kartu dicabut")
+    expect(page.locator("#scan-log li")).to_contain_text("Drs. Agus Santoso, M.Si. · Pass dicabut")
     expect(page.locator("#scan-log li")).not_to_contain_text(old[:16])
     expect(page.locator("#scan-pending")).to_have_text("semua terkirim")
     expect(page.locator("#scan-log .list-group-item-warning")).to_have_count(0)  # server agrees
