@@ -62,3 +62,44 @@ def test_an_opd_reports_from_a_phone_and_the_organiser_verifies(
     db.session.expire_all()
     assert db.session.get(ActionItem, item.id).progress == 45
     assert db.session.scalar(select(ProgressUpdate.review)) == "accepted"
+
+
+def test_supporting_opds_are_picked_in_the_type_ahead_that_takes_several(
+    live_server, browser, make_user, make_item, make_event, city
+):
+    item = make_item(city["dpupr"], supporting=[city["bappeda"]], title="Matriks keselarasan")
+    event = item.event
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, make_user("organiser"), f"/tindak-lanjut/{item.id}/edit")
+
+    assert page.locator("select[multiple]").count() == 0
+    chips = page.locator(".opd-chips li")
+    expect(chips).to_have_text(["BAPPEDA — Badan Perencanaan Pembangunan Daerah"])
+    box = page.get_by_label("OPD pendukung")  # the label names the box one types in
+    box.fill("dinkes")
+    box.press("Enter")
+    expect(chips).to_have_count(2)
+    page.get_by_role("button", name="Hapus BAPPEDA").click()
+    expect(chips).to_have_text(["DINKES — Dinas Kesehatan"])
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Tindak lanjut disimpan.")).to_be_visible()
+    db.session.expire_all()
+    assert [o.code for o in db.session.get(ActionItem, item.id).supporting_opds] == ["DINKES"]
+
+    # The quick entry ("Catat keputusan") takes them the same way.
+    page.goto(f"{live_server}/events/{event.slug}/tindak-lanjut")
+    page.get_by_label("Tindak lanjut", exact=True).fill("Data stunting satu pintu")
+    page.get_by_label("OPD penanggung jawab").fill("DINKES — Dinas Kesehatan")
+    box = page.get_by_label("OPD pendukung")
+    box.fill("DPUPR — Dinas Pekerjaan Umum dan Penataan Ruang")  # picked from the list
+    box.fill("bappeda")
+    box.press("Enter")
+    expect(page.locator(".opd-chips li")).to_have_count(2)
+    page.get_by_role("button", name="Simpan dan catat berikutnya").click()
+    expect(page.get_by_text("Tindak lanjut dicatat: Data stunting satu pintu")).to_be_visible()
+    db.session.expire_all()
+    new = db.session.scalar(select(ActionItem).where(ActionItem.title.like("Data stunting%")))
+    assert sorted(o.code for o in new.supporting_opds) == ["BAPPEDA", "DPUPR"]
+    context.close()
