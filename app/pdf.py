@@ -24,7 +24,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 MARGIN = 15 * mm
 # left, right, top, bottom; the bottom leaves room for the page footer.
@@ -110,6 +110,28 @@ def kop(styles) -> list:
         HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceAfter=5 * mm),
     ]
     return flow
+
+
+def signature_block(lines: list[str], name: str, nip: str, style, width: float = 75 * mm):
+    """A signature: the ``lines`` above it (place and date, "Mengetahui,", the position), room
+    to sign, the name (bold, underlined; dots to write it by hand when unknown) and "NIP."
+    (``nip`` as it is to be printed, dots when unknown)."""
+    rows = [paragraph(line, style) for line in lines] + [Spacer(1, 18 * mm)]
+    rows.append(
+        paragraph(name, style, "b", "u") if name else paragraph("(" + "." * 50 + ")", style)
+    )
+    rows.append(paragraph(_("NIP. %(nip)s", nip=nip or "." * 40), style))
+    block = Table([[row] for row in rows], colWidths=[width])
+    block.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return block
 
 
 def numbered_canvas(footer: str, page_width: float = A4[0]):
