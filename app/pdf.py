@@ -23,6 +23,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -110,6 +111,22 @@ def kop(styles) -> list:
         HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceAfter=5 * mm),
     ]
     return flow
+
+
+CELL_PADDING = 12  # a table cell's left and right padding together (reportlab's 6 + 6 points)
+
+
+def fit_heads(heads: list[str], widths: list[float], style, flexible: int) -> list[float]:
+    """Column widths in which no head breaks inside a word (in any language): a column too
+    narrow for its head's longest word grows, and column ``flexible`` (a name) gives up
+    the room."""
+    fitted = []
+    for head, width in zip(heads, widths, strict=True):
+        words = head.split() or [""]
+        longest = max(stringWidth(w, style.fontName, style.fontSize) for w in words)
+        fitted.append(max(width, longest + CELL_PADDING + 1))
+    fitted[flexible] -= sum(fitted) - sum(widths)
+    return fitted
 
 
 def signature_block(lines: list[str], name: str, nip: str, style, width: float = 75 * mm):
