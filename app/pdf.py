@@ -23,9 +23,20 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    HRFlowable,
+    Image,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.organisation.services import kop_content
 
 MARGIN = 15 * mm
 # left, right, top, bottom; the bottom leaves room for the page footer.
@@ -45,16 +56,10 @@ def organisation() -> str:
 
 
 def letterhead_lines() -> list[str]:
-    """The kop's lines: ``LETTERHEAD`` (a list, or text with one line per line or separated by
-    "|"); without it the organisation's name and "SEKRETARIAT DAERAH"."""
-    configured = current_app.config.get("LETTERHEAD")
-    if configured:
-        if isinstance(configured, str):
-            configured = configured.replace("|", "\n").splitlines()
-        lines = [line.strip() for line in configured if line and line.strip()]
-        if lines:
-            return lines
-    return [(organisation() or "Pemerintah Daerah").upper(), "SEKRETARIAT DAERAH"]
+    """The kop's lines: as the administrator set them (/admin/kop-surat), else ``LETTERHEAD``
+    (a list, or text with one line per line or separated by "|"), else the organisation's name
+    and "SEKRETARIAT DAERAH"."""
+    return kop_content().lines
 
 
 def letter_styles() -> dict[str, ParagraphStyle]:
@@ -99,12 +104,45 @@ def paragraph(text: str, style: ParagraphStyle, *tags: str) -> Paragraph:
     return Paragraph(content, style)
 
 
-def kop(styles) -> list:
-    """The letterhead (kop surat) and its double rule; ``styles`` from ``letter_styles()``."""
-    flow = []
-    for index, line in enumerate(letterhead_lines()):
+EMBLEM_HEIGHT = 24 * mm
+
+
+def kop(styles, width: float | None = None) -> list:
+    """The letterhead (kop surat) and its double rule; ``styles`` from ``letter_styles()``:
+    the emblem (lambang) on the left when one is set, the name lines, then the address,
+    telephone and website line (/admin/kop-surat); ``width`` of the text (the page's)."""
+    content = kop_content()
+    lines = []
+    for index, line in enumerate(content.lines):
         style = styles["kop1"] if index == 0 else styles["kop2"] if index == 1 else styles["kop3"]
-        flow.append(paragraph(line, style))
+        lines.append(paragraph(line, style))
+    if content.contact:
+        lines.append(paragraph(content.contact, styles["kop3"]))
+    flow: list = []
+    if content.emblem:
+        image = ImageReader(BytesIO(content.emblem))
+        across, high = image.getSize()
+        emblem = Image(
+            BytesIO(content.emblem),
+            width=EMBLEM_HEIGHT * across / high,
+            height=EMBLEM_HEIGHT,
+        )
+        full = width or A4[0] - 2 * MARGIN
+        side = EMBLEM_HEIGHT * across / high + 4 * mm
+        # The lines stay centred on the page: an empty column on the right balances the emblem.
+        head = Table([[emblem, lines, ""]], colWidths=[side, full - 2 * side, side])
+        head.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        flow.append(head)
+    else:
+        flow += lines
     flow += [
         Spacer(1, 2 * mm),
         HRFlowable(width="100%", thickness=2, color=colors.black, spaceAfter=1),

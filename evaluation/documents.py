@@ -10,7 +10,15 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from app.formatting import percent, rupiah
 from app.i18n import current_locale
-from app.pdf import OFFICIAL_TABLE, document_pdf, fit_heads, kop, letter_styles, paragraph
+from app.pdf import (
+    MARGIN,
+    OFFICIAL_TABLE,
+    document_pdf,
+    fit_heads,
+    kop,
+    letter_styles,
+    paragraph,
+)
 from evaluation.services import Ranking
 
 
@@ -97,7 +105,7 @@ def ranking_pdf(ranking: Ranking) -> bytes:
     cell, head = styles["cell"], styles["head"]
     title = _title(ranking)
     story = [
-        *kop(styles),
+        *kop(styles, landscape(A4)[0] - 2 * MARGIN),
         paragraph(_("PERINGKAT REALISASI ANGGARAN"), styles["title"]),
         paragraph(title, styles["kop3"]),
         paragraph(
