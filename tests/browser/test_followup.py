@@ -103,3 +103,58 @@ def test_supporting_opds_are_picked_in_the_type_ahead_that_takes_several(
     new = db.session.scalar(select(ActionItem).where(ActionItem.title.like("Data stunting%")))
     assert sorted(o.code for o in new.supporting_opds) == ["BAPPEDA", "DPUPR"]
     context.close()
+
+
+CHART = """() => {
+  const chart = window.Chart.getChart(document.querySelector("canvas[data-chart]"));
+  return {
+    labels: chart.data.labels,
+    sets: chart.data.datasets.map((d) => ({ label: d.label, axis: d.yAxisID || "y", data: d.data })),
+    scales: Object.fromEntries(Object.entries(chart.scales).map(([id, s]) => [id, { min: s.min, max: s.max }])),
+    spanGaps: !!chart.options.spanGaps,
+  };
+}"""
+
+
+def test_counts_have_a_count_axis_and_years_do_not_join(
+    live_server, browser, make_user, make_item, city
+):
+    """Issue 27: overdue counts were drawn on the 0–100 % axis; the OPD profile joined 2025
+    TW4 to 2026 TW1 as one line although realisation restarts each year."""
+    from datetime import date
+
+    from evaluation.models import BudgetRealisation
+
+    for title in ("A", "B", "C"):
+        make_item(city["dpupr"], title=title, due_on=date(2026, 1, 5))
+    db.session.add_all(
+        BudgetRealisation(
+            year=year,
+            quarter=quarter,
+            opd_id=city["dpupr"].id,
+            pagu=1000,
+            realisasi_keuangan=spent,
+            realisasi_fisik=50,
+        )
+        for year, quarter, spent in ((2025, 3, 700), (2025, 4, 946), (2026, 1, 113))
+    )
+    db.session.commit()
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, make_user("organiser"), "/tindak-lanjut/dasbor")
+    expect(page.locator("canvas[data-chart]")).to_be_visible()
+    drawn = page.evaluate(CHART)
+    completion, overdue = drawn["sets"]
+    assert overdue["label"] == "Lewat batas waktu" and overdue["data"] == [3]
+    assert overdue["axis"] != completion["axis"]
+    assert drawn["scales"][completion["axis"]]["max"] == 100
+    assert drawn["scales"][overdue["axis"]]["max"] < 10  # counts, not 0–100
+
+    page.goto(f"{live_server}/evaluasi/opd/{city['dpupr'].id}")
+    expect(page.locator("canvas[data-chart]")).to_be_visible()
+    drawn = page.evaluate(CHART)
+    assert drawn["labels"] == ["2025 TW3", "2025 TW4", "", "2026 TW1"]
+    assert drawn["sets"][0]["data"] == [70, 94.6, None, 11.3]  # a gap between the years
+    assert not drawn["spanGaps"]
+    context.close()
