@@ -28,6 +28,7 @@ from app import pwa
 from app.extensions import db
 from participants import passes
 from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
+from participants.mail import whatsapp
 from participants.registrations import changes, delegates, personal_agenda
 from participants.registrations.core import RegistrationError
 
@@ -155,6 +156,7 @@ def _render(registration, agenda, form, status=200):
             delegate_url=url_for("personal.page", token=delegates[0].link_token, _external=True)
             if delegates
             else None,
+            delegate_whatsapp=whatsapp.share_link(delegates[0]) if delegates else None,
             statuses=REGISTRATION_STATUS_LABELS,
             roles=ROLE_LABELS,
             theme_color=THEME_COLOR,

@@ -36,3 +36,44 @@ def test_the_local_mailbox_shows_the_mail_with_its_line_breaks(
     shown = body.inner_text()  # as rendered: collapsed white space would lose the lines
     assert shown.strip().splitlines() == LETTER.splitlines()
     context.close()
+
+
+def test_the_delegates_link_can_be_copied_and_sent_by_whatsapp(
+    live_server, browser, make_event, make_registration, make_person
+):
+    from urllib.parse import unquote
+
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from participants.models import Registration
+
+    event = make_event("rakor-wakil", title="Rakor Wakil", status="published")
+    head = make_registration(event, make_person("Drs. Agus Santoso"), status="invited")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="id-ID"
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server}/p/{head.link_token}/")
+    page.get_by_label("Diwakilkan").check()
+    page.get_by_label("Nama wakil").fill("Rina Kusuma, S.E.")
+    page.get_by_label("Telepon/WhatsApp").fill("0812-3456-7890")
+    page.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.locator("#delegated")).to_contain_text("Rina Kusuma, S.E.")
+
+    db.session.expire_all()
+    delegate = db.session.scalar(select(Registration).where(Registration.delegate_of_id == head.id))
+    link = f"{live_server}/p/{delegate.link_token}/"
+    page.get_by_role("button", name="Salin tautan").click()
+    expect(page.get_by_role("button", name="Tersalin")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+    whatsapp = page.get_by_role("link", name="Kirim lewat WhatsApp").get_attribute("href")
+    assert whatsapp.startswith("https://wa.me/6281234567890?text=")
+    text = unquote(whatsapp.split("?text=", 1)[1])
+    assert (
+        text.startswith("Yth. Bapak/Ibu Rina Kusuma, S.E.,")
+        and f"/p/{delegate.link_token}/" in text
+    )
+    context.close()
