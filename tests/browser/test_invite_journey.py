@@ -77,3 +77,36 @@ def test_the_delegates_link_can_be_copied_and_sent_by_whatsapp(
         and f"/p/{delegate.link_token}/" in text
     )
     context.close()
+
+
+LABELS = """() => {
+  const ids = [...document.querySelectorAll("[id]")].map((el) => el.id);
+  const doubled = ids.filter((id, i) => ids.indexOf(id) !== i);
+  const stray = [...document.querySelectorAll("label[for]")]
+    .filter((label) => !label.control || label.control.id !== label.htmlFor)
+    .map((label) => label.htmlFor);
+  return { doubled, stray };
+}"""
+
+
+def test_every_label_on_the_invite_page_points_at_its_own_control(
+    live_server, browser, make_user, make_event
+):
+    """Issue 27: a radio button and the "Jenjang" select shared the id rule-level."""
+    make_event("rakor-undang", title="Rakor")
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(
+        page,
+        live_server,
+        make_user("organiser"),
+        "/manage/events/rakor-undang/registrations/invite",
+    )
+    assert page.evaluate(LABELS) == {"doubled": [], "stray": []}
+    level = page.get_by_label("Jenjang", exact=True)  # the label names the select …
+    expect(level).to_have_js_property("tagName", "SELECT")
+    level.select_option(index=1)
+    page.locator("label[for='rule-choice-level']").click()  # … and the radio its own
+    expect(page.locator("#rule-choice-level")).to_be_checked()
+    context.close()
