@@ -31,7 +31,8 @@ from participants.nip import format_nip
 
 OBJECT_LABELS["Certificate"] = _l("Sertifikat")
 OBJECT_LABELS["CertificateRule"] = _l("Aturan sertifikat")
-# The event's whole short code (its slug, up to 80 characters: the number fits its 100).
+# The event's code (the rule's number_code, else its whole slug of up to 80 characters: the
+# number fits its 100).
 NUMBER_FORMAT = "{serial:03d}/SERT/{slug}/{year}"
 
 
@@ -41,10 +42,22 @@ def rule_for(event: Event) -> CertificateRule:
 
 
 def save_rule(
-    rule: CertificateRule, *, title: str, min_percent: int, hours: int
+    rule: CertificateRule, *, title: str, min_percent: int, hours: int, number_code: str = ""
 ) -> CertificateRule:
-    """The event's certificate rule (title, minimum attendance, JP); audited."""
-    return save_audited(rule, title=title.strip(), min_percent=min_percent, hours=hours or 0)
+    """The event's certificate rule (title, minimum attendance, JP, the code in the number);
+    audited."""
+    return save_audited(
+        rule,
+        title=title.strip(),
+        min_percent=min_percent,
+        hours=hours or 0,
+        number_code=(number_code or "").strip().upper(),
+    )
+
+
+def number_code(event: Event, rule: CertificateRule) -> str:
+    """The code between SERT and the year: the rule's, else the event's whole slug."""
+    return rule.number_code or event.slug.upper()
 
 
 @dataclass
@@ -110,7 +123,7 @@ def issue(event: Event, rule: CertificateRule) -> list[Certificate]:
             registration_id=standing.registration.id,
             serial=serial,
             number=NUMBER_FORMAT.format(
-                serial=serial, slug=event.slug.upper(), year=event.end_date.year
+                serial=serial, slug=number_code(event, rule), year=event.end_date.year
             ),
             token=secrets.token_urlsafe(16),
             percent=standing.percent,

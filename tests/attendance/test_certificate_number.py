@@ -47,3 +47,21 @@ def test_the_number_keeps_the_whole_code_and_the_nips_read_alike(
     assert "NIP 19860926 201505 1 001" in text  # the participant's
     assert "NIP 19680101 199003 1 005" in text  # the signatory's, the same way
     assert "196801011990031005" not in text
+
+
+def test_a_defined_code_goes_into_the_number_and_a_bad_one_is_refused(
+    make_event, make_session, make_registration, make_person, check_in, login_as
+):
+    slug = "rakor-program-prioritas-daerah"
+    event = make_event(slug, start=to_zone(utcnow()).date() - timedelta(days=1))
+    session = make_session(event, "08:00", "09:00", takes_attendance=True)
+    present = make_registration(event, make_person("Rina"), status="confirmed")
+    check_in(present, session, session.starts_at)
+    organiser = login_as("organiser")
+    rule = {"title": "SERTIFIKAT", "min_percent": "50", "hours": "2"}
+    refused = organiser.submit(f"/events/{slug}/certificates", rule | {"number_code": "RAKOR/PP"})
+    assert "Hanya huruf, angka, titik dan tanda hubung." in refused.get_data(as_text=True)
+    organiser.submit(f"/events/{slug}/certificates", rule | {"number_code": "rakor-pp"})
+    organiser.submit(f"/events/{slug}/certificates/issue")
+    [certificate] = db.session.scalars(select(Certificate)).all()
+    assert certificate.number == f"001/SERT/RAKOR-PP/{event.end_date.year}"
