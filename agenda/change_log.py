@@ -1,4 +1,5 @@
-"""Agenda changes in words ("Sesi X dipindah 09.00 → 10.00"), the unseen ones, the history."""
+"""Agenda changes in words ("Jadwal sesi X pada Sen, 4 Agu diubah: 09.00 → 10.00"), the unseen
+ones, the history."""
 
 from babel.dates import format_date
 from flask_babel import gettext as _
@@ -31,6 +32,12 @@ def _when(value: str, zone: str, with_day: bool, detailed: bool = False, end: st
     return clock
 
 
+def _day(value: str, zone: str, detailed: bool) -> str:
+    """'Sen, 4 Agu' ('Senin 4 Agustus' when ``detailed``): the day a change happens on."""
+    pattern = "EEEE d MMMM" if detailed else "EEE, d MMM"
+    return format_date(local_time(value, zone).date(), pattern, locale=current_locale())
+
+
 def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
     """One change of a published agenda as a sentence in the reader's language.
 
@@ -57,20 +64,30 @@ def describe_change(change: dict, zone: str, detailed: bool = False) -> str:
             local_time(change["old_start"], zone),
             local_time(change["new_start"], zone),
         )
+        # Each names the day, so a reader of a multi-day agenda knows which session.
         if old_start == new_start:
             return _(
-                "Sesi %(title)s kini berakhir %(new)s (sebelumnya %(old)s)",
+                "Sesi %(title)s pada %(day)s kini berakhir %(new)s (sebelumnya %(old)s)",
                 title=title,
+                day=_day(change["new_start"], zone, detailed),
                 new=when(change["new_end"], False),
                 old=when(change["old_end"], False),
             )
-        other_day = old_start.date() != new_start.date()
-        # Old and new time both with their end, so a reader sees the whole change.
+        if old_start.date() == new_start.date():
+            # Same day, another time: a change of time, not a move.
+            return _(
+                "Jadwal sesi %(title)s pada %(day)s diubah: %(old)s → %(new)s",
+                title=title,
+                day=_day(change["new_start"], zone, detailed),
+                old=when(change["old_start"], False, change["old_end"]),
+                new=when(change["new_start"], False, change["new_end"]),
+            )
+        # Old and new time both with their day and end, so a reader sees the whole move.
         return _(
             "Sesi %(title)s dipindah %(old)s → %(new)s",
             title=title,
-            old=when(change["old_start"], other_day or detailed, change["old_end"]),
-            new=when(change["new_start"], other_day, change["new_end"]),
+            old=when(change["old_start"], True, change["old_end"]),
+            new=when(change["new_start"], True, change["new_end"]),
         )
     if kind == "room":
         return _(

@@ -65,8 +65,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.core.errors import register_error_handlers
     from app.core.views import bp as core_bp
     from app.opds.views import bp as opds_bp
+    from app.organisation.views import bp as organisation_bp
 
-    for blueprint in (core_bp, auth_bp, opds_bp, audit_bp, api_bp):
+    for blueprint in (core_bp, auth_bp, opds_bp, audit_bp, api_bp, organisation_bp):
         app.register_blueprint(blueprint)
     # Feature packages (the composition root is the one place that knows them all).
     for name in FEATURE_BLUEPRINTS:

@@ -105,16 +105,20 @@ def seed_opds(echo):
 @demo_step(20)
 def seed_accounts(echo):
     accounts = list(DEMO_STAFF)
+    # An OPD's own staff ("Staf DPUPR"): "Operator" is the check-in role's word.
     accounts += [
-        (demo_opd_email(code), f"Operator {short}", OPD, code)
-        for code, _n, short, _k, _p in DEMO_OPDS
+        (demo_opd_email(code), f"Staf {short}", OPD, code) for code, _n, short, _k, _p in DEMO_OPDS
     ]
     # One salted hash for the shared demo password: hashing is deliberately slow.
     password_hash = generate_password_hash(DEMO_PASSWORD)
     for email, name, role, opd_code in accounts:
-        if users.get_by_email(email) is not None:
-            continue
         opd = opds.get_by_code(opd_code) if opd_code else None
+        existing = users.get_by_email(email)
+        if existing is not None:
+            if role == OPD and existing.name == name.replace("Staf ", "Operator ", 1):
+                # seeded by an earlier version: the same account, its name corrected
+                users.save_user(existing, email=email, name=name, role=role, opd_id=existing.opd_id)
+            continue
         user = User(password_hash=password_hash)
         users.save_user(user, email=email, name=name, role=role, opd_id=opd.id if opd else None)
     db.session.commit()  # before printing: a closed pipe must not lose the accounts

@@ -23,8 +23,20 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    HRFlowable,
+    Image,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.organisation.services import kop_content
 
 MARGIN = 15 * mm
 # left, right, top, bottom; the bottom leaves room for the page footer.
@@ -44,16 +56,10 @@ def organisation() -> str:
 
 
 def letterhead_lines() -> list[str]:
-    """The kop's lines: ``LETTERHEAD`` (a list, or text with one line per line or separated by
-    "|"); without it the organisation's name and "SEKRETARIAT DAERAH"."""
-    configured = current_app.config.get("LETTERHEAD")
-    if configured:
-        if isinstance(configured, str):
-            configured = configured.replace("|", "\n").splitlines()
-        lines = [line.strip() for line in configured if line and line.strip()]
-        if lines:
-            return lines
-    return [(organisation() or "Pemerintah Daerah").upper(), "SEKRETARIAT DAERAH"]
+    """The kop's lines: as the administrator set them (/admin/kop-surat), else ``LETTERHEAD``
+    (a list, or text with one line per line or separated by "|"), else the organisation's name
+    and "SEKRETARIAT DAERAH"."""
+    return kop_content().lines
 
 
 def letter_styles() -> dict[str, ParagraphStyle]:
@@ -98,18 +104,89 @@ def paragraph(text: str, style: ParagraphStyle, *tags: str) -> Paragraph:
     return Paragraph(content, style)
 
 
-def kop(styles) -> list:
-    """The letterhead (kop surat) and its double rule; ``styles`` from ``letter_styles()``."""
-    flow = []
-    for index, line in enumerate(letterhead_lines()):
+EMBLEM_HEIGHT = 24 * mm
+
+
+def kop(styles, width: float | None = None) -> list:
+    """The letterhead (kop surat) and its double rule; ``styles`` from ``letter_styles()``:
+    the emblem (lambang) on the left when one is set, the name lines, then the address,
+    telephone and website line (/admin/kop-surat); ``width`` of the text (the page's)."""
+    content = kop_content()
+    lines = []
+    for index, line in enumerate(content.lines):
         style = styles["kop1"] if index == 0 else styles["kop2"] if index == 1 else styles["kop3"]
-        flow.append(paragraph(line, style))
+        lines.append(paragraph(line, style))
+    if content.contact:
+        lines.append(paragraph(content.contact, styles["kop3"]))
+    flow: list = []
+    if content.emblem:
+        image = ImageReader(BytesIO(content.emblem))
+        across, high = image.getSize()
+        emblem = Image(
+            BytesIO(content.emblem),
+            width=EMBLEM_HEIGHT * across / high,
+            height=EMBLEM_HEIGHT,
+        )
+        full = width or A4[0] - 2 * MARGIN
+        side = EMBLEM_HEIGHT * across / high + 4 * mm
+        # The lines stay centred on the page: an empty column on the right balances the emblem.
+        head = Table([[emblem, lines, ""]], colWidths=[side, full - 2 * side, side])
+        head.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        flow.append(head)
+    else:
+        flow += lines
     flow += [
         Spacer(1, 2 * mm),
         HRFlowable(width="100%", thickness=2, color=colors.black, spaceAfter=1),
         HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceAfter=5 * mm),
     ]
     return flow
+
+
+CELL_PADDING = 12  # a table cell's left and right padding together (reportlab's 6 + 6 points)
+
+
+def fit_heads(heads: list[str], widths: list[float], style, flexible: int) -> list[float]:
+    """Column widths in which no head breaks inside a word (in any language): a column too
+    narrow for its head's longest word grows, and column ``flexible`` (a name) gives up
+    the room."""
+    fitted = []
+    for head, width in zip(heads, widths, strict=True):
+        words = head.split() or [""]
+        longest = max(stringWidth(w, style.fontName, style.fontSize) for w in words)
+        fitted.append(max(width, longest + CELL_PADDING + 1))
+    fitted[flexible] -= sum(fitted) - sum(widths)
+    return fitted
+
+
+def signature_block(lines: list[str], name: str, nip: str, style, width: float = 75 * mm):
+    """A signature: the ``lines`` above it (place and date, "Mengetahui,", the position), room
+    to sign, the name (bold, underlined; dots to write it by hand when unknown) and "NIP."
+    (``nip`` as it is to be printed, dots when unknown)."""
+    rows = [paragraph(line, style) for line in lines] + [Spacer(1, 18 * mm)]
+    rows.append(
+        paragraph(name, style, "b", "u") if name else paragraph("(" + "." * 50 + ")", style)
+    )
+    rows.append(paragraph(_("NIP. %(nip)s", nip=nip or "." * 40), style))
+    block = Table([[row] for row in rows], colWidths=[width])
+    block.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return block
 
 
 def numbered_canvas(footer: str, page_width: float = A4[0]):

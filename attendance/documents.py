@@ -10,7 +10,7 @@ before the meeting it is the blank sheet to be signed; afterwards, the record.
 """
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from babel.dates import format_time
 from flask_babel import format_date, ngettext, pgettext
@@ -26,7 +26,15 @@ from sqlalchemy import select
 from app.extensions import db
 from app.formatting import long_date, short_date, time_range
 from app.i18n import current_locale
-from app.pdf import MARGIN, OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
+from app.pdf import (
+    MARGIN,
+    OFFICIAL_TABLE,
+    document_pdf,
+    kop,
+    letter_styles,
+    paragraph,
+    signature_block,
+)
 from app.timeutil import to_zone, zone_abbreviation
 from attendance.forms import STATUS_LABELS
 from attendance.services import Row, Sheet
@@ -166,9 +174,14 @@ class Signatory:
 
 
 def signatory(sheet: Sheet) -> Signatory:
-    event = sheet.event
+    return event_signatory(sheet.event, sheet.day)
+
+
+def event_signatory(event, day_: date) -> Signatory:
+    """Who signs a document of ``event`` dated ``day_`` (the daftar hadir, the meeting
+    report): the head of the organising unit, else the panitia by hand."""
     place = (letter_for(event).place or "").strip()
-    day = format_date(sheet.day, "d MMMM y")
+    day = format_date(day_, "d MMMM y")
     dated = f"{place}, {day}" if place else day
     head = None
     if event.organiser_opd_id is not None:
@@ -377,22 +390,8 @@ def attendance_pdf(sheet: Sheet) -> bytes:
 
 
 def _closing(who: Signatory, styles) -> list:
-    body = styles["dh-label"]
-    lines_ = [paragraph(who.dated, body), paragraph(f"{who.position},", body), Spacer(1, 18 * mm)]
-    if who.name:
-        lines_.append(paragraph(who.name, body, "b", "u"))
-    else:  # to be written by hand
-        lines_.append(paragraph("(" + "." * 50 + ")", body))
-    nip = format_nip(who.nip) if who.nip else "." * 40
-    lines_.append(paragraph(_("NIP. %(nip)s", nip=nip), body))
-    block = Table([[line] for line in lines_], colWidths=[75 * mm], hAlign="RIGHT")
-    block.setStyle(
-        TableStyle(
-            [
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        )
+    block = signature_block(
+        [who.dated, f"{who.position},"], who.name, format_nip(who.nip), styles["dh-label"]
     )
+    block.hAlign = "RIGHT"
     return [block]

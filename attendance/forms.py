@@ -21,7 +21,7 @@ STATUS_LABELS = {
 RESULT_LABELS = {
     "ok": _l("Hadir"),
     "duplicate": _l("Sudah tercatat"),
-    "revoked": _l("Kartu dicabut"),
+    "revoked": _l("Pass dicabut"),
     "wrong_event": _l("Bukan untuk acara ini"),
     "not_in_session": _l("Bukan kelompok sesi ini"),
     "outside_event": _l("Di luar waktu acara"),

@@ -118,6 +118,8 @@ class CertificateRule(db.Model):
     min_percent: Mapped[int] = mapped_column(default=80)
     hours: Mapped[int] = mapped_column(default=0)  # jam pelajaran (JP)
     title: Mapped[str] = mapped_column(String(200), default="SERTIFIKAT")
+    # The event's short code in the certificate number ("RAKOR-PP"); empty: the whole slug.
+    number_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     event: Mapped[Event] = relationship()
 

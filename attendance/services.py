@@ -339,8 +339,8 @@ def roster(event: Event) -> dict:
     """What a scanner needs to judge passes with no network: a hash of each pass (never the
     token), who it is, the replaced passes, and who already has an ``ok`` per scope."""
     registrations = event_registrations(event)
-    revoked_tokens = db.session.scalars(
-        select(RevokedToken.token)
+    revoked_tokens = db.session.execute(
+        select(RevokedToken.token, RevokedToken.registration_id)
         .join(Registration, Registration.id == RevokedToken.registration_id)
         .where(Registration.event_id == event.id, RevokedToken.kind == "pass")
     ).all()
@@ -368,7 +368,10 @@ def roster(event: Event) -> dict:
             }
             for r in registrations
         },
-        "revoked": [pass_hash(token) for token in revoked_tokens],
+        "revoked": [pass_hash(token) for token, _ in revoked_tokens],
+        # Whose a replaced pass was, so the operator can help its holder (the scan answer
+        # names them too); the pass itself still carries nothing but its token.
+        "revoked_of": {pass_hash(token): rid for token, rid in revoked_tokens},
         "checked_in": dict(done),
     }
 

@@ -42,7 +42,7 @@ from participants.models import Registration
 bp = Blueprint("attendance", __name__, template_folder="templates")
 nav_item("attend", 40, _l("Presensi"), "attendance.index", "attendance.scan")
 event_link(40, _l("Presensi"), "attendance.dashboard", "attendance.view")
-event_link(41, _l("Pindai kartu"), "attendance.scanner", "attendance.scan")
+event_link(41, _l("Pindai pass"), "attendance.scanner", "attendance.scan")
 
 # What the scanner's service worker keeps, so it opens and scans with no network.
 SCANNER_ASSETS = (
@@ -114,7 +114,7 @@ def scanner_worker(slug):
     event = _event_for_scan(slug)
     return pwa.worker_response(
         url_for("attendance.scanner", slug=event.slug),
-        [url_for("static", filename=name) for name in SCANNER_ASSETS],
+        pwa.offline_assets(SCANNER_ASSETS),
         "sinergi-scanner",
     )
 

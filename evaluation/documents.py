@@ -10,7 +10,15 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from app.formatting import percent, rupiah
 from app.i18n import current_locale
-from app.pdf import OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
+from app.pdf import (
+    MARGIN,
+    OFFICIAL_TABLE,
+    document_pdf,
+    fit_heads,
+    kop,
+    letter_styles,
+    paragraph,
+)
 from evaluation.services import Ranking
 
 
@@ -97,7 +105,7 @@ def ranking_pdf(ranking: Ranking) -> bytes:
     cell, head = styles["cell"], styles["head"]
     title = _title(ranking)
     story = [
-        *kop(styles),
+        *kop(styles, landscape(A4)[0] - 2 * MARGIN),
         paragraph(_("PERINGKAT REALISASI ANGGARAN"), styles["title"]),
         paragraph(title, styles["kop3"]),
         paragraph(
@@ -113,21 +121,17 @@ def ranking_pdf(ranking: Ranking) -> bytes:
         paragraph(coverage_line(ranking), styles["kop3"]),
         Spacer(1, 4 * mm),
     ]
-    data = [
-        [
-            paragraph(h, head)
-            for h in (
-                _("No"),
-                _("OPD"),
-                _("Pagu"),
-                _("Realisasi"),
-                _("Keuangan"),
-                _("Fisik"),
-                _("Deviasi"),
-                _("Perubahan"),
-            )
-        ]
+    heads = [
+        _("No"),
+        _("OPD"),
+        _("Pagu"),
+        _("Realisasi"),
+        _("Keuangan"),
+        _("Fisik"),
+        _("Deviasi"),
+        _("Perubahan"),
     ]
+    data = [[paragraph(h, head) for h in heads]]
     style = list(OFFICIAL_TABLE)
     for r in ranking.rows:
         data.append(
@@ -160,7 +164,12 @@ def ranking_pdf(ranking: Ranking) -> bytes:
     )
     table = Table(
         data,
-        colWidths=[12 * mm, 88 * mm, 42 * mm, 42 * mm, 22 * mm, 18 * mm, 20 * mm, 22 * mm],
+        colWidths=fit_heads(
+            heads,
+            [12 * mm, 88 * mm, 42 * mm, 42 * mm, 22 * mm, 18 * mm, 20 * mm, 22 * mm],
+            head,
+            flexible=1,
+        ),
         repeatRows=1,
     )
     table.setStyle(TableStyle(style))

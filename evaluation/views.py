@@ -192,18 +192,33 @@ def opd_profile(opd_id):
         statuses=STATUS_LABELS,
         attendance=profile.head_attendance(opd),
         action_form=ActionForm(),
-        chart={
-            "type": "line",
-            "labels": [f"{r.year} TW{r.quarter}" for r in trend],
-            "datasets": [
-                {"label": _("Realisasi keuangan (%)"), "data": [r.percent for r in trend]},
-                {
-                    "label": _("Realisasi fisik (%)"),
-                    "data": [float(r.realisasi_fisik) for r in trend],
-                },
-            ],
-        },
+        chart=_trend_chart(trend),
     )
+
+
+def _trend_chart(trend) -> dict:
+    """Realisation restarts each year: the line breaks between years (a gap, not a fall from
+    TW4 to TW1)."""
+    labels, money, physical = [], [], []
+    previous = None
+    for row in trend:
+        if labels and row.year != previous:
+            labels.append("")
+            money.append(None)
+            physical.append(None)
+        labels.append(f"{row.year} TW{row.quarter}")
+        money.append(row.percent)
+        physical.append(float(row.realisasi_fisik))
+        previous = row.year
+    return {
+        "type": "line",
+        "labels": labels,
+        "datasets": [
+            {"label": _("Realisasi keuangan (%)"), "data": money},
+            {"label": _("Realisasi fisik (%)"), "data": physical},
+        ],
+        "scales": {"y": {"min": 0, "suggestedMax": 100}},
+    }
 
 
 @bp.post("/evaluasi/opd/<int:opd_id>/pakta")

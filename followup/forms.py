@@ -5,7 +5,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -53,11 +52,21 @@ def labels() -> dict:
     }
 
 
+# The several-OPD type-ahead (app/static/sinergi.js, data-opd-several); without JavaScript a
+# plain text field where the same text works.
+SEVERAL_OPDS = _l(
+    "Ketik kode atau nama lalu pilih dari daftar; bisa beberapa OPD, dipisah titik koma."
+)
+
+
 class QuickItemForm(Form):
     """Fast enough for the notulis to type live: title, lead OPD, due date; details later."""
 
     title = StringField(_l("Tindak lanjut"), validators=[DataRequired(), Length(max=300)])
     lead_opd = StringField(_l("OPD penanggung jawab"), validators=[DataRequired(), Length(max=260)])
+    supporting_opds = StringField(
+        _l("OPD pendukung"), validators=[Optional(), Length(max=4000)], description=SEVERAL_OPDS
+    )
     due_on = DateField(_l("Batas waktu"), validators=[Optional()])
     session_id = SelectField(_l("Sesi"), coerce=int, validators=[Optional()], default=0)
 
@@ -67,8 +76,8 @@ class ItemForm(Form):
     kind = SelectField(_l("Jenis"), choices=choices(KIND_LABELS.items()))
     description = TextAreaField(_l("Uraian"), validators=[Optional()])
     lead_opd = StringField(_l("OPD penanggung jawab"), validators=[DataRequired(), Length(max=260)])
-    supporting_opd_ids = SelectMultipleField(
-        _l("OPD pendukung"), coerce=int, validators=[Optional()]
+    supporting_opds = StringField(
+        _l("OPD pendukung"), validators=[Optional(), Length(max=4000)], description=SEVERAL_OPDS
     )
     due_on = DateField(_l("Batas waktu"), validators=[Optional()])
     target = TextAreaField(_l("Target / indikator"), validators=[Optional()])

@@ -14,7 +14,7 @@ from app.auth.permissions import can, permission_required, require
 from app.core.home import home_panel, nav_item
 from app.extensions import db
 from app.forms import choices
-from app.opds.services import active_opds, opd_by_text
+from app.opds.services import active_opds, opd_by_text, opd_list_text, opds_by_text
 from followup import lifecycle, pact, services
 from followup.forms import (
     ITEM_STATUS_LABELS,
@@ -118,13 +118,15 @@ def event_items(slug):
             form.lead_opd.data = f"{chosen.opd.code} — {chosen.opd.name}"
     if request.method == "POST":
         require("followup.manage")
-        if form.validate_on_submit():
+        supporting = _supporting_opds(form) if form.validate_on_submit() else None
+        if supporting is not None:
             lead = opd_by_text(form.lead_opd.data)
             try:
                 item = services.create_item(
                     event,
                     title=form.title.data,
                     lead_opd=lead,
+                    supporting_opds=supporting,
                     due_on=form.due_on.data,
                     session_id=form.session_id.data or None,
                     created_by=current_user,
@@ -158,6 +160,18 @@ def event_items(slug):
         today=services.today(),
         **labels(),
     ), (422 if form.errors else 200)
+
+
+def _supporting_opds(form):
+    """The supporting OPDs typed in ``form.supporting_opds``; None (and the field's error) when
+    one of them names no OPD, so nothing is saved."""
+    found, unknown = opds_by_text(form.supporting_opds.data)
+    if unknown:
+        form.supporting_opds.errors.append(
+            _("OPD tidak dikenal: %(names)s. Pilih dari daftar.", names="; ".join(unknown))
+        )
+        return None
+    return found
 
 
 # --- one item -------------------------------------------------------------------------------
@@ -207,7 +221,6 @@ def edit_item(item_id):
     action_item = _item_or_404(item_id)
     form = ItemForm(obj=action_item)
     opds = active_opds()
-    form.supporting_opd_ids.choices = choices((o.id, f"{o.code} — {o.name}") for o in opds)
     form.pact_target_id.choices = choices(
         [(0, _("— tanpa target pakta —"))]
         + [
@@ -225,20 +238,20 @@ def edit_item(item_id):
     )
     if request.method == "GET":
         form.lead_opd.data = f"{action_item.lead_opd.code} — {action_item.lead_opd.name}"
-        form.supporting_opd_ids.data = [o.id for o in action_item.supporting_opds]
+        form.supporting_opds.data = opd_list_text(action_item.supporting_opds)
         form.priority_program_id.data = action_item.priority_program_id or 0
         form.pact_target_id.data = action_item.pact_target_id or 0
     if form.validate_on_submit():
         lead = opd_by_text(form.lead_opd.data)
+        supporting = _supporting_opds(form)
         if lead is None:
             form.lead_opd.errors.append(_("Pilih OPD penanggung jawab dari daftar."))
-        else:
-            chosen = set(form.supporting_opd_ids.data or [])
+        elif supporting is not None:
             try:
                 services.update_item(
                     action_item,
                     actor=current_user,
-                    supporting_opds=[o for o in opds if o.id in chosen],
+                    supporting_opds=supporting,
                     title=form.title.data.strip(),
                     kind=form.kind.data,
                     description=form.description.data or "",

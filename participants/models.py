@@ -2,12 +2,13 @@ import secrets
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from agenda.models import Event
 from app.extensions import db
 from app.opds.models import Opd
 from app.timeutil import utcnow
+from participants.names import sort_key
 from participants.nip import format_nip
 
 # Position levels (jenjang jabatan); the value is stored, the label shown (LEVEL_LABELS in forms).
@@ -33,6 +34,13 @@ class Person(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nip: Mapped[str | None] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(200))  # with academic titles
+    # The name without its titles, case-folded (participants/names.py): lists sort by it, so
+    # "Dr. Ir. Zainal …" stands under Z. Kept from ``name`` on every write, bulk inserts too.
+    sort_name: Mapped[str] = mapped_column(
+        String(200),
+        default=lambda context: sort_key(context.get_current_parameters().get("name") or ""),
+        server_default="",
+    )
     position: Mapped[str] = mapped_column(String(200), default="")  # jabatan
     level: Mapped[str] = mapped_column(String(20), index=True)
     golongan: Mapped[str] = mapped_column(String(8), default="")
@@ -48,6 +56,11 @@ class Person(db.Model):
     headships: Mapped[list["OpdHead"]] = relationship(
         back_populates="person", lazy="selectin", order_by="OpdHead.opd_id"
     )
+
+    @validates("name")
+    def _keep_sort_name(self, _key, value):
+        self.sort_name = sort_key(value or "")
+        return value
 
     @property
     def nip_display(self) -> str:

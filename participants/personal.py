@@ -28,6 +28,7 @@ from app import pwa
 from app.extensions import db
 from participants import passes
 from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
+from participants.mail import whatsapp
 from participants.registrations import changes, delegates, personal_agenda
 from participants.registrations.core import RegistrationError
 
@@ -38,7 +39,6 @@ THEME_COLOR = pwa.THEME_COLOR
 OFFLINE_ASSETS = (
     "vendor/bootstrap/bootstrap.min.css",
     "vendor/bootstrap-icons/bootstrap-icons.min.css",
-    "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
     "sinergi.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "vendor/htmx/htmx.min.js",
@@ -156,6 +156,7 @@ def _render(registration, agenda, form, status=200):
             delegate_url=url_for("personal.page", token=delegates[0].link_token, _external=True)
             if delegates
             else None,
+            delegate_whatsapp=whatsapp.share_link(delegates[0]) if delegates else None,
             statuses=REGISTRATION_STATUS_LABELS,
             roles=ROLE_LABELS,
             theme_color=THEME_COLOR,
@@ -215,7 +216,7 @@ def service_worker(token):
     return _private(
         pwa.worker_response(
             url_for("personal.page", token=token),
-            [url_for("static", filename=name) for name in OFFLINE_ASSETS],
+            pwa.offline_assets(OFFLINE_ASSETS),
             "sinergi-pass",
             forget_when_gone=True,
         )

@@ -61,6 +61,7 @@ def permission_required(action: str):
 roles("opd.view", ADMIN, ORGANISER, VIEWER)
 roles("opd.manage", ADMIN)
 roles("user.manage", ADMIN)
+roles("organisation.manage", ADMIN)  # the letterhead (kop surat) of official documents
 roles("audit.view", ADMIN)
 
 

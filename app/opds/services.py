@@ -1,5 +1,7 @@
 """OPD registry logic shared by views, CLI and demo."""
 
+import re
+
 from sqlalchemy import func, or_, select
 
 from app.audit.services import record
@@ -41,6 +43,31 @@ def opd_by_text(text: str) -> Opd | None:
             or_(func.upper(Opd.code) == code.upper(), func.lower(Opd.name) == text.lower()),
         )
     )
+
+
+OPD_LIST_SEPARATOR = "; "
+
+
+def opds_by_text(text: str) -> tuple[list[Opd], list[str]]:
+    """The OPDs typed in a type-ahead that takes several (``OPD_LIST_SEPARATOR`` between them,
+    or one a line), each as ``opd_by_text`` reads it: (OPDs in order without repeats, the parts
+    that name no active OPD)."""
+    found: list[Opd] = []
+    unknown: list[str] = []
+    for part in re.split(r"[;\n]", text or ""):
+        if not part.strip():
+            continue
+        opd = opd_by_text(part)
+        if opd is None:
+            unknown.append(part.strip())
+        elif opd not in found:
+            found.append(opd)
+    return found, unknown
+
+
+def opd_list_text(opds) -> str:
+    """OPDs as the several-OPD type-ahead shows them."""
+    return OPD_LIST_SEPARATOR.join(f"{o.code} — {o.name}" for o in opds)
 
 
 def save_opd(opd: Opd, *, code, name, short_name, kind, parent_id, active=True) -> Opd:

@@ -18,6 +18,7 @@
   // {window: {...}, sessions: {id: {...}}, passes: {hash: {...}}, revoked: [...], checked_in: {scope: [ids]}}
   var roster = null;
   var revoked = new Set();
+  var revokedOf = {}; // hash of a replaced pass -> registration id (whose it was)
   var checked = {}; // scope -> Set of registration ids (server's list plus this device's)
   var byId = {};
   var device = localStorage.getItem("sinergi-device");
@@ -82,6 +83,7 @@
   function useRoster(value) {
     roster = value;
     revoked = new Set(value.revoked);
+    revokedOf = value.revoked_of || {};
     byId = {};
     Object.keys(value.passes).forEach(function (hash) {
       var entry = value.passes[hash];
@@ -166,6 +168,8 @@
     return found.then(function (hit) {
       var result = roster ? judge(hit.entry, hit.hash, scope, track, outside(sid, when)) : "pending";
       var key = scope + ":" + (hit.entry ? hit.entry.id : "");
+      // A replaced pass: whose it was, so the operator can help (the pass holds only its token).
+      var shown = hit.entry || (result === "revoked" && byId[revokedOf[hit.hash]]) || null;
       if (result === "ok") { mark(scope, hit.entry.id); firstSeen[key] = when; }
       var item = {
         nonce: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(),
@@ -179,8 +183,9 @@
         local: result
       };
       if (hit.entry) { item.registration_id_seen = hit.entry.id; }
-      show(result, hit.entry, firstSeen[key], sid);
-      logLine(item, result, hit.entry);
+      if (shown) { item.shown_id = shown.id; }
+      show(result, shown, firstSeen[key], sid, item.nonce);
+      logLine(item, result, shown);
       counter();
       return store("queue", "readwrite", function (s) { return s.put(item); }).then(send);
     });
@@ -202,12 +207,17 @@
   }
   function describe(entry) {
     if (!entry) { return ""; }
-    var parts = [entry.position, entry.opd ? entry.opd.name : entry.institution, entry.group ? T.group + ": " + entry.group : ""];
+    var office = entry.opd ? entry.opd.name : entry.institution;
+    // "Kepala Dinas Pemuda dan Olahraga" says the office already: not twice.
+    if (office && entry.position && entry.position.toLowerCase().indexOf(office.toLowerCase()) >= 0) { office = ""; }
+    var parts = [entry.position, office, entry.group ? T.group + ": " + entry.group : ""];
     if (entry.delegate_of) { parts.push(fill(T.on_behalf, { name: entry.delegate_of })); }
     return parts.filter(Boolean).join(" · ");
   }
-  function show(result, entry, firstIso, sid) {
+  var shownNonce = null; // the scan the big result is about
+  function show(result, entry, firstIso, sid, nonce) {
     var box = $("scan-result");
+    shownNonce = nonce || null;
     box.className = "scan-result scan-" + (result === "ok" ? "ok" : result === "duplicate" ? "duplicate" : "refused");
     var title = result === "duplicate" && firstIso ? fill(T.already, { time: clock(firstIso) }) : (RESULTS[result] || result);
     var w = result === "outside_event" ? windowOf(sid) : null;
@@ -223,13 +233,18 @@
   $("scan-result").addEventListener("click", function () { this.hidden = true; });
 
   var lines = {};
+  function logName(item, result, entry) {
+    return (entry ? entry.name : (item.code || "").slice(0, 16)) + " · " + (RESULTS[result] || result);
+  }
   function logLine(item, result, entry) {
     var li = document.createElement("li");
     li.className = "list-group-item d-flex justify-content-between gap-2";
     li.dataset.nonce = item.nonce;
     li.dataset.result = result;
     var name = document.createElement("span");
-    name.textContent = (entry ? entry.name : (item.code || "").slice(0, 16)) + " · " + (RESULTS[result] || result);
+    name.className = "scan-log-name";
+    name.textContent = logName(item, result, entry);
+    li.dataset.named = entry ? "1" : "";
     var status = document.createElement("span");
     status.className = "text-secondary scan-log-status";
     status.textContent = clock(item.scanned_at);
@@ -287,6 +302,15 @@
       if (answer.result === "duplicate") { checked[item.scope].add(item.registration_id_seen); }
     }
     var li = lines[item.nonce];
+    if (li && answer.registration && !li.dataset.named) {
+      // The device did not know the pass; the server says whose it is (or was).
+      li.dataset.named = "1";
+      li.querySelector(".scan-log-name").textContent = logName(item, item.local, answer.registration);
+      if (shownNonce === item.nonce && !$("scan-result").hidden) {
+        $("scan-result-name").textContent = answer.registration.name;
+        $("scan-result-detail").textContent = describe(answer.registration);
+      }
+    }
     if (li) {
       li.dataset.server = answer.result;
       if (Date.now() - Date.parse(item.scanned_at) > 120000) {
@@ -309,7 +333,7 @@
           counter();
         });
       } else if (answer.result !== "duplicate" || item.local === "ok") {
-        show(answer.result, answer.registration, answer.first_checked_at, item.session_id);
+        show(answer.result, answer.registration, answer.first_checked_at, item.session_id, item.nonce);
       }
     }
     counter();
@@ -328,16 +352,19 @@
   setInterval(function () { if (navigator.onLine) { send(); } }, 5000);
   setInterval(function () { if (navigator.onLine) { loadRoster(); } }, 60000);
 
-  // --- camera: the same pass held up for a while counts once (every 4 s at most) ---
-  var lastCode = "", lastAt = 0;
+  // --- camera: a pass held up counts once; the same code is ignored while it stays in front
+  // of the camera and for QUIET ms after it was last seen (no green, then amber, every few
+  // seconds filling the log) ---
+  var QUIET = 10000;
+  var lastSeen = {}; // code -> when the camera last read it
   function startCamera() {
     window.sinergiQrCamera($("scan-video"), function (code) {
-      var now = Date.now();
-      if (code !== lastCode || now - lastAt > 4000) {
-        lastCode = code;
-        lastAt = now;
-        record({ code: code });
-      }
+      var now = Date.now(), before = lastSeen[code];
+      Object.keys(lastSeen).forEach(function (seen) {
+        if (now - lastSeen[seen] > QUIET) { delete lastSeen[seen]; }
+      });
+      lastSeen[code] = now;
+      if (before === undefined || now - before > QUIET) { record({ code: code }); }
     }, function () {
       var box = $("scan-camera-error");
       box.textContent = T.camera_error;
@@ -388,7 +415,17 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(data.workerUrl, { scope: data.scopeUrl }).catch(function () {});
   }
+  // Scans still waiting (kept through a reload with no network) head the log again.
+  function logWaiting() {
+    return queued().then(function (items) {
+      items.sort(function (a, b) { return a.scanned_at < b.scanned_at ? -1 : 1; });
+      items.forEach(function (item) {
+        if (!lines[item.nonce]) { logLine(item, item.local, byId[item.shown_id] || null); }
+      });
+    });
+  }
+
   network();
-  loadRoster().then(send);
+  loadRoster().then(logWaiting).then(send);
   startCamera();
 })();

@@ -83,6 +83,84 @@
     }
   });
 
+  // A type-ahead that takes several OPDs (the lead OPD field's list, data-opd-several): each
+  // one picked becomes a chip with a remove button; the form still posts the text field the
+  // server reads without JavaScript ("CODE — name; CODE — name").
+  each("input[data-opd-several]", function (field) {
+    var list = document.getElementById(field.getAttribute("list"));
+    if (!list) { return; }
+    var options = Array.prototype.map.call(list.options, function (o) { return o.value; });
+    var find = function (text) {
+      var wanted = text.trim().toLowerCase();
+      if (!wanted) { return null; }
+      return options.filter(function (value) {
+        var code = value.split(" — ")[0].toLowerCase(), name = value.slice(code.length + 3).toLowerCase();
+        return value.toLowerCase() === wanted || code === wanted || name === wanted;
+      })[0] || null;
+    };
+    var chosen = [], extra = [];
+    field.value.split(/[;\n]/).forEach(function (part) {
+      if (!part.trim()) { return; }
+      var hit = find(part);
+      if (hit) { if (chosen.indexOf(hit) < 0) { chosen.push(hit); } } else { extra.push(part.trim()); }
+    });
+    var chips = document.createElement("ul");
+    chips.className = "list-unstyled d-flex flex-wrap gap-1 mb-1 opd-chips";
+    var entry = document.createElement("input");
+    entry.type = "text";
+    entry.className = field.className;
+    entry.setAttribute("list", list.id);
+    entry.autocomplete = "off";
+    if (field.getAttribute("aria-describedby")) { entry.setAttribute("aria-describedby", field.getAttribute("aria-describedby")); }
+    entry.value = extra.join("; "); // what the server did not know stays in view, to correct
+    entry.id = field.id;            // the label now names the box one types in
+    field.id = field.id + "-value";
+    field.type = "hidden";
+    field.removeAttribute("list");
+    field.after(chips, entry);
+    var sync = function () {
+      var rest = entry.value.trim();
+      field.value = chosen.concat(rest ? [rest] : []).join("; ");
+    };
+    var draw = function () {
+      chips.replaceChildren();
+      chosen.forEach(function (value) {
+        var chip = document.createElement("li");
+        chip.className = "badge text-bg-light border d-inline-flex align-items-center gap-1 fw-normal";
+        var text = document.createElement("span");
+        text.textContent = value;
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "btn-close btn-close-sm";
+        remove.setAttribute("aria-label", field.dataset.removeLabel.replace("{opd}", value.split(" — ")[0]));
+        remove.addEventListener("click", function () {
+          chosen.splice(chosen.indexOf(value), 1);
+          draw();
+          entry.focus();
+        });
+        chip.append(text, remove);
+        chips.append(chip);
+      });
+      sync();
+    };
+    var take = function () {
+      var hit = find(entry.value);
+      if (!hit) { sync(); return false; }
+      if (chosen.indexOf(hit) < 0) { chosen.push(hit); }
+      entry.value = "";
+      draw();
+      return true;
+    };
+    entry.addEventListener("change", take);
+    entry.addEventListener("input", function () {
+      if (options.indexOf(entry.value) >= 0) { take(); } else { sync(); }
+    });
+    entry.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && entry.value.trim()) { event.preventDefault(); take(); }
+    });
+    draw();
+  });
+
   // A destructive action asks first (the CSP forbids onsubmit="confirm(…)").
   each("form[data-confirm]", function (form) {
     form.addEventListener("submit", function (event) {

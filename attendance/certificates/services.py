@@ -27,9 +27,12 @@ from attendance.models import Certificate, CertificateRule, CheckIn
 from attendance.services import EXPECTED_STATUSES, attendance_sessions, event_registrations
 from participants import passes
 from participants.documents.letters import letter_for
+from participants.nip import format_nip
 
 OBJECT_LABELS["Certificate"] = _l("Sertifikat")
 OBJECT_LABELS["CertificateRule"] = _l("Aturan sertifikat")
+# The event's code (the rule's number_code, else its whole slug of up to 80 characters: the
+# number fits its 100).
 NUMBER_FORMAT = "{serial:03d}/SERT/{slug}/{year}"
 
 
@@ -39,10 +42,22 @@ def rule_for(event: Event) -> CertificateRule:
 
 
 def save_rule(
-    rule: CertificateRule, *, title: str, min_percent: int, hours: int
+    rule: CertificateRule, *, title: str, min_percent: int, hours: int, number_code: str = ""
 ) -> CertificateRule:
-    """The event's certificate rule (title, minimum attendance, JP); audited."""
-    return save_audited(rule, title=title.strip(), min_percent=min_percent, hours=hours or 0)
+    """The event's certificate rule (title, minimum attendance, JP, the code in the number);
+    audited."""
+    return save_audited(
+        rule,
+        title=title.strip(),
+        min_percent=min_percent,
+        hours=hours or 0,
+        number_code=(number_code or "").strip().upper(),
+    )
+
+
+def number_code(event: Event, rule: CertificateRule) -> str:
+    """The code between SERT and the year: the rule's, else the event's whole slug."""
+    return rule.number_code or event.slug.upper()
 
 
 @dataclass
@@ -108,7 +123,7 @@ def issue(event: Event, rule: CertificateRule) -> list[Certificate]:
             registration_id=standing.registration.id,
             serial=serial,
             number=NUMBER_FORMAT.format(
-                serial=serial, slug=event.slug.upper()[:20], year=event.end_date.year
+                serial=serial, slug=number_code(event, rule), year=event.end_date.year
             ),
             token=secrets.token_urlsafe(16),
             percent=standing.percent,
@@ -184,8 +199,8 @@ def _draw(canvas: Canvas, certificate: Certificate, rule: CertificateRule, signe
     canvas.setFont("Helvetica-Bold", 11)
     canvas.drawString(x, 30 * mm, signer.signatory_name or "")
     canvas.setFont("Helvetica", 10)
-    if signer.signatory_nip:
-        canvas.drawString(x, 25 * mm, f"NIP {signer.signatory_nip}")
+    if signer.signatory_nip:  # printed as the participant's is
+        canvas.drawString(x, 25 * mm, _("NIP %(nip)s", nip=format_nip(signer.signatory_nip)))
     url = url_for("attendance.certificates.verify", token=certificate.token, _external=True)
     canvas.drawImage(
         ImageReader(BytesIO(passes.qr_png(url, box_size=4))), 25 * mm, 22 * mm, 32 * mm, 32 * mm

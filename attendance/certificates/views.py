@@ -27,7 +27,11 @@ def index(slug):
     form = CertificateRuleForm(obj=rule)
     if form.validate_on_submit():
         certificates.save_rule(
-            rule, title=form.title.data, min_percent=form.min_percent.data, hours=form.hours.data
+            rule,
+            title=form.title.data,
+            min_percent=form.min_percent.data,
+            hours=form.hours.data,
+            number_code=form.number_code.data or "",
         )
         db.session.commit()
         flash(_("Aturan sertifikat disimpan."), "success")

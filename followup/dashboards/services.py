@@ -19,7 +19,7 @@ from agenda.models import Event, EventSeries
 from app.extensions import db
 from app.formatting import percent
 from app.opds.models import Opd
-from app.pdf import OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
+from app.pdf import MARGIN, OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
 from followup.models import ITEM_STATUSES, ActionItem, ProgressUpdate
 from followup.services import counted, overdue_clause, today
 
@@ -198,7 +198,7 @@ def recap_pdf(title: str, items: list[ActionItem], statuses: dict, *, with_event
     cell, head = styles["cell"], styles["head"]
     now = today()
     story = [
-        *kop(styles),
+        *kop(styles, landscape(A4)[0] - 2 * MARGIN),
         paragraph(_("REKAP TINDAK LANJUT"), styles["title"]),
         paragraph(title, styles["title"]),
         Spacer(1, 4 * mm),

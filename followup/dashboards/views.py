@@ -42,9 +42,33 @@ def index():
             "type": "bar",
             "labels": [s.opd.code for s in ranking],
             "datasets": [
-                {"label": _("Penyelesaian (%)"), "data": [round(s.completion, 1) for s in ranking]},
-                {"label": _("Lewat batas waktu"), "data": [s.overdue for s in ranking]},
+                {
+                    "label": _("Penyelesaian (%)"),
+                    "data": [round(s.completion, 1) for s in ranking],
+                    "yAxisID": "percent",
+                },
+                {
+                    "label": _("Lewat batas waktu"),
+                    "data": [s.overdue for s in ranking],
+                    "yAxisID": "count",
+                },
             ],
+            # A percentage and a number of items: each on its own axis.
+            "scales": {
+                "percent": {
+                    "position": "left",
+                    "min": 0,
+                    "max": 100,
+                    "title": {"display": True, "text": _("Penyelesaian (%)")},
+                },
+                "count": {
+                    "position": "right",
+                    "min": 0,
+                    "ticks": {"precision": 0},
+                    "grid": {"drawOnChartArea": False},
+                    "title": {"display": True, "text": _("Jumlah lewat batas waktu")},
+                },
+            },
         },
         **labels(),
     )

@@ -9,7 +9,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -19,11 +19,21 @@ from agenda.models import Session as AgendaSession
 from app.audit.services import ACTION_LABELS, OBJECT_LABELS, record
 from app.extensions import db
 from app.formatting import time_range
-from app.pdf import OFFICIAL_TABLE, document_pdf, kop, letter_styles, paragraph
+from app.pdf import (
+    OFFICIAL_TABLE,
+    document_pdf,
+    kop,
+    letter_styles,
+    paragraph,
+    signature_block,
+)
 from attendance import services as attendance
+from attendance.documents import event_signatory
 from followup import lifecycle
 from followup.models import OPEN_STATUSES, ActionItem, SessionNote
 from followup.services import FollowUpError, item_query, today
+from participants.documents.letters import letter_for
+from participants.nip import format_nip
 
 OBJECT_LABELS["SessionNote"] = _l("Notulen")
 ACTION_LABELS.setdefault("carry_over", _l("dilanjutkan ke rapat berikutnya"))
@@ -234,6 +244,23 @@ def add_evaluation_session(event: Event, previous: Event, day: date, start: time
 # --- the meeting report (laporan hasil rapat) ---------------------------------------------------
 
 
+def _report_signatures(event: Event, style) -> list:
+    """ "Mengetahui," and the letter's signatory (the Sekretaris Daerah) on the left; the
+    head of the organising unit (else the panitia, by hand) on the right, dated the last day."""
+    letter = letter_for(event)
+    who = event_signatory(event, event.end_date)
+    left = signature_block(
+        [_("Mengetahui,"), *(letter.signatory_position or "").splitlines()],
+        letter.signatory_name or "",
+        format_nip(letter.signatory_nip),
+        style,
+    )
+    right = signature_block([who.dated, f"{who.position},"], who.name, format_nip(who.nip), style)
+    both = Table([[left, right]], colWidths=[90 * mm, 90 * mm])
+    both.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    return [both]
+
+
 def report_pdf(event: Event, statuses: dict) -> bytes:
     """The agenda as held, attendance per OPD, each session's minutes and decisions, and every
     action item with its owner and due date."""
@@ -330,14 +357,15 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
             continue
         any_minutes = True
         story.append(paragraph(s.title, head))
-        if note and note.text:
-            story.append(paragraph(note.text, body))
+        if note and note.text:  # in the size of the rest of the report
+            story.append(paragraph(note.text, cell))
         for item in decided:
-            story.append(paragraph(f"• {item.title} — {item.lead_opd.name}", body))
+            story.append(paragraph(f"• {item.title} — {item.lead_opd.name}", cell))
         story.append(Spacer(1, 3 * mm))
     if not any_minutes:
         story.append(paragraph(_("Belum ada notulen."), body))
-    story += [PageBreak(), paragraph(_("IV. Tindak lanjut"), head), Spacer(1, 2 * mm)]
+    # A new page only when the heading and a few rows no longer fit (no page left blank).
+    story += [CondPageBreak(40 * mm), paragraph(_("IV. Tindak lanjut"), head), Spacer(1, 2 * mm)]
     rows = [
         [
             paragraph(h, head)
@@ -352,7 +380,7 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
     ]
     for number, item in enumerate(items, start=1):
         owners = item.lead_opd.name + (
-            f" ({_('didukung')} {', '.join(o.code for o in item.supporting_opds)})"
+            f" ({_('didukung')} {', '.join(o.name for o in item.supporting_opds)})"
             if item.supporting_opds
             else ""
         )
@@ -374,7 +402,7 @@ def report_pdf(event: Event, statuses: dict) -> bytes:
         rows.append([paragraph(_("Belum ada tindak lanjut."), cell), "", "", "", ""])
     table = Table(rows, colWidths=[10 * mm, 62 * mm, 43 * mm, 25 * mm, 40 * mm], repeatRows=1)
     table.setStyle(grid)
-    story.append(table)
+    story += [table, Spacer(1, 8 * mm), KeepTogether(_report_signatures(event, cell))]
     return document_pdf(
         story, title=_("Laporan hasil rapat"), footer=f"{_('Laporan hasil rapat')} · {event.title}"
     )

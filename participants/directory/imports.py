@@ -26,6 +26,7 @@ from participants.directory.spreadsheets import (
 )
 from participants.forms import CAPACITY_LABELS, LEVEL_LABELS
 from participants.models import PERSON_LEVELS, OpdHead, Person
+from participants.names import sort_key
 from participants.nip import NipError, format_nip, validate_nip
 
 UPDATABLE_FIELDS = ("nip", "name", "position", "level", "golongan", "opd_id", "email", "phone")
@@ -391,6 +392,7 @@ def apply_import(plan: ImportPlan) -> tuple[int, int]:
             person = row.person
             values = {key: getattr(person, key) for key in UPDATABLE_FIELDS}
             values.update(row.values)
+            values["sort_name"] = sort_key(values["name"])
             values["id"] = person.id
             params.append(values)
         db.session.execute(update(Person), params)

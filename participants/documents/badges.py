@@ -209,7 +209,7 @@ def sheet_text(event: Event) -> SheetText:
         organisation=current_app.config.get("ORGANISATION_NAME", ""),
         group_label=_("Kelompok"),
         page_label=_("Halaman %(page)s dari %(pages)s"),
-        document_title=_("Badge peserta – %(title)s", title=event.title),
+        document_title=_("Pass peserta – %(title)s", title=event.title),
         empty=_("Belum ada peserta yang diharapkan hadir pada acara ini."),
     )
 
@@ -354,9 +354,10 @@ def layout_badge(badge: Badge, sheet: SheetText) -> BadgeLayout:
         placed, _bottom = _place(_Block(BOLD, size, lines), centre, top, "centre")
         texts.extend(placed)
 
-    # Bottom of the left column: the event's title, dates and venue.
+    # Bottom of the left column: the event's title, dates and venue (wrapped onto a second
+    # line and shrunk rather than cut: the venue is where the participant has to go).
     where = f"{sheet.dates} · {sheet.venue}" if sheet.venue else sheet.dates
-    date_size, date_lines = fit(where, REGULAR, 7, 6, TEXT_WIDTH, 1)
+    date_size, date_lines = fit(where, REGULAR, 7, 5.5, TEXT_WIDTH, 2)
     title_size, title_lines = fit(sheet.title, BOLD, 7.5, 6, TEXT_WIDTH, 2)
     event_blocks = [_Block(BOLD, title_size, title_lines), _Block(REGULAR, date_size, date_lines)]
     event_top = PAD + sum(block.height for block in event_blocks)

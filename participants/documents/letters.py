@@ -327,7 +327,7 @@ def _letter(ctx: _Context, target: LetterTarget) -> list:
     )
     body.hAlign = "RIGHT"
     return [
-        *kop(s),
+        *kop(s, WIDTH),
         head,
         Spacer(1, 6 * mm),
         body,
@@ -440,7 +440,7 @@ def letters_pdf(event: Event, letter: InvitationLetter, targets: list[LetterTarg
                 story += [PageBreak(), *_attachment(ctx, target)]
         if not story:
             story = [
-                *kop(ctx.styles),
+                *kop(ctx.styles, WIDTH),
                 paragraph(_("Belum ada pejabat yang diundang."), ctx.styles["body"]),
             ]
         gaps = letter_gaps(letter)

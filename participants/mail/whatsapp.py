@@ -59,3 +59,12 @@ def whatsapp_link(registration: Registration, text: str) -> str | None:
 
     number = wa_number(registration.person.phone)
     return f"https://wa.me/{number}?text={quote(text, safe='')}" if number else None
+
+
+def share_link(registration: Registration) -> str:
+    """WhatsApp with the participant's own invitation text: to their number when it is known,
+    else to a contact the sender picks (a head forwarding the link to a delegate)."""
+    from urllib.parse import quote
+
+    text = whatsapp_text(registration)
+    return whatsapp_link(registration, text) or f"https://wa.me/?text={quote(text, safe='')}"

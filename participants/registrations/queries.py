@@ -40,7 +40,7 @@ def registration_query(
             joinedload(Registration.delegate_of).joinedload(Registration.person),
             selectinload(Registration.delegates).joinedload(Registration.person),
         )
-        .order_by(func.lower(Person.name), Registration.id)
+        .order_by(Person.sort_name, func.lower(Person.name), Registration.id)
     )
     search = (search or "").strip()
     if search:

@@ -254,7 +254,7 @@ def test_publish_page_previews_the_change_list(login_as, make_event, make_sessio
     services.move_session(session, starts_at=session.starts_at.replace(hour=3), room_id=None)
     db.session.commit()
     page = organiser.get(f"/manage/events/{event.slug}/publish").get_data(as_text=True)
-    assert "Sesi Paparan BKN dipindah 09.00–10.00 → 10.00–11.00" in page
+    assert "Jadwal sesi Paparan BKN pada Sen, 4 Agu diubah: 09.00–10.00 → 10.00–11.00" in page
 
 
 def test_rooms_and_speakers_are_managed_from_the_builder(login_as, make_event, make_session):

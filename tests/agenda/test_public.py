@@ -352,7 +352,7 @@ def test_returning_visitors_see_what_changed_since_their_last_visit(
     second = client.get("/events/sm-3/")
     page = text_of(second.get_data(as_text=True))
     assert "Perubahan jadwal" in page
-    assert "Sesi Paparan BKN dipindah 09.00–10.00 → 10.00–11.00" in page
+    assert "Jadwal sesi Paparan BKN pada Sen, 4 Agu diubah: 09.00–10.00 → 10.00–11.00" in page
     assert "Sesi Diskusi Panel pindah ruang: Ruang A → Ruang B" in page
     assert "Sesi Penutupan dibatalkan" in page
     assert "Sesi Kunjungan Lapangan ditambahkan (Sen, 4 Agu 13.00)" in page
@@ -385,7 +385,7 @@ def test_the_change_log_lists_every_version_with_its_publisher_and_changes(
 
     assert page.index("Versi 3") < page.index("Versi 2") < page.index("Versi 1")
     assert "oleh Sopa Ike Paci" in page
-    assert "Sesi Paparan BKN dipindah 09.00–10.00 → 09.30–10.30" in page
+    assert "Jadwal sesi Paparan BKN pada Sen, 4 Agu diubah: 09.00–10.00 → 09.30–10.30" in page
     assert "Tidak ada perubahan sesi." in page and "Penerbitan pertama susunan acara." in page
 
 

@@ -64,7 +64,20 @@ def test_seed_demo_is_idempotent_and_its_accounts_log_in(app):
         db.session.scalar(select(func.count()).select_from(User)),
     )
     assert 35 <= counts[0] <= 45
+    # An OPD's demo account is its staff, not the check-in operator (issue 27); a database
+    # seeded by an earlier version gets the name corrected, the e-mail unchanged.
+    staff = get_by_email("opd-bappeda@demo.test")
+    assert staff.name == "Staf Bappeda"
+    staff.name = "Operator Bappeda"
+    db.session.commit()
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    db.session.expire_all()
+    assert get_by_email("opd-bappeda@demo.test").name == "Staf Bappeda"
+    assert not db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.name.like("Operator %"), User.role == "opd")
+    )
     assert counts == (
         db.session.scalar(select(func.count()).select_from(Opd)),
         db.session.scalar(select(func.count()).select_from(User)),

@@ -336,6 +336,7 @@ def test_the_roster_carries_hashes_not_tokens(operator, today_event, make_regist
     body = roster.get_json()
     assert body["passes"][pass_hash(registration.pass_token)]["id"] == registration.id
     assert body["revoked"] == [pass_hash(old)]
+    assert body["revoked_of"] == {pass_hash(old): registration.id}  # whose it was, by id
     day = to_zone(utcnow()).date().isoformat()
     assert body["checked_in"] == {f"d{day}": [registration.id]}
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1

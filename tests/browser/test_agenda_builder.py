@@ -95,3 +95,36 @@ def test_overlapping_sessions_sit_side_by_side_and_each_can_be_clicked_and_dragg
     moved = page.locator(".agenda-block", has_text="Paparan BKD").bounding_box()
     room = page.locator(".colhead", has_text="Ruang Rapat Sekda").bounding_box()
     assert room["x"] <= moved["x"] < room["x"] + room["width"]
+
+
+SHOWN = """(flag) => {
+  const owner = flag.closest(".agenda-block");
+  // The window only: scrollIntoView would also scroll the block's own clipped content.
+  window.scrollTo({ top: window.scrollY + owner.getBoundingClientRect().top - 200, behavior: "instant" });
+  const block = owner.getBoundingClientRect();
+  const box = flag.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return box.height > 0 && box.top >= block.top && box.bottom <= block.bottom + 0.5
+    && box.left >= block.left && box.right <= block.right + 0.5 && flag.contains(hit);
+}"""
+
+
+def test_bentrok_is_visible_inside_a_30_minute_block(
+    live_server, page, make_user, make_event, make_room, make_session, make_speaker
+):
+    """Issue 27: in a 30-minute block "Bentrok" sat below the cut (title, time and speakers
+    fill the block first)."""
+    event = make_event(slug="sm-sempit", title="Strategic Meeting", start=date(2025, 8, 4))
+    aula = make_room(event, "Aula Utama")
+    for name in ("Ruang Rapat Sekda", "Ruang Command Center"):
+        make_room(event, name)  # narrow columns on an office laptop: titles wrap
+    speaker = make_speaker("Dr. Ir. Bambang Sutrisno, M.T.")
+    for title in ("Paparan Badan Perencanaan Pembangunan Daerah", "Paparan BKD"):
+        make_session(event, "09:00", "09:30", title=title, room=aula, speakers=[speaker])
+    page.set_viewport_size({"width": 1024, "height": 768})
+    log_in(page, live_server, make_user("organiser"), "/manage/events/sm-sempit/")
+    flags = page.locator(".agenda-block .conflict-flag")
+    expect(flags).to_have_count(2)
+    for index in range(2):
+        expect(flags.nth(index)).to_have_text("Bentrok")
+        assert flags.nth(index).evaluate(SHOWN), index

@@ -47,3 +47,37 @@ def test_the_dashboard_refreshes_by_itself_and_the_pages_render(
     page.goto(f"{live_server}/events/rakor-live/sessions/{session.id}/projector")
     expect(page.locator(".projector-code svg")).to_be_visible()
     tablet.close()
+
+
+WHOLE_OPTION = """(select) => {
+  const style = getComputedStyle(select);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.font;
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const widest = Math.max(...[...select.options].map((o) => context.measureText(o.text).width));
+  return room - widest;
+}"""
+
+
+def test_the_mark_choices_are_not_cut(
+    live_server, browser, make_user, make_event, make_registration, make_person
+):
+    """Issue 27: "— hapus keterangan —" showed as "— hapus kete" (on a laptop and a tablet)."""
+    event = make_event("rakor-tanda", title="Rakor", start=to_zone(utcnow()).date())
+    make_registration(
+        event,
+        make_person(
+            "Prof. Dr. Ir. Bambang Wijaya Kusumawardhana, M.Sc., M.T.",
+            position="Kepala Bidang Pengelolaan Informasi dan Komunikasi Publik",
+        ),
+        status="confirmed",
+    )
+    for width in (1366, 1024, 390):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="id-ID")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, live_server, make_user("organiser"), "/events/rakor-tanda/attendance/list")
+        select = page.get_by_label("Keterangan").first
+        expect(select).to_be_visible()
+        assert select.evaluate(WHOLE_OPTION) >= 0, width
+        context.close()

@@ -107,7 +107,7 @@ def test_offline_scans_are_kept_uploaded_once_and_corrected_by_the_server(
     expect(page.locator("#scan-pending")).to_have_text("semua terkirim", timeout=15_000)
     # The server's different answer is shown to the operator.
     expect(page.locator("#scan-log .list-group-item-warning")).to_contain_text(
-        "Server: Kartu dicabut"
+        "Server: Pass dicabut"
     )
 
     oks = _oks(today_event)
@@ -243,3 +243,101 @@ def test_a_meeting_closed_while_the_scanner_is_open_is_refused_by_the_server(
     expect(page.locator("#scan-window")).to_have_text("Acara ini sudah ditutup.")
     expect(page.locator("#scan-counter")).to_have_text("0 hadir dari 1 diharapkan")
     assert _results(today_event) == ["outside_event"]
+
+
+# --- the walkthrough's rough edges (issue 27) ---------------------------------------------------
+
+ICON_FONT = """async () => {
+  await document.fonts.ready;
+  return [...document.fonts].filter((f) => f.family.replace(/"/g, "") === "bootstrap-icons")
+    .map((f) => f.status);
+}"""
+
+
+def test_after_an_offline_reload_the_waiting_scans_are_listed_and_the_brand_icon_shows(
+    live_server, camera_browser, tmp_path, today_event, make_user, make_registration, make_person
+):
+    people = [
+        make_registration(today_event, make_person(name), status="confirmed")
+        for name in ("Ir. Budi Hartono", "Dra. Sri Wahyuni")
+    ]
+    codes = [None] * 4 + [p.pass_token for p in people]
+    video = qr_video(tmp_path / "two.y4m", codes, seconds_each=1.5, blank_after=120)
+
+    context = camera_browser(video).new_context(locale="id-ID", timezone_id="Asia/Jakarta")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server, make_user("operator"), f"/events/{today_event.slug}/scan/")
+    assert _wait_for(lambda: page.evaluate("() => !!navigator.serviceWorker.controller"))
+    expect(page.locator("#scan-roster")).to_contain_text("daftar peserta")
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#scan-pending")).to_have_text("2 scan menunggu", timeout=30_000)
+
+    page.reload()  # still offline: the scans wait on the device, and the log says which
+    expect(page.locator("#scan-network")).to_have_text("offline")
+    expect(page.locator("#scan-pending")).to_have_text("2 scan menunggu")
+    log = page.locator("#scan-log li")
+    expect(log).to_have_count(2)
+    expect(log.nth(0)).to_contain_text("Dra. Sri Wahyuni · Hadir")  # newest first
+    expect(log.nth(1)).to_contain_text("Ir. Budi Hartono · Hadir")
+    # The brand mark and the other icons are a font: kept by the service worker too.
+    expect(page.locator(".navbar-brand .bi")).to_be_visible()
+    assert page.evaluate(ICON_FONT) == ["loaded"]
+    assert _oks(today_event) == []
+
+
+def test_a_pass_held_in_front_of_the_camera_counts_once(
+    live_server, camera_browser, tmp_path, today_event, make_user, make_registration
+):
+    registration = make_registration(today_event, status="confirmed")
+    # The same pass in view for 12 s (a participant who keeps holding it up).
+    video = qr_video(tmp_path / "held.y4m", [registration.pass_token], 12, blank_after=60)
+
+    page = camera_browser(video).new_page(locale="id-ID", timezone_id="Asia/Jakarta")
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, make_user("operator"), f"/events/{today_event.slug}/scan/")
+    expect(page.locator("#scan-result")).to_have_class("scan-result scan-ok")
+    started = time.monotonic()
+    expect(page.locator("#scan-pending")).to_have_text("semua terkirim")
+    time.sleep(max(0, 12 - (time.monotonic() - started)))
+
+    expect(page.locator("#scan-log li")).to_have_count(1)
+    expect(page.locator("#scan-log li")).to_contain_text("Hadir")
+    assert len(_results(today_event)) == 1  # one scan, not "Hadir" then "Sudah tercatat" …
+
+
+def test_a_replaced_pass_says_whose_it_was(
+    live_server,
+    camera_browser,
+    tmp_path,
+    today_event,
+    make_user,
+    make_registration,
+    make_person,
+    make_opd,
+):
+    opd = make_opd("DISPORA", name="Dinas Pemuda dan Olahraga")
+    person = make_person(
+        "Drs. Agus Santoso, M.Si.", opd=opd, position="Kepala Dinas Pemuda dan Olahraga"
+    )
+    registration = make_registration(today_event, person, status="confirmed")
+    old = registration.pass_token
+    passes.reissue(registration)  # reported lost; the old card turns up at the door
+    db.session.commit()
+    video = qr_video(tmp_path / "old.y4m", [None] * 3 + [old], 1, 60)
+
+    page = camera_browser(video).new_page(locale="id-ID", timezone_id="Asia/Jakarta")
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, make_user("operator"), f"/events/{today_event.slug}/scan/")
+
+    expect(page.locator("#scan-result")).to_have_class("scan-result scan-refused")
+    expect(page.locator("#scan-result-title")).to_have_text("Pass dicabut")
+    expect(page.locator("#scan-result-name")).to_have_text("Drs. Agus Santoso, M.Si.")
+    # The position names the office already: it is not said twice.
+    expect(page.locator("#scan-result-detail")).to_have_text("Kepala Dinas Pemuda dan Olahraga")
+    expect(page.locator("#scan-log li")).to_contain_text("Drs. Agus Santoso, M.Si. · Pass dicabut")
+    expect(page.locator("#scan-log li")).not_to_contain_text(old[:16])
+    expect(page.locator("#scan-pending")).to_have_text("semua terkirim")
+    expect(page.locator("#scan-log .list-group-item-warning")).to_have_count(0)  # server agrees
+    assert _results(today_event) == ["revoked"]

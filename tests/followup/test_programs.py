@@ -94,7 +94,7 @@ def test_the_organiser_links_an_item_in_the_edit_form(make_event, make_item, cit
             "title": "Matriks keselarasan program",
             "kind": "rekomendasi",
             "lead_opd": "BAPPEDA",
-            "supporting_opd_ids": [str(city["dpupr"].id)],
+            "supporting_opds": "DPUPR",
             "priority_program_id": str(program.id),
             "status": "dalam_proses",
             "due_on": "2026-11-30",

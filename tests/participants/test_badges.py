@@ -486,3 +486,35 @@ def test_badges_and_list_run_the_same_queries_for_10_and_200_people(
             response.get_data()
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_the_footer_keeps_the_whole_venue(app):
+    """Issue 27: "Balai Kota Among Tani, Ko…" — the venue wraps (or shrinks), never cut."""
+    venue = "Balai Kota Among Tani, Jl. Panglima Sudirman No. 507, Kota Batu"
+    with app.test_request_context("/"):
+        sheet = badges.SheetText(
+            title="Rapat Koordinasi Program Prioritas Daerah",
+            dates="27–29 Desember 2026",
+            venue=venue,
+            organisation="Pemerintah Kota Batu",
+            group_label="Kelompok",
+            page_label="%(page)s/%(pages)s",
+            document_title="Pass",
+            empty="",
+        )
+        badge = badges.Badge(
+            registration_id=1,
+            name="Drs. Agus Santoso, M.Si.",
+            position="Kepala Dinas Pemuda dan Olahraga",
+            affiliation="Dinas Pemuda dan Olahraga",
+            role="peserta",
+            role_label="Peserta",
+            group="",
+            token="x" * 27,
+        )
+        layout = badges.layout_badge(badge, sheet)
+    lines = [t.text for t in layout.texts]
+    first = lines.index(next(t for t in lines if t.startswith("27–29")))
+    assert " ".join(lines[first : first + 2]) == f"27–29 Desember 2026 · {venue}"
+    assert not any(badges.ELLIPSIS in line for line in lines)
+    assert all(t.left + t.width <= badges.QR_X for t in layout.texts if t.x == badges.PAD)

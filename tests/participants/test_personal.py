@@ -202,7 +202,8 @@ def test_an_unpublished_agenda_says_so(client, make_event, make_registration):
 def test_confirming_shows_the_qr_pass_that_decodes_to_the_pass_token(client, retreat, tmp_path):
     head = retreat["head"]
     before = text_of(client.get(f"/p/{head.link_token}/").get_data(as_text=True))
-    assert "Konfirmasi kehadiran" in before and "Pass masuk" not in before
+    assert "Konfirmasi kehadiran" in before and "Tunjukkan kode QR ini" not in before  # no pass yet
+    assert 'tampil di halaman ini setelah Anda menjawab "Hadir"' in before  # but when
 
     response = answer(client, head, {"answer": "confirmed"})
     assert response.status_code == 302

@@ -116,7 +116,8 @@ def test_agenda_update_tells_affected_confirmed_participants_what_moved(
     assert "versi 2" in received["Subject"]
     body = received.get_body(("plain",)).get_content()
     assert (
-        "Sesi Diskusi Kelompok A dipindah Senin 4 Agustus 10.00–11.00 WIB → 11.00–12.00 WIB" in body
+        "Jadwal sesi Diskusi Kelompok A pada Senin 4 Agustus diubah: 10.00–11.00 WIB → "
+        "11.00–12.00 WIB" in body
     )
     assert f"{BASE}/p/{group_a.link_token}/" in body
     calendar = Calendar.from_ical(calendar_part(received).get_content())
@@ -159,7 +160,7 @@ def test_publishing_a_changed_agenda_queues_notices_for_confirmed_participants(
         select(OutboundMessage).where(OutboundMessage.kind == "agenda_update")
     ).all()
     assert [(m.registration_id, m.status) for m in messages] == [(confirmed.id, "queued")]
-    assert "Evaluasi program prioritas dipindah" in messages[0].body
+    assert "Jadwal sesi Evaluasi program prioritas pada Senin 4 Agustus diubah" in messages[0].body
 
 
 def test_the_page_and_the_result_name_the_same_people_without_email(

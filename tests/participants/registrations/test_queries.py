@@ -159,3 +159,42 @@ def test_wildcards_in_a_search_are_plain_characters_on_every_participant_page(
         # The same fields everywhere: name, NIP, position, OPD.
         page = organiser.get(url + "kecamatan+batu").get_data(as_text=True)
         assert "Rizal Hakim" in page and "Aditya" not in page, name
+
+
+def test_the_list_is_in_name_order_without_the_titles(
+    login_as, make_event, make_registration, make_person
+):
+    """Issue 27: "Dr. …" stood under D, "Prof. …" under P — readers look for the name."""
+    event = make_event("rakor-urut")
+    for name in (
+        "Prof. Dr. Zudan Arif Fakrulloh, S.H., M.H.",
+        "Dr. Ir. Bambang Sutrisno, M.T.",
+        "Citra Lestari, S.E.",
+        "dr. Aditya Prasetyo, M.Kes.",
+        "Drs. H. Eko Wahyudi",
+    ):
+        make_registration(event, make_person(name))
+    # Bulk writes keep the sort name too (the people import and the demo insert in bulk).
+    db.session.execute(
+        insert(Person),
+        [{"name": "H. Dewi Anggraini, S.Sos.", "level": "staf", "nip": nip_for(9)}],
+    )
+    bulk = db.session.scalar(select(Person).where(Person.name.like("H. Dewi%")))
+    make_registration(event, bulk)
+    page = login_as("viewer").get("/manage/events/rakor-urut/registrations/")
+    shown = re.findall(r'id="registrasi-\d+">.*?<td>([^<]+)', page.get_data(as_text=True), re.S)
+    assert [name.split(",")[0] for name in shown] == [
+        "dr. Aditya Prasetyo",
+        "Dr. Ir. Bambang Sutrisno",
+        "Citra Lestari",
+        "H. Dewi Anggraini",
+        "Drs. H. Eko Wahyudi",
+        "Prof. Dr. Zudan Arif Fakrulloh",
+    ]
+
+    renamed = db.session.scalar(select(Person).where(Person.name.like("Citra%")))
+    renamed.name = "Prof. Yulia Citra, S.E."  # a change of name moves the person
+    db.session.commit()
+    page = login_as("viewer").get("/manage/events/rakor-urut/registrations/")
+    shown = re.findall(r'id="registrasi-\d+">.*?<td>([^<]+)', page.get_data(as_text=True), re.S)
+    assert shown[-2].startswith("Prof. Yulia Citra")

@@ -1,0 +1,1 @@
+"""The organisation's own settings: the letterhead (kop surat) of its official documents."""
