@@ -21,6 +21,7 @@ from agenda.event_links import agenda_panels
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
 from agenda.permissions import visible_event_or_404
+from app.encoded_cache import compressed_once
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
 
@@ -47,7 +48,7 @@ def _calendar_response(text: str, *, etag: str, filename: str, last_modified=Non
         response.cache_control.private = True
     else:
         response.cache_control.public = True
-    return response.make_conditional(request)
+    return compressed_once(response).make_conditional(request)
 
 
 # --- pages ------------------------------------------------------------------------------------
