@@ -4,6 +4,9 @@ Published and closed events are open to everyone (no login); drafts only to orga
 who see a preview of the live sessions. Pages read the latest published snapshot.
 """
 
+from collections import OrderedDict
+from threading import Lock
+
 from flask import (
     Blueprint,
     Response,
@@ -15,13 +18,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from agenda import change_log, presenters, printed, speaker_feeds
 from agenda.event_links import agenda_panels
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
 from agenda.permissions import visible_event_or_404
+from app.encoded_cache import compressed_once
 from app.extensions import db
+from app.i18n import locale_name
 from app.timeutil import to_zone, utcnow
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -47,7 +53,7 @@ def _calendar_response(text: str, *, etag: str, filename: str, last_modified=Non
         response.cache_control.private = True
     else:
         response.cache_control.public = True
-    return response.make_conditional(request)
+    return compressed_once(response).make_conditional(request)
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -79,6 +85,9 @@ def agenda(slug):
     version = source.version
     seen = change_log.seen_number(request.cookies, event)
     changes = change_log.unseen_changes(event, seen, version)
+    selected = presenters.selected_day(
+        layout.days, request.args.get("hari"), to_zone(now, layout.header.timezone).date()
+    )
     response = Response(
         render_template(
             "agenda/public/agenda.html",
@@ -87,15 +96,10 @@ def agenda(slug):
             source=source,
             version=version,
             days=layout.days,
-            selected=presenters.selected_day(
-                layout.days, request.args.get("hari"), to_zone(now, layout.header.timezone).date()
-            ),
-            running=layout.running(now),
-            speakers=layout.speakers,
             changes=changes,
             seen=seen,
             calendar=_calendar_links(event) if version else None,
-            session_ics=_session_calendar_links(event),
+            sessions_html=_sessions_html(event, source, selected, layout.running(now)),
             panels=agenda_panels(event, current_user),
         )
     )
@@ -110,6 +114,57 @@ def agenda(slug):
             secure=request.is_secure,
         )
     return response
+
+
+_SESSIONS_HTML: OrderedDict[tuple, Markup] = OrderedDict()
+_SESSIONS_HTML_LOCK = Lock()
+SESSIONS_HTML_CACHE_SIZE = 64
+
+
+def _sessions_html(event, source, selected, running: set[int]) -> Markup:
+    """The day tabs, sessions and speakers, rendered once per published version, language,
+    open day, running sessions and host (the calendar links are absolute); a draft preview
+    is rendered every time. Publishing makes a new version, hence a new key."""
+    version = source.version
+
+    def render() -> Markup:
+        layout = source.layout
+        return Markup(  # noqa: S704 (our own template's output, escaped by Jinja)
+            render_template(
+                "agenda/public/_sessions.html",
+                days=layout.days,
+                selected=selected,
+                running=running,
+                speakers=layout.speakers,
+                calendar=version is not None,
+                session_ics=_session_calendar_links(event),
+            )
+        )
+
+    if version is None:
+        return render()
+    key = (
+        version.id,
+        version.event_id,
+        version.number,
+        version.published_at,
+        event.slug,
+        locale_name(),
+        selected,
+        frozenset(running),
+        request.host_url,
+    )
+    with _SESSIONS_HTML_LOCK:
+        html = _SESSIONS_HTML.get(key)
+        if html is not None:
+            _SESSIONS_HTML.move_to_end(key)
+            return html
+    html = render()
+    with _SESSIONS_HTML_LOCK:
+        _SESSIONS_HTML[key] = html
+        while len(_SESSIONS_HTML) > SESSIONS_HTML_CACHE_SIZE:
+            _SESSIONS_HTML.popitem(last=False)
+    return html
 
 
 def _calendar_links(event) -> dict:

@@ -52,6 +52,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    forget_hits = getattr(limiter.storage, "forget", None)
+    if forget_hits is not None:  # counts remembered from a hit never outlive their request
+        app.teardown_request(lambda _error: forget_hits())
     security.init_app(app)
     compress.init_app(app)
     static_files.init_app(app)

@@ -49,7 +49,11 @@ def load_config(instance_path: str) -> dict:
         "SINERGI_ENV": env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", sqlite_default),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping: a SELECT 1 on every checkout was a round trip per request. Connections
+        # older than half an hour are replaced before a firewall or the server drops them; one
+        # dropped anyway fails its request (503, the client retries: scans are idempotent)
+        # and the pool replaces every connection opened before it (app/core/errors.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_recycle": 1800},
         # Uploads (imports now, evidence later) live outside the web root.
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", os.path.join(instance_path, "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,

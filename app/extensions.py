@@ -11,6 +11,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app import ratelimit  # noqa: F401 (the limiter's Redis storage: one round trip a request)
+
 
 class Base(DeclarativeBase):
     # Stable constraint names so Alembic can alter them on SQLite and PostgreSQL alike.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -188,36 +188,56 @@ def _registration_query():
     )
 
 
+def _first_ok_column(scope: str):
+    """When the pass's ``ok`` for ``scope`` was taken (or NULL), read with the pass itself:
+    a scan is one read and one insert."""
+    key = cast(Registration.id, String) + literal(f":{scope}")
+    return select(CheckIn.checked_at).where(CheckIn.ok_key == key).scalar_subquery()
+
+
 def _one(query) -> Registration | None:
     return db.session.scalars(query).unique().one_or_none()
 
 
-def _judge(place: Place, scan: Scan):
-    """(result, registration) for a scan, before anything is written."""
+def _by_pass(code: str, scope: str) -> tuple[Registration | None, datetime | None]:
+    """The registration whose pass is ``code`` with its person, OPD and offices, and the
+    moment of its ``ok`` in ``scope``: one statement."""
+    query = _registration_query().add_columns(_first_ok_column(scope))
+    row = db.session.execute(query.where(Registration.pass_token == code)).unique().one_or_none()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+_NOT_READ = object()  # the pass's first ``ok`` was not read with it
+
+
+def _judge(place: Place, scan: Scan, scope: str):
+    """(result, registration, first ``ok`` in ``scope``) for a scan, before anything is
+    written; the first ``ok`` is _NOT_READ unless it came with the pass."""
     code = scan.code.strip()
+    first_at = _NOT_READ
     if scan.registration_id is not None:
         registration = _load_registration(scan.registration_id)
         if registration is None:
-            return "unknown", None
+            return "unknown", None, first_at
     elif not code or len(code) > 64:
-        return "unknown", None
+        return "unknown", None, first_at
     else:
-        registration = _one(_registration_query().where(Registration.pass_token == code))
+        registration, first_at = _by_pass(code, scope)
     if registration is None:
         found = passes.lookup(code, "pass")  # a replaced pass, or nobody's
         if found.state == "unknown":
-            return "unknown", None
+            return "unknown", None, first_at
         registration = _load_registration(found.registration.id) if found.registration else None
         if registration is None or registration.event_id != place.event_id:
-            return "revoked", None
-        return "revoked", registration
+            return "revoked", None, first_at
+        return "revoked", registration, first_at
     if registration.event_id != place.event_id:
-        return "wrong_event", None  # nothing about another event's participant is shown
+        return "wrong_event", None, first_at  # nothing about another event's participant
     if registration.status in REFUSED_STATUSES:
-        return "revoked", registration
+        return "revoked", registration, first_at
     if place.track and registration.group != place.track:
-        return "not_in_session", registration
-    return "ok", registration
+        return "not_in_session", registration, first_at
+    return "ok", registration, first_at
 
 
 def answer(checkin: CheckIn, registration: Registration | None, first_at: datetime | None):
@@ -282,11 +302,14 @@ def record_scan(
     counted_day = place.day_of(checked_at)
     day = counted_day or to_zone(checked_at, place.timezone).date()
     scope = scope_key(day, place.session_id)
-    result, registration = _judge(place, scan)
+    result, registration, first_at = _judge(place, scan, scope)
     if result == "ok" and counted_day is None:
         result = "outside_event"  # a valid pass, but no list would count it
     shown = registration_dict(registration) if registration is not None else None
-    first_at = _first_ok_at(registration.id, scope) if result == "ok" else None
+    if result != "ok":
+        first_at = None
+    elif first_at is _NOT_READ:
+        first_at = _first_ok_at(registration.id, scope)
     if first_at is not None:
         result = "duplicate"
     checkin = CheckIn(

@@ -5,6 +5,9 @@ Flask endpoint under the same gunicorn setup in the same run.
     .venv/bin/python bench/checkin_bench.py [--seconds 10] [--registrations 1000]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
+Beside bare Flask, the reference (bench/reference_checkin.py: the leanest honest check-in on
+the same database) takes the same load, so every row also reads as a share of it (× ref).
+
 Each wrk connection is one device with its own bearer token (device header) and its own nonces;
 the codes cycle through the 1,000 passes, so the first round is ``ok`` and the rest
 ``duplicate`` (both write a row). Printed: requests/s, p50, p95, non-2xx responses, the ratio
@@ -22,7 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import bench_database, counting, sinergi_and_bare  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    counting,
+    reference_server,
+    sinergi_and_bare,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -198,7 +206,7 @@ def main() -> None:
             "CHECKIN_RATE_LIMIT": "1000000 per minute",  # the bench is one device per connection at full speed
             "SESSION_COOKIE_SECURE": "0",
         }
-        with sinergi_and_bare(env, work) as (base, bare):
+        with sinergi_and_bare(env, work) as (base, bare), reference_server(env) as reference:
             path = "/api/v1/events/bench-pintu/checkins"
             scripts = {}
             for batch in (1, 20):
@@ -221,25 +229,31 @@ def main() -> None:
             )
             print(f"SQL statements per scan (in-process): {statements}")
             print(
-                f"{'endpoint':30} {'devices':>7} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8}"
-                f" {'failed':>7} {'× bare':>7}"
+                f"{'endpoint':34} {'devices':>7} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8}"
+                f" {'failed':>7} {'× bare':>7} {'× ref':>7}"
             )
             for connections in (1, 8):
                 bare_result = wrk(f"{bare}/", connections, args.seconds, get)
+                ref_one = wrk(reference, connections, args.seconds, scripts[1])
+                ref_many = wrk(reference, connections, args.seconds, scripts[20])
                 one = wrk(base, connections, args.seconds, scripts[1])
                 many = wrk(base, connections, args.seconds, scripts[20])
-                for name, r in (
-                    ("bare Flask GET /", bare_result),
-                    ("POST …/checkins (1 scan)", one),
-                    ("POST …/checkins (20, offline)", many),
+                for name, r, ref in (
+                    ("bare Flask GET /", bare_result, None),
+                    ("reference (1 scan)", ref_one, ref_one),
+                    ("reference (20, offline)", ref_many, ref_many),
+                    ("POST …/checkins (1 scan)", one, ref_one),
+                    ("POST …/checkins (20, offline)", many, ref_many),
                 ):
                     ratio = r["rps"] / bare_result["rps"]
+                    of_ref = f"{r['rps'] / ref['rps']:7.2f}" if ref else f"{'–':>7}"
                     print(
-                        f"{name:30} {connections:7} {r['rps']:9.0f} {r['p50']:8.1f}"
-                        f" {r['p95']:8.1f} {r['errors']:7} {ratio:7.2f}"
+                        f"{name:34} {connections:7} {r['rps']:9.0f} {r['p50']:8.1f}"
+                        f" {r['p95']:8.1f} {r['errors']:7} {ratio:7.2f} {of_ref}"
                     )
                 print(
-                    f"{'  = scans/s in batches of 20':30} {connections:7} {many['rps'] * 20:9.0f}"
+                    f"{'  = scans/s in batches of 20':34} {connections:7} {many['rps'] * 20:9.0f}"
+                    f"  (reference {ref_many['rps'] * 20:.0f})"
                 )
 
 

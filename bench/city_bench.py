@@ -30,7 +30,7 @@ import requests  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from bench.checkin_bench import DONE_LUA, SCAN_LUA, wrk  # noqa: E402
-from bench.common import bench_database, sinergi_and_bare  # noqa: E402
+from bench.common import bench_database, reference_server, sinergi_and_bare  # noqa: E402
 from bench.people_import_bench import generate_rows, write_xlsx  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,22 +287,27 @@ def run(database: str, url: str, workers: int, seconds: int, work: Path) -> list
         ("ranking", "/evaluasi/?year=2026&quarter=4", "viewer"),
     ]
     rows = []
-    with sinergi_and_bare(env, work, workers) as (base, bare):
+    with (
+        sinergi_and_bare(env, work, workers) as (base, bare),
+        reference_server(env, workers) as reference,
+    ):
         get_scripts = {}
         for role, token in data["tokens"].items():
             get_scripts[role] = work / f"get-{role}.lua"
             get_scripts[role].write_text(GET_LUA % {"token": token})
-        scan = work / "scan.lua"
-        scan.write_text(
-            SCAN_LUA
-            % {
-                "tokens": ",".join(f'"{t}"' for t in data["passes"]),
-                "path": f"/api/v1/events/{slug}/checkins",
-                "token": data["tokens"]["operator"],
-                "batch": 1,
-            }
-            + DONE_LUA % {}
-        )
+        scans = {}
+        for batch in (1, 20):
+            scans[batch] = work / f"scan{batch}.lua"
+            scans[batch].write_text(
+                SCAN_LUA
+                % {
+                    "tokens": ",".join(f'"{t}"' for t in data["passes"]),
+                    "path": f"/api/v1/events/{slug}/checkins",
+                    "token": data["tokens"]["operator"],
+                    "batch": batch,
+                }
+                + DONE_LUA % {}
+            )
         bare_result = wrk(f"{bare}/", 8, seconds, get_scripts["viewer"])
         rows.append(
             (
@@ -326,11 +331,22 @@ def run(database: str, url: str, workers: int, seconds: int, work: Path) -> list
                     wire_bytes(base + path, data["tokens"][role]),
                 )
             )
-        for devices in (1, 8):
-            result = wrk(base, devices, seconds, scan)
-            rows.append(
-                (database, workers, f"check-in API, {devices} device(s)", result, bare_result, None)
-            )
+        # The check-in API beside the reference (bench/reference_checkin.py) on the same data.
+        for batch, devices in ((1, 1), (1, 8), (20, 8)):
+            what = "one scan" if batch == 1 else f"batches of {batch}"
+            ref = wrk(reference, devices, seconds, scans[batch])
+            result = wrk(base, devices, seconds, scans[batch])
+            for name, r in (("reference check-in", ref), ("check-in API", result)):
+                rows.append(
+                    (
+                        database,
+                        workers,
+                        f"{name}, {what}, {devices} device(s)",
+                        r | {"ref": ref["rps"], "batch": batch},
+                        bare_result,
+                        None,
+                    )
+                )
         # Heavy work, one request each (after the load, so it measures the work, not a queue).
         heavy = {
             "badges": badge_pdf(base, slug, data["tokens"]["organiser"]),
@@ -365,14 +381,18 @@ def main() -> None:
         "settings, rate limits in Redis) driven by wrk over loopback from a separate process, 8",
         f"connections (check-in: 1 and 8 devices), {args.seconds} s per row; × bare is requests per second as a",
         "share of the bare Flask page measured in the same run. Bytes: one response with",
-        "`Accept-Encoding: br, gzip`, as a phone receives it.",
+        "`Accept-Encoding: br, gzip`, as a phone receives it. Check-in rows stand beside the",
+        "reference too (bench/reference_checkin.py: the leanest honest check-in on the same",
+        "database, under the same gunicorn): × ref; scans/s counts each scan of a batch.",
         "",
-        "| database | workers | endpoint | req/s | p50 ms | p95 ms | failed | × bare | bytes on the wire |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| database | workers | endpoint | req/s | scans/s | p50 ms | p95 ms | failed | × bare | × ref | bytes on the wire |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for database, workers, name, r, bare, size in rows:
+        scans = f"{r['rps'] * r['batch']:,.0f}" if "batch" in r else "–"
+        of_ref = f"{r['rps'] / r['ref']:.2f}" if "ref" in r else "–"
         lines.append(
-            f"| {database} | {workers} | {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['errors']} | {r['rps'] / bare['rps']:.2f} | {f'{size:,}' if size is not None else '–'} |"
+            f"| {database} | {workers} | {name} | {r['rps']:,.0f} | {scans} | {r['p50']:.1f} | {r['p95']:.1f} | {r['errors']} | {r['rps'] / bare['rps']:.2f} | {of_ref} | {f'{size:,}' if size is not None else '–'} |"
         )
     lines += [
         "",

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,6 +118,7 @@ def sinergi_and_bare(env: dict, work: Path, workers: int = 2):
             [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
             env=env,
             cwd=ROOT,
+            stdout=subprocess.DEVNULL,  # the access log: written, as in production, not shown
             stderr=subprocess.DEVNULL,
         ),
         subprocess.Popen(  # noqa: S603 (fixed program)
@@ -134,3 +136,30 @@ def sinergi_and_bare(env: dict, work: Path, workers: int = 2):
         for server in servers:
             server.terminate()
             server.wait()
+
+
+@contextmanager
+def reference_server(env: dict, workers: int = 2):
+    """bench/reference_checkin.py (the leanest honest check-in on the same database) under
+    gunicorn with ``workers`` sync workers: yields its URL."""
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 (fixed program)
+        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "reference_checkin:app"],
+        env={"DATABASE_URL": env["DATABASE_URL"], "PATH": env.get("PATH", "")},
+        cwd=ROOT / "bench",  # no gunicorn.conf.py here: plain gunicorn, as for bare Flask
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 (loopback)
+            except urllib.error.HTTPError:
+                break  # it answers (404 at /)
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()

@@ -1,9 +1,9 @@
 import logging
 
-from flask import g, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
@@ -26,6 +26,10 @@ MESSAGES = {
     429: (
         _l("Terlalu banyak percobaan"),
         _l("Terlalu banyak permintaan dalam waktu singkat. Tunggu beberapa menit lalu coba lagi."),
+    ),
+    503: (
+        _l("Sambungan terputus"),
+        _l("Sambungan ke basis data terputus dan sudah dipulihkan. Coba lagi."),
     ),
     500: (
         _l("Terjadi kesalahan"),
@@ -64,6 +68,23 @@ def register_error_handlers(app):
         if _wants_json():  # the API answers JSON whatever the status (405, 415, …)
             return jsonify(error={"code": error.code, "message": error.description}), error.code
         return error
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error):
+        # A connection the server or a firewall dropped (no pre-ping checks it out): the pool
+        # has already replaced it and every connection older than it. This request is answered
+        # 503 with Retry-After (scanners resend: a scan's nonce makes that safe); the next
+        # gets a fresh connection. Any other database error is a 500 as before.
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:  # the database itself is gone
+            db.session.remove()
+        if not error.connection_invalidated:
+            raise error
+        response, code = render_error(503)
+        response = current_app.make_response((response, code))
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(500)
     def server_error(error):

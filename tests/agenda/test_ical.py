@@ -2,10 +2,12 @@
 
 from datetime import date, datetime, timedelta
 
+import brotli
 import pytest
 from icalendar import Calendar
 
 from agenda import services
+from app import encoded_cache
 from app.extensions import db
 
 from .public_helpers import fill, publish
@@ -380,3 +382,29 @@ def test_speaker_feed_runs_the_same_number_of_queries_for_one_or_many_events(
 
     assert one.count == many.count
     assert len(calendar(response).walk("VEVENT")) == 5
+
+
+def test_agenda_ics_is_compressed_once_per_publication_and_still_answers_304(client, meeting):
+    """A calendar app asking with brotli gets the calendar, compressed once per process for
+    this publication (the same bytes every time), a strong ETag and 304 when unchanged; a new
+    publication is new bytes, never the old calendar from the cache."""
+    event, sessions, _ = meeting
+    br = {"Accept-Encoding": "br"}
+    first = client.get("/events/sm-iii-2025/agenda.ics", headers=br)
+    cached = len(encoded_cache._entries)
+    again = client.get("/events/sm-iii-2025/agenda.ics", headers=br)
+    assert first.headers["Content-Encoding"] == "br" and "Accept-Encoding" in first.headers["Vary"]
+    assert again.data == first.data and len(encoded_cache._entries) == cached
+    plain = client.get("/events/sm-iii-2025/agenda.ics").data  # no Accept-Encoding: as stored
+    assert brotli.decompress(first.data) == plain
+    etag = first.headers["ETag"]
+    assert etag.endswith(':br"') and not etag.startswith("W/")
+    unchanged = client.get("/events/sm-iii-2025/agenda.ics", headers={**br, "If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+
+    sessions["paparan"].title = "Paparan Kepala BKN"
+    db.session.commit()
+    publish(event)
+    changed = client.get("/events/sm-iii-2025/agenda.ics", headers={**br, "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert b"Paparan Kepala BKN" in brotli.decompress(changed.data)

@@ -4,10 +4,13 @@ neither its access log nor its error log carries a token, personal link, NIP or 
 import contextlib
 import os
 import signal
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
-from tests.servers import free_port, start_gunicorn
+from tests.servers import ROOT, free_port, start_gunicorn
 
 NIP = "198609262015051001"
 
@@ -46,3 +49,32 @@ def test_production_server_logs_no_secrets(tmp_path, database_url):
     assert "Booting worker" in errors  # the server's own log, captured
     for text in (access, errors):
         assert secret not in text and "@" not in text and NIP not in text
+
+
+def _settings(**environ: str) -> dict[str, str]:
+    """The settings gunicorn reads from gunicorn.conf.py (its own --print-config)."""
+    done = subprocess.run(  # noqa: S603 (fixed program)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "--print-config",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "SINERGI_ENV": "development", **environ},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pairs = (line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def test_workers_share_a_preloaded_app_and_are_not_recycled_together():
+    settings = _settings()
+    assert settings["preload_app"] == "True"  # one import, gc.freeze() before the fork
+    assert settings["max_requests"] == "0"  # no recycling: all workers restarting at once
+    # A site that wants recycling gets a jitter as large as the limit: never all together.
+    chosen = _settings(GUNICORN_MAX_REQUESTS="5000")
+    assert (chosen["max_requests"], chosen["max_requests_jitter"]) == ("5000", "5000")

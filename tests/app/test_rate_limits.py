@@ -17,6 +17,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from redis import Redis
 
 from tests.servers import ROOT, free_port, production_env, start_gunicorn
 
@@ -173,3 +174,47 @@ def test_the_checkin_limit_counts_a_device_on_every_worker_together(tmp_path, re
         _stop(processes)
     assert 429 not in statuses[:LIMIT]  # answered (here: no such event)
     assert set(statuses[LIMIT:]) == {429}
+
+
+def test_a_limited_request_is_one_round_trip_to_redis(tmp_path, redis_url):
+    """The check-in limit counts a device's scan and fills its X-RateLimit headers from one
+    Redis command, and the headers are still right."""
+    ports, processes, env = _servers(tmp_path, redis_url, count=1)
+    redis = Redis.from_url(redis_url)
+    token = _operator_token(env)
+    try:
+        _scans_from_one_device(ports, token, 1)  # loads the counting script once
+        before = _calls(redis)
+        remaining = [_remaining(ports[0], token) for _ in range(3)]
+        after = _calls(redis)
+    finally:
+        _stop(processes)
+    sent = {name: after[name] - before.get(name, 0) for name in after}
+    sent = {name: count for name, count in sent.items() if count and name != "info"}
+    # Three requests, three scripts sent; INCRBY and TTL (EXPIRE on a new key) run inside them.
+    assert sent.pop("evalsha") == 3
+    assert sent.pop("expire", 1) == 1
+    assert sent == {"incrby": 3, "ttl": 3}, sent  # no GET, no TTL of its own
+    assert remaining == [LIMIT - 1, LIMIT - 2, LIMIT - 3]  # a device of its own
+
+
+def _calls(redis) -> dict[str, int]:
+    return {
+        name.removeprefix("cmdstat_"): stats["calls"]
+        for name, stats in redis.info("commandstats").items()
+    }
+
+
+def _remaining(port: int, token: str) -> int:
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        f"http://127.0.0.1:{port}/api/v1/events/rakor/checkins",
+        data=b'{"scans": []}',
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        headers = urllib.request.urlopen(request, timeout=5).headers  # noqa: S310
+    except urllib.error.HTTPError as error:  # here: no such event
+        headers = error.headers
+    assert 0 < int(headers["Retry-After"]) <= 60
+    return int(headers["X-RateLimit-Remaining"])
