@@ -44,6 +44,7 @@ def load_config(instance_path: str) -> dict:
             "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0, or to memory:// for a "
             "single-worker install."
         )
+    celery = _celery_config(production, limiter_storage)
     sqlite_default = "sqlite:///" + os.path.join(instance_path, "sinergi.db")
     return {
         "SINERGI_ENV": env,
@@ -108,4 +109,60 @@ def load_config(instance_path: str) -> dict:
         # Public holidays (ISO dates, comma-separated) that the assistance planner skips.
         "HOLIDAYS": os.environ.get("HOLIDAYS", ""),
         "TESTING": env == "testing",
+        "CELERY": celery,
     }
+
+
+def _celery_config(production: bool, limiter_storage: str | None) -> dict:
+    """The task queue (app/tasks.py). ``CELERY_BROKER_URL`` names the broker; in production
+    it defaults to the Redis the rate limiter already shares. Without a broker (``make run``,
+    the tests) every task runs in-process at once (``task_always_eager``): nothing to start,
+    nothing in the background."""
+    broker = os.environ.get("CELERY_BROKER_URL", "").strip()
+    if not broker and production and (limiter_storage or "").startswith(("redis://", "rediss://")):
+        broker = limiter_storage
+    visibility = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    return {
+        "broker_url": broker or "memory://",
+        "result_backend": os.environ.get("CELERY_RESULT_BACKEND", broker) or None,
+        "task_always_eager": not broker,
+        "task_eager_propagates": True,
+        # A task is acknowledged when it has finished, so one whose worker died (kill -9, a
+        # power cut) is delivered again; the outbox row's claim keeps it from sending twice.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        # Unacknowledged tasks come back after this many seconds (longer than any task runs).
+        "broker_transport_options": {
+            "visibility_timeout": visibility,
+            "unacked_restore_interval": min(10, visibility),
+            "unacked_restore_throttle": 1,
+        },
+        "result_expires": 24 * 3600,
+        "worker_hijack_root_logger": False,
+        "timezone": "Asia/Jakarta",
+        "task_default_queue": os.environ.get("CELERY_QUEUE", "sinergi"),
+        "beat_schedule": {
+            # Periodic work that used to need crontab lines (the CLI commands stay for one-off use).
+            "event-reminders": {
+                "task": "participants.mail.tasks.remind_upcoming_events",
+                "schedule": _crontab(os.environ.get("REMINDER_TIME", "07:00")),
+            },
+            "followup-digest": {
+                "task": "followup.tasks.send_daily_digests",
+                "schedule": _crontab(os.environ.get("DIGEST_TIME", "07:30")),
+            },
+            "outbox-sweep": {  # messages whose task was lost (broker wiped) go out anyway
+                "task": "participants.mail.tasks.redispatch_stalled",
+                "schedule": 15 * 60.0,
+            },
+        },
+    }
+
+
+def _crontab(hh_mm: str):
+    from celery.schedules import crontab
+
+    hour, _, minute = hh_mm.partition(":")
+    return crontab(hour=int(hour), minute=int(minute or 0))

@@ -17,6 +17,7 @@ from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER, User
 from app.core.home import home_panel, panels_for
 from app.extensions import db
 from app.forms import ActionForm
+from app.tasks import broker_status
 from app.opds.forms import KIND_LABELS
 from app.opds.models import Opd
 from app.timeutil import to_zone, utcnow
@@ -40,8 +41,15 @@ def favicon():
 
 @bp.get("/healthz")
 def healthz():
+    """200 {"status": "ok"} after checking the database. ``?deep=1`` also asks the task
+    queue's broker (``"broker": {"mode": "worker", "status": "ok"}``, or ``"eager"`` when tasks
+    run in-process); a broker that does not answer makes it 503."""
     db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    if request.args.get("deep") != "1":
+        return jsonify(status="ok")
+    broker = broker_status()
+    healthy = broker.get("status", "ok") == "ok"
+    return jsonify(status="ok" if healthy else "error", broker=broker), 200 if healthy else 503
 
 
 @bp.get("/language/<lang>")
