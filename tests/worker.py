@@ -3,16 +3,20 @@
 a queue of its own per test run), in its own process group so a test can kill -9 it like a
 crash. ``background_tasks`` switches the session's app from in-process tasks to that queue."""
 
+import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
 
 import pytest
 import redis
+from aiosmtpd.controller import Controller
 
+from tests.participants.fixtures import Collector
 from tests.servers import ROOT
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -40,11 +44,22 @@ def background_tasks(app):
         task_always_eager=False,
         task_default_queue=QUEUE,
     )
+    _forget_connections(celery)
     try:
         yield celery
     finally:
         celery.conf.update(saved)
+        _forget_connections(celery)
         redis.Redis.from_url(REDIS_URL).delete(QUEUE)
+
+
+def _forget_connections(celery) -> None:
+    """Celery keeps what it built from the settings (connection pool, queues and routes,
+    result backend): built again from the switched settings."""
+    celery._pool = None  # (kombu keeps one pool per broker address: not closed, reused)
+    celery.__dict__.pop("amqp", None)
+    celery._backend_cache = None
+    celery._local = threading.local()
 
 
 def worker_env(app, **settings: str) -> dict:
@@ -105,3 +120,54 @@ def wait_for(condition, timeout: float = 60, what: str = "the worker") -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"{what} did not finish within {timeout} s")
+
+
+class GatedCollector(Collector):
+    """Holds the ``gate``-th transaction at MAIL FROM (before any data) until released."""
+
+    def __init__(self, gate: int | None = None):
+        super().__init__()
+        self.gate, self.mails = gate, 0
+        self.reached, self.release = threading.Event(), threading.Event()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        self.mails += 1
+        if self.gate is not None and self.mails == self.gate:
+            self.reached.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+        envelope.mail_from = address
+        return "250 OK"
+
+
+@pytest.fixture
+def gated_smtp(mail_config):
+    """gated_smtp(gate=None) → a real SMTP server on MAIL_PORT (see GatedCollector)."""
+    handlers = []
+
+    def serve(gate=None):
+        handler = GatedCollector(gate)
+        controller = Controller(handler, hostname="127.0.0.1", port=mail_config["MAIL_PORT"])
+        controller.start()
+        handlers.append((handler, controller))
+        return handler
+
+    yield serve
+    for handler, controller in handlers:
+        handler.release.set()
+        controller.stop()
+
+
+@pytest.fixture
+def workers(app):
+    started = []
+
+    def start():
+        worker = start_worker(app)
+        started.append(worker)
+        return worker
+
+    with background_tasks(app):
+        yield start
+        for worker in started:
+            stop(worker)

@@ -4,13 +4,9 @@ whole queue, each message arrives once, and a worker killed with -9 in the middl
 loses nothing and sends nothing twice once a worker runs again. On SQLite and PostgreSQL
 alike (the worker shares the test database)."""
 
-import asyncio
 import signal
-import threading
 from datetime import timedelta
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -18,61 +14,9 @@ from followup import services as followup_services
 from participants.mail import outbox
 from participants.mail.tasks import remind_upcoming_events
 from participants.models import OutboundMessage
-from tests.participants.fixtures import Collector
-from tests.worker import background_tasks, start_worker, stop, wait_for
+from tests.worker import stop, wait_for
 
 from .conftest import messages, publish
-
-
-class GatedCollector(Collector):
-    """Holds the ``gate``-th transaction at MAIL FROM (before any data) until released."""
-
-    def __init__(self, gate: int | None = None):
-        super().__init__()
-        self.gate, self.mails = gate, 0
-        self.reached, self.release = threading.Event(), threading.Event()
-
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
-        self.mails += 1
-        if self.gate is not None and self.mails == self.gate:
-            self.reached.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "421 4.3.0 Try again later"  # the sender is gone by now anyway
-        envelope.mail_from = address
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(mail_config):
-    handlers = []
-
-    def serve(gate=None):
-        handler = GatedCollector(gate)
-        controller = Controller(handler, hostname="127.0.0.1", port=mail_config["MAIL_PORT"])
-        controller.start()
-        handlers.append((handler, controller))
-        return handler
-
-    yield serve
-    for handler, controller in handlers:
-        handler.release.set()
-        controller.stop()
-
-
-@pytest.fixture
-def workers(app):
-    started = []
-
-    def start():
-        worker = start_worker(app)
-        started.append(worker)
-        return worker
-
-    with background_tasks(app):
-        yield start
-        for worker in started:
-            stop(worker)
 
 
 def sent_count() -> int:
@@ -91,9 +35,9 @@ def invite(meeting, make_person, make_registration, count: int) -> list[str]:
 
 
 def test_one_click_hands_the_queue_to_the_worker_and_the_page_follows_it(
-    app, smtp, workers, meeting, login_as, make_person, make_registration
+    app, gated_smtp, workers, meeting, login_as, make_person, make_registration
 ):
-    server = smtp()
+    server = gated_smtp()
     addresses = invite(meeting, make_person, make_registration, 40)
     app.config["MAIL_BATCH_SIZE"] = 7
     try:
@@ -119,9 +63,9 @@ def test_one_click_hands_the_queue_to_the_worker_and_the_page_follows_it(
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
-    app, smtp, workers, meeting, make_person, make_registration
+    app, gated_smtp, workers, meeting, make_person, make_registration
 ):
-    server = smtp(gate=12)  # the 12th message is being sent when the worker dies
+    server = gated_smtp(gate=12)  # the 12th message is being sent when the worker dies
     addresses = invite(meeting, make_person, make_registration, 30)
     outbox.queue_invitations(meeting)
     db.session.commit()
@@ -148,9 +92,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
 
 
 def test_reminders_and_the_digest_run_in_the_worker_and_only_once(
-    app, smtp, workers, make_event, make_person, make_registration, make_user, city, make_item
+    app, gated_smtp, workers, make_event, make_person, make_registration, make_user, city, make_item
 ):
-    server = smtp()
+    server = gated_smtp()
     today = followup_services.today()
     event = make_event("rakor-besok", title="Rapat Koordinasi Besok", start=today + timedelta(1))
     make_registration(event, make_person(email="kadis@batukota.example"), status="confirmed")
