@@ -62,6 +62,7 @@ roles("opd.view", ADMIN, ORGANISER, VIEWER)
 roles("opd.manage", ADMIN)
 roles("user.manage", ADMIN)
 roles("audit.view", ADMIN)
+roles("tasks.view", ADMIN)  # the task queue: waiting, running, last failures
 
 
 @rule("opd.view_one")

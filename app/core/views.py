@@ -17,9 +17,9 @@ from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER, User
 from app.core.home import home_panel, panels_for
 from app.extensions import db
 from app.forms import ActionForm
-from app.tasks import broker_status
 from app.opds.forms import KIND_LABELS
 from app.opds.models import Opd
+from app.tasks import broker_status
 from app.timeutil import to_zone, utcnow
 from app.urls import redirect_back, safe_next
 

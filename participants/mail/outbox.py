@@ -296,3 +296,24 @@ def send_progress(event_id: int | None = None) -> Progress | None:
     return Progress(
         sent=counts.get("sent", 0), failed=counts.get("failed", 0), waiting=counts.get("queued", 0)
     )
+
+
+def last_failures(limit: int = 5) -> list[OutboundMessage]:
+    """The latest failed messages, newest first (the admins' view of the task queue)."""
+    return list(
+        db.session.scalars(
+            select(OutboundMessage)
+            .where(OutboundMessage.status == "failed")
+            .order_by(OutboundMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def on_the_way_count() -> int:
+    """Messages handed to the task queue and not sent yet."""
+    return db.session.scalar(
+        select(func.count(OutboundMessage.id)).where(
+            OutboundMessage.status == "queued", OutboundMessage.dispatched_at.is_not(None)
+        )
+    )

@@ -23,17 +23,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_login import current_user
 
 from agenda.event_links import event_link
 from agenda.models import Event
 from agenda.permissions import visible_event_or_404
 from agenda.presenters import latest_published
-from app.auth.permissions import permission_required
+from app.auth.permissions import can, permission_required
 from app.core.home import nav_item
 from app.extensions import db
 from app.formatting import name_list
 from app.forms import ActionForm
-from app.tasks import in_background
+from app.tasks import in_background, queue_overview
 from app.urls import redirect_back
 from participants.facts import event_facts
 from participants.mail import delivery, mailbox, outbox
@@ -162,6 +163,12 @@ def _render_outbox(event: Event | None):
             "titles": outbox.event_titles({m.event_id for m in page.items if m.event_id}),
             "upcoming": outbox.upcoming_events(UPCOMING),
         }
+        if can(current_user, "tasks.view"):
+            context["tasks"] = {
+                "queue": queue_overview(),
+                "on_the_way": outbox.on_the_way_count(),
+                "failures": outbox.last_failures(),
+            }
     else:
         version = latest_published(event, with_snapshot=False)
         context = {
