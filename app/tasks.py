@@ -34,6 +34,13 @@ def celery() -> Celery:
     return current_app.extensions["celery"]
 
 
+def bound(task):
+    """``task`` (a ``@shared_task``) as registered on this Flask app's Celery app: a shared
+    task by itself runs on the Celery app created last, which is this one in a server or a
+    worker but not in a process that builds several apps (the tests)."""
+    return celery().tasks[task.name]
+
+
 def in_background() -> bool:
     """True when a worker does the work (a broker is configured); False when tasks run in
     the request itself."""

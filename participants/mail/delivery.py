@@ -5,8 +5,8 @@ before anyone clicks.
 
 "Kirim antrean" hands every queued message to the task queue (``dispatch``) in batches of
 MAIL_BATCH_SIZE, one task and one SMTP connection each (participants/mail/tasks.py); without a
-broker the batches run in the request. Each message is claimed just before it goes out (one
-UPDATE: ``sent_at`` the moment, ``claimed_by`` the task) and marked ``sent`` or ``failed`` with
+broker the batches run in the request. A batch's messages are claimed before the first goes out (one
+UPDATE per batch: ``sent_at`` the moment, ``claimed_by`` the task) and marked ``sent`` or ``failed`` with
 the server's answer right after, committed each time: an e-mail cannot be unsent, one refused
 address never stops the batch, and a task delivered twice (its worker killed, acks_late) skips
 what is sent and takes over only its own claim. A claim older than ``CLAIM_TIMEOUT`` (a sender
@@ -188,20 +188,45 @@ def _claimable(now: datetime, token: str):
     )
 
 
-def _claim(message_id: int, token: str) -> OutboundMessage | None:
-    """Take one message for this sender, atomically (one UPDATE … WHERE still claimable,
-    committed before anything is sent); None when it is sent, failed or someone else's."""
+def _claim(message_ids: list[int], token: str) -> list[OutboundMessage]:
+    """Take the batch's messages for this sender, atomically (one UPDATE … WHERE still
+    claimable, committed before anything is sent): those sent, failed or someone else's are
+    left out."""
     now = utcnow()
-    claimed = db.session.execute(
+    db.session.execute(
         update(OutboundMessage)
-        .where(OutboundMessage.id == message_id, *_claimable(now, token))
+        .where(OutboundMessage.id.in_(message_ids or [0]), *_claimable(now, token))
         .values(sent_at=now, claimed_by=token)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.commit()
-    if not claimed:
-        return None
-    return db.session.get(OutboundMessage, message_id, populate_existing=True)
+    return list(
+        db.session.scalars(
+            select(OutboundMessage)
+            .where(
+                OutboundMessage.id.in_(message_ids or [0]),
+                OutboundMessage.status == "queued",
+                OutboundMessage.claimed_by == token,
+            )
+            .order_by(OutboundMessage.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _release_all(message_ids: list[int], token: str) -> None:
+    """This sender's claims on these still-queued messages given up (they wait for a retry)."""
+    db.session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.id.in_(message_ids or [0]),
+            OutboundMessage.status == "queued",
+            OutboundMessage.claimed_by == token,
+        )
+        .values(sent_at=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _finish(message: OutboundMessage, error: str | None) -> None:
@@ -230,24 +255,23 @@ def _transient(exc: Exception) -> bool:
 
 
 def deliver(message_ids, token: str, *, keep_queued: bool = False) -> SendResult:
-    """Send the given messages, each claimed (``token``) just before it goes out and marked
-    sent or failed right after. Messages already sent, failed or claimed by another sender
+    """Send the given messages, claimed together (``token``) before the first goes out, each
+    marked sent or failed right after. Messages already sent, failed or claimed by another sender
     are skipped, so the same ids delivered twice send nothing twice. Never raises for SMTP
     trouble. ``keep_queued`` (the background worker): when the server cannot be reached or
     answers "try later", the message stays queued and its id is returned in ``unsent`` for a
     retry; otherwise (a click, the CLI) it is marked failed with the reason. Commits."""
     result = SendResult()
-    ids = list(message_ids)
     with indonesian():
         smtp = None
         try:
-            for position, message_id in enumerate(ids):
+            claimed = _claim(list(message_ids), token)
+            for position, message in enumerate(claimed):
+                message_id = message.id
                 if keep_queued and result.connection_error:
-                    result.unsent = ids[position:]
+                    result.unsent += [m.id for m in claimed[position:]]
+                    _release_all(result.unsent, token)
                     break
-                message = _claim(message_id, token)
-                if message is None:
-                    continue
                 if result.connection_error:
                     _finish(message, result.connection_error)
                     result.failed += 1
@@ -260,7 +284,8 @@ def deliver(message_ids, token: str, *, keep_queued: bool = False) -> SendResult
                     result.connection_error = str(exc)
                     if keep_queued:
                         _release(message, result.connection_error)
-                        result.unsent = ids[position:]
+                        result.unsent += [m.id for m in claimed[position:]]
+                        _release_all(result.unsent, token)
                         break
                     _finish(message, result.connection_error)
                     result.failed += 1
@@ -343,7 +368,7 @@ def dispatch(
     """Hand every queued message (of one event, with these ids, of one kind) to the task queue
     in batches of MAIL_BATCH_SIZE (one SMTP connection each). Without a broker the batches
     run here and now. Commits."""
-    from app.tasks import in_background
+    from app.tasks import bound, in_background
     from participants.mail.tasks import send_batch
 
     db.session.commit()
@@ -374,7 +399,7 @@ def dispatch(
     db.session.commit()
     done.count = len(chosen)
     for start in range(0, len(chosen), size):
-        outcome = send_batch.delay(chosen[start : start + size])
+        outcome = bound(send_batch).delay(chosen[start : start + size])
         if not done.background:
             batch = outcome.get()
             done.result.sent += batch["sent"]

@@ -10,7 +10,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.tasks import bound
 from followup import services as followup_services
+from followup.tasks import send_daily_digests
 from participants.mail import outbox
 from participants.mail.tasks import remind_upcoming_events
 from participants.models import OutboundMessage
@@ -81,9 +83,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     stop(first, signal.SIGKILL)  # kill -9 in the middle of the second batch
     server.release.set()
     assert len(server.messages) == 11
-    (claimed,) = [m for m in messages(status="queued") if m.claimed_by]  # claimed, not sent
-    assert claimed.sent_at is not None
-    assert claimed.recipient not in {m["To"] for m in server.messages}
+    # The rest of the second batch (12th–20th) is claimed by the dead task, and not sent.
+    claimed = [m for m in messages(status="queued") if m.claimed_by]
+    assert len(claimed) == 9 and len({m.claimed_by for m in claimed}) == 1
+    assert not {m.recipient for m in claimed} & {m["To"] for m in server.messages}
 
     workers()  # the task comes back (acks_late) and takes over its own claim
     wait_for(lambda: sent_count() == 30, what="the restarted worker")
@@ -105,8 +108,8 @@ def test_reminders_and_the_digest_run_in_the_worker_and_only_once(
         assert entry["task"] in celery.tasks, entry["task"]
     workers()
 
-    assert remind_upcoming_events.delay().get(timeout=60) == 1
-    assert celery.send_task("followup.tasks.send_daily_digests").get(timeout=60) == 1
+    assert bound(remind_upcoming_events).delay().get(timeout=60) == 1
+    assert bound(send_daily_digests).delay().get(timeout=60) == 1
     wait_for(lambda: sent_count() == 2)
     (reminder,) = server.to("kadis@batukota.example")
     assert "Rapat Koordinasi Besok" in reminder["Subject"]
@@ -114,6 +117,6 @@ def test_reminders_and_the_digest_run_in_the_worker_and_only_once(
     assert "Laporan fisik" in digest.get_body(("plain",)).get_content()
 
     # Run again (beat twice, a redelivery): nothing new is queued or sent.
-    assert remind_upcoming_events.delay().get(timeout=60) == 0
-    assert celery.send_task("followup.tasks.send_daily_digests").get(timeout=60) == 0
+    assert bound(remind_upcoming_events).delay().get(timeout=60) == 0
+    assert bound(send_daily_digests).delay().get(timeout=60) == 0
     assert len(server.messages) == 2
