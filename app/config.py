@@ -110,6 +110,13 @@ def load_config(instance_path: str) -> dict:
         "HOLIDAYS": os.environ.get("HOLIDAYS", ""),
         "TESTING": env == "testing",
         "CELERY": celery,
+        # Documents built in the background (app/background_documents.py): badge books and
+        # list exports of events with more registrations than this, kept this many hours.
+        "BACKGROUND_DOCUMENT_ROWS": int(os.environ.get("BACKGROUND_DOCUMENT_ROWS", "300")),
+        "DOWNLOAD_FOLDER": os.environ.get(
+            "DOWNLOAD_FOLDER", os.path.join(instance_path, "downloads")
+        ),
+        "DOWNLOAD_KEEP_HOURS": int(os.environ.get("DOWNLOAD_KEEP_HOURS", "6")),
     }
 
 
@@ -152,6 +159,10 @@ def _celery_config(production: bool, limiter_storage: str | None) -> dict:
             "followup-digest": {
                 "task": "followup.tasks.send_daily_digests",
                 "schedule": _crontab(os.environ.get("DIGEST_TIME", "07:30")),
+            },
+            "downloads-cleanup": {  # background documents older than DOWNLOAD_KEEP_HOURS
+                "task": "app.background_documents.remove_expired_downloads",
+                "schedule": 3600.0,
             },
             "outbox-sweep": {  # messages whose task was lost (broker wiped) go out anyway
                 "task": "participants.mail.tasks.redispatch_stalled",

@@ -77,6 +77,8 @@ def worker_env(app, **settings: str) -> dict:
         "MAIL_DEFAULT_SENDER": config.get("MAIL_DEFAULT_SENDER") or "sinergi@localhost",
         "MAIL_BATCH_SIZE": str(config.get("MAIL_BATCH_SIZE") or 30),
         "BASE_URL": config.get("BASE_URL") or "",
+        "DOWNLOAD_FOLDER": config["DOWNLOAD_FOLDER"],
+        "UPLOAD_FOLDER": config["UPLOAD_FOLDER"],
         **settings,
     }
 

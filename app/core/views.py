@@ -6,12 +6,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
+from app import background_documents
 from app.audit.models import AuditEntry
 from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER, User
 from app.core.home import home_panel, panels_for
@@ -50,6 +52,36 @@ def healthz():
     broker = broker_status()
     healthy = broker.get("status", "ok") == "ok"
     return jsonify(status="ok" if healthy else "error", broker=broker), 200 if healthy else 503
+
+
+@bp.get("/unduhan/<token>")
+@login_required
+def download(token):
+    """A document built in the background: its progress, then its link (requester only)."""
+    job = background_documents.own_job_or_404(token)
+    return render_template("core/download.html", job=job)
+
+
+@bp.get("/unduhan/<token>/kemajuan")
+@login_required
+def download_progress(token):
+    """The progress alone (htmx polls it while the document is being built)."""
+    job = background_documents.own_job_or_404(token)
+    return render_template("core/_download_progress.html", job=job)
+
+
+@bp.get("/unduhan/<token>/berkas")
+@login_required
+def download_file(token):
+    job = background_documents.own_job_or_404(token)
+    path = background_documents.file_path(job)
+    if job.status != "ready" or not path.is_file():
+        abort(404)
+    response = send_file(
+        path, mimetype=job.mimetype, as_attachment=True, download_name=job.filename
+    )
+    response.headers["Cache-Control"] = "private, no-store"  # names and live pass tokens
+    return response
 
 
 @bp.get("/language/<lang>")
