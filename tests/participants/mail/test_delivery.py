@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from app.extensions import db
 from app.timeutil import utcnow
-from participants.mail import delivery, outbox
+from participants.mail import delivery, outbox, tasks
 from tests.participants.fixtures import BASE, SENDER, Collector
 
 from .conftest import calendar_part, messages, publish, queue_and_send
@@ -248,3 +248,24 @@ def test_no_address_or_name_reaches_the_log(
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "mail.log")
     assert "outbox: 0 sent, 1 failed" in logged
     assert "budi" not in logged.lower() and "Santoso" not in logged
+
+
+def test_the_sweep_hands_over_again_only_what_was_lost_long_ago(
+    smtp_server, meeting, make_person, make_registration
+):
+    for name in ("lama", "baru", "belum"):
+        make_registration(meeting, make_person(email=f"{name}@batukota.example"))
+    outbox.queue_invitations(meeting)
+    by_address = {m.recipient: m for m in messages()}
+    now = utcnow()
+    by_address["lama@batukota.example"].dispatched_at = now - timedelta(hours=2)  # task lost
+    by_address["baru@batukota.example"].dispatched_at = now - timedelta(minutes=5)  # on its way
+    db.session.commit()  # "belum": queued, waiting for the organiser's click
+
+    assert tasks.redispatch_stalled() == 1
+    assert [m["To"] for m in smtp_server.messages] == ["lama@batukota.example"]
+    assert {m.recipient: m.status for m in messages()} == {
+        "lama@batukota.example": "sent",
+        "baru@batukota.example": "queued",
+        "belum@batukota.example": "queued",
+    }
