@@ -317,3 +317,15 @@ def on_the_way_count() -> int:
             OutboundMessage.status == "queued", OutboundMessage.dispatched_at.is_not(None)
         )
     )
+
+
+def waiting_for_click(event_id: int | None = None) -> int:
+    """Queued messages not handed to the task queue yet (what "Kirim antrean" would send)."""
+    return db.session.scalar(
+        message_scope(
+            select(func.count(OutboundMessage.id)).where(
+                OutboundMessage.status == "queued", OutboundMessage.dispatched_at.is_(None)
+            ),
+            event_id,
+        )
+    )

@@ -186,6 +186,7 @@ def _render_outbox(event: Event | None):
         kinds=outbox.KIND_LABELS,
         statuses=outbox.STATUS_LABELS,
         progress=outbox.send_progress(event_id),
+        to_send=outbox.waiting_for_click(event_id),
         background=in_background(),
         transport=delivery.transport(),
         not_configured=delivery.not_configured_text(),

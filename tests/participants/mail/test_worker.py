@@ -54,6 +54,7 @@ def test_one_click_hands_the_queue_to_the_worker_and_the_page_follows_it(
     assert server.messages == []
     assert 'data-outbox-progress="running"' in page and 'hx-trigger="every 2s"' in page
     assert "terkirim 0 dari 40" in page and "menunggu 40" in page
+    assert "Kirim antrean (" not in page  # all handed over: nothing left for another click
 
     workers()
     wait_for(lambda: sent_count() == 40)
