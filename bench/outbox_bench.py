@@ -120,7 +120,9 @@ def through_worker(app, count: int, redis_url: str, pool: list[str]) -> tuple[fl
     finally:
         os.killpg(worker.pid, 15)
         worker.wait(timeout=60)
-        redis.Redis.from_url(redis_url).delete(queue_name)
+        redis.Redis.from_url(redis_url).delete(
+            queue_name, f"_kombu.binding.{queue_name}", f"_kombu.binding_permanent.{queue_name}"
+        )
 
 
 def main() -> None:

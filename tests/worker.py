@@ -50,7 +50,9 @@ def background_tasks(app):
     finally:
         celery.conf.update(saved)
         _forget_connections(celery)
-        redis.Redis.from_url(REDIS_URL).delete(QUEUE)
+        redis.Redis.from_url(REDIS_URL).delete(
+            QUEUE, f"_kombu.binding.{QUEUE}", f"_kombu.binding_permanent.{QUEUE}"
+        )
 
 
 def _forget_connections(celery) -> None:
