@@ -41,6 +41,9 @@ class Job:
     total: int = 0
     error: str = ""
     created: float = 0.0
+    kind: str = "document"  # document (a file to download) or import (rows saved)
+    message: str = ""  # an import's result, for the user
+    link: str = ""  # an import's data, once saved
 
     @property
     def finished(self) -> bool:
@@ -72,7 +75,9 @@ def read(token: str) -> Job | None:
         return None
 
 
-def start(task, *ids: int, title: str, filename: str, mimetype: str) -> Job:
+def start(
+    task, *ids, title: str, filename: str = "", mimetype: str = "", kind: str = "document"
+) -> Job:
     """A job for the current user: ``task(token, *ids)`` on the queue (or run now)."""
     job = Job(
         token=secrets.token_urlsafe(24),
@@ -81,6 +86,7 @@ def start(task, *ids: int, title: str, filename: str, mimetype: str) -> Job:
         filename=filename,
         mimetype=mimetype,
         created=time.time(),
+        kind=kind,
     )
     _write(job)
     bound(task).delay(job.token, *ids)
@@ -105,10 +111,18 @@ def finish(token: str, data: bytes) -> None:
     _write(job)
 
 
-def fail(token: str, message: str) -> None:
+def done(token: str, message: str, link: str) -> None:
+    """A job that made no file (an import) ends with its message and where its data is."""
     job = read(token)
     if job is not None:
-        job.status, job.error = "failed", message
+        job.status, job.done, job.message, job.link = "ready", job.total, message, link
+        _write(job)
+
+
+def fail(token: str, message: str, link: str = "") -> None:
+    job = read(token)
+    if job is not None:
+        job.status, job.error, job.link = "failed", message, link
         _write(job)
 
 

@@ -113,6 +113,9 @@ def load_config(instance_path: str) -> dict:
         # Documents built in the background (app/background_documents.py): badge books and
         # list exports of events with more registrations than this, kept this many hours.
         "BACKGROUND_DOCUMENT_ROWS": int(os.environ.get("BACKGROUND_DOCUMENT_ROWS", "300")),
+        # An import (app/staged_import.py) of a file with more rows than this is saved by a
+        # task after confirm; the user follows it on the same progress page.
+        "BACKGROUND_IMPORT_ROWS": int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000")),
         "DOWNLOAD_FOLDER": os.environ.get(
             "DOWNLOAD_FOLDER", os.path.join(instance_path, "downloads")
         ),
