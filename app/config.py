@@ -100,6 +100,11 @@ def load_config(instance_path: str) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "sinergi@localhost"),
         "MAIL_BATCH_SIZE": int(os.environ.get("MAIL_BATCH_SIZE", "30")),
+        # Seconds between a worker's tries while the SMTP server is down or busy, comma-separated
+        # (empty: participants/mail/delivery.RETRY_DELAYS, about two hours; then: failed).
+        "MAIL_RETRY_DELAYS": tuple(
+            int(s) for s in os.environ.get("MAIL_RETRY_DELAYS", "").split(",") if s.strip()
+        ),
         "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "15")),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Pemerintah Kota Batu"),
         # Lines of the letterhead (kop surat) on invitation letters, separated by "|".

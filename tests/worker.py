@@ -166,8 +166,8 @@ def gated_smtp(mail_config):
 def workers(app):
     started = []
 
-    def start():
-        worker = start_worker(app)
+    def start(**settings: str):
+        worker = start_worker(app, **settings)
         started.append(worker)
         return worker
 

@@ -90,6 +90,11 @@ class _FolderDelivery:
     close = quit
 
 
+def retry_delays() -> tuple[int, ...]:
+    """Seconds between a worker's tries (MAIL_RETRY_DELAYS, else RETRY_DELAYS)."""
+    return tuple(current_app.config.get("MAIL_RETRY_DELAYS") or RETRY_DELAYS)
+
+
 def batch_size() -> int:
     return int(current_app.config.get("MAIL_BATCH_SIZE") or BATCH_SIZE)
 

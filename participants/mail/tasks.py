@@ -19,13 +19,13 @@ from participants.models import OutboundMessage
 @shared_task(bind=True, name="participants.mail.tasks.send_batch", max_retries=None)
 def send_batch(self, message_ids: list[int]) -> dict:
     """Send these outbox messages over one SMTP connection. In a worker, a server that is
-    down or busy leaves them queued and the task tries again later (``RETRY_DELAYS``); when
+    down or busy leaves them queued and the task tries again later (``delivery.retry_delays``); when
     the last try fails too they are marked failed with the server's answer."""
     eager = bool(self.request.is_eager)
     result = delivery.deliver(message_ids, token=self.request.id or "eager", keep_queued=not eager)
     if result.unsent:
-        tries = self.request.retries
-        if tries < len(delivery.RETRY_DELAYS):
+        tries, delays = self.request.retries, delivery.retry_delays()
+        if tries < len(delays):
             db.session.execute(  # still on its way: the sweep leaves it alone
                 update(OutboundMessage)
                 .where(OutboundMessage.id.in_(result.unsent))
@@ -33,7 +33,7 @@ def send_batch(self, message_ids: list[int]) -> dict:
                 .execution_options(synchronize_session=False)
             )
             db.session.commit()
-            raise self.retry(args=(result.unsent,), countdown=delivery.RETRY_DELAYS[tries])
+            raise self.retry(args=(result.unsent,), countdown=delays[tries])
         result.failed += delivery.give_up(result.unsent, result.connection_error or "")
     return {
         "sent": result.sent,

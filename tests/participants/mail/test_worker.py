@@ -5,8 +5,10 @@ loses nothing and sends nothing twice once a worker runs again. On SQLite and Po
 alike (the worker shares the test database)."""
 
 import signal
+import socket
 from datetime import timedelta
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -16,6 +18,7 @@ from followup.tasks import send_daily_digests
 from participants.mail import outbox
 from participants.mail.tasks import remind_upcoming_events
 from participants.models import OutboundMessage
+from tests.participants.fixtures import Collector
 from tests.worker import stop, wait_for
 
 from .conftest import messages, publish
@@ -121,3 +124,60 @@ def test_reminders_and_the_digest_run_in_the_worker_and_only_once(
     assert bound(remind_upcoming_events).delay().get(timeout=60) == 0
     assert bound(send_daily_digests).delay().get(timeout=60) == 0
     assert len(server.messages) == 2
+
+
+class BusyCollector(Collector):
+    """Answers "451 try again later" to the transactions numbered in ``busy`` (1-based)."""
+
+    def __init__(self, busy: set[int]):
+        super().__init__()
+        self.busy, self.mails, self.refused = busy, 0, 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        self.mails += 1
+        if self.mails in self.busy:
+            self.refused += 1
+            return "451 4.3.0 Try again later"
+        envelope.mail_from = address
+        return "250 OK"
+
+
+def test_while_smtp_is_down_then_busy_the_worker_retries_and_each_message_arrives_once(
+    app, mail_config, workers, meeting, login_as, make_person, make_registration
+):
+    port = mail_config["MAIL_PORT"]
+    with socket.socket() as probe:  # nothing listens: the server is down
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+    addresses = invite(meeting, make_person, make_registration, 12)
+    app.config["MAIL_BATCH_SIZE"] = 5  # three batches: 5, 5, 2
+    try:
+        organiser = login_as("organiser")
+        organiser.submit("/manage/events/sm-tw3/outbox/invitations")
+        organiser.submit("/manage/events/sm-tw3/outbox/send")
+    finally:
+        app.config["MAIL_BATCH_SIZE"] = 30
+    workers(MAIL_RETRY_DELAYS="1,1,1,2,2,2,2,2,2,2,2,2,2,2,2,2")
+
+    def every_batch_tried() -> bool:
+        return len([m for m in messages() if m.attempts]) >= 3
+
+    wait_for(every_batch_tried, what="the first tries")
+    down = messages()
+    assert {m.status for m in down} == {"queued"}  # kept for a retry, none given up
+    assert all(m.claimed_by is None for m in down)  # released: the next try may claim them
+    assert any("hubung" in m.error.lower() or "refused" in m.error.lower() for m in down), [
+        m.error for m in down
+    ]
+
+    # The server comes back, busy at first: two of its first transactions are deferred.
+    server = BusyCollector(busy={2, 4})
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        wait_for(lambda: sent_count() == 12, what="the retries")
+    finally:
+        controller.stop()
+    assert server.refused == 2
+    assert sorted(m["To"] for m in server.messages) == addresses  # each exactly once
+    assert messages(status="failed") == []
+    assert all(m.error == "" for m in messages())
