@@ -28,7 +28,7 @@ from sqlalchemy import func, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from bench.common import bench_database  # noqa: E402
+from bench.common import bench_database, write_section  # noqa: E402
 from participants.mail import delivery  # noqa: E402
 from participants.models import OutboundMessage  # noqa: E402
 from tests.participants.fixtures import free_port  # noqa: E402
@@ -194,9 +194,7 @@ def main() -> None:
         )
     section = "\n".join(lines) + "\n"
     print(section)
-    existing = RESULTS.read_text() if RESULTS.exists() else ""
-    kept = existing.split(MARK)[0].rstrip("\n")
-    RESULTS.write_text((kept + "\n\n" if kept else "") + section)
+    write_section(RESULTS, MARK, section)
 
 
 if __name__ == "__main__":
