@@ -5,12 +5,18 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 VENDOR := app/static/vendor
 
-.PHONY: run test lint format install assets translations chromium dist clean bench
+.PHONY: run test lint format install assets translations chromium dist clean bench worker
 
 run: install
 	SINERGI_ENV=development $(FLASK) db upgrade
 	SINERGI_ENV=development $(FLASK) seed demo
 	SINERGI_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+# The background worker with beat (periodic jobs) beside `make run`, when CELERY_BROKER_URL names
+# a broker (run both with the same CELERY_BROKER_URL); without one, tasks run inside `make run`.
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "make worker needs CELERY_BROKER_URL, e.g. CELERY_BROKER_URL=redis://127.0.0.1:6379/1 (for make run too)"; exit 1; }
+	SINERGI_ENV=development $(BIN)/celery -A app.worker worker --beat --loglevel=info --concurrency=2 --schedule instance/celerybeat-schedule
 
 test: install chromium
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import i18n, security, static_files
 from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from app.tasks import celery_init_app
 
 FEATURE_BLUEPRINTS = (
     "agenda.blueprints",
@@ -61,6 +62,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     i18n.init_app(app)
     _init_login(app)
+    celery_init_app(app)
 
     from app.api import bp as api_bp
     from app.audit.views import bp as audit_bp

@@ -44,6 +44,7 @@ def load_config(instance_path: str) -> dict:
             "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0, or to memory:// for a "
             "single-worker install."
         )
+    celery = _celery_config(production, limiter_storage)
     sqlite_default = "sqlite:///" + os.path.join(instance_path, "sinergi.db")
     return {
         "SINERGI_ENV": env,
@@ -103,6 +104,11 @@ def load_config(instance_path: str) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "sinergi@localhost"),
         "MAIL_BATCH_SIZE": int(os.environ.get("MAIL_BATCH_SIZE", "30")),
+        # Seconds between a worker's tries while the SMTP server is down or busy, comma-separated
+        # (empty: participants/mail/delivery.RETRY_DELAYS, about two hours; then: failed).
+        "MAIL_RETRY_DELAYS": tuple(
+            int(s) for s in os.environ.get("MAIL_RETRY_DELAYS", "").split(",") if s.strip()
+        ),
         "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "15")),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Pemerintah Kota Batu"),
         # Lines of the letterhead (kop surat) on invitation letters, separated by "|".
@@ -112,4 +118,74 @@ def load_config(instance_path: str) -> dict:
         # Public holidays (ISO dates, comma-separated) that the assistance planner skips.
         "HOLIDAYS": os.environ.get("HOLIDAYS", ""),
         "TESTING": env == "testing",
+        "CELERY": celery,
+        # Documents built in the background (app/background_documents.py): badge books and
+        # list exports of events with more registrations than this, kept this many hours.
+        "BACKGROUND_DOCUMENT_ROWS": int(os.environ.get("BACKGROUND_DOCUMENT_ROWS", "300")),
+        # An import (app/staged_import.py) of a file with more rows than this is saved by a
+        # task after confirm; the user follows it on the same progress page.
+        "BACKGROUND_IMPORT_ROWS": int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000")),
+        "DOWNLOAD_FOLDER": os.environ.get(
+            "DOWNLOAD_FOLDER", os.path.join(instance_path, "downloads")
+        ),
+        "DOWNLOAD_KEEP_HOURS": int(os.environ.get("DOWNLOAD_KEEP_HOURS", "6")),
     }
+
+
+def _celery_config(production: bool, limiter_storage: str | None) -> dict:
+    """The task queue (app/tasks.py). ``CELERY_BROKER_URL`` names the broker; in production
+    it defaults to the Redis the rate limiter already shares. Without a broker (``make run``,
+    the tests) every task runs in-process at once (``task_always_eager``): nothing to start,
+    nothing in the background."""
+    broker = os.environ.get("CELERY_BROKER_URL", "").strip()
+    if not broker and production and (limiter_storage or "").startswith(("redis://", "rediss://")):
+        broker = limiter_storage
+    visibility = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    return {
+        "broker_url": broker or "memory://",
+        "result_backend": os.environ.get("CELERY_RESULT_BACKEND", broker) or None,
+        "task_always_eager": not broker,
+        "task_eager_propagates": True,
+        # A task is acknowledged when it has finished, so one whose worker died (kill -9, a
+        # power cut) is delivered again; the outbox row's claim keeps it from sending twice.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        # Unacknowledged tasks come back after this many seconds (longer than any task runs).
+        "broker_transport_options": {
+            "visibility_timeout": visibility,
+            "unacked_restore_interval": min(10, visibility),
+            "unacked_restore_throttle": 1,
+        },
+        "result_expires": 24 * 3600,
+        "worker_hijack_root_logger": False,
+        "timezone": "Asia/Jakarta",
+        "task_default_queue": os.environ.get("CELERY_QUEUE", "sinergi"),
+        "beat_schedule": {
+            # Periodic work that used to need crontab lines (the CLI commands stay for one-off use).
+            "event-reminders": {
+                "task": "participants.mail.tasks.remind_upcoming_events",
+                "schedule": _crontab(os.environ.get("REMINDER_TIME", "07:00")),
+            },
+            "followup-digest": {
+                "task": "followup.tasks.send_daily_digests",
+                "schedule": _crontab(os.environ.get("DIGEST_TIME", "07:30")),
+            },
+            "downloads-cleanup": {  # background documents older than DOWNLOAD_KEEP_HOURS
+                "task": "app.background_documents.remove_expired_downloads",
+                "schedule": 3600.0,
+            },
+            "outbox-sweep": {  # messages whose task was lost (broker wiped) go out anyway
+                "task": "participants.mail.tasks.redispatch_stalled",
+                "schedule": 15 * 60.0,
+            },
+        },
+    }
+
+
+def _crontab(hh_mm: str):
+    from celery.schedules import crontab
+
+    hour, _, minute = hh_mm.partition(":")
+    return crontab(hour=int(hour), minute=int(minute or 0))

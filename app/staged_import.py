@@ -35,13 +35,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import shared_task
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 
+from app import background_documents as jobs
 from app import uploads
 from app.audit.services import ACTION_LABELS, record_batch
+from app.auth.models import User
 from app.extensions import db
 from app.forms import ActionForm
 from app.tabular import Row, TableError, clean_text, read_table
@@ -50,6 +53,7 @@ PREVIEW_ROWS = 200  # rows listed per section of the preview (errors: all of the
 PREVIEW_MAX_AGE = 6 * 3600  # a preview older than this must be uploaded again
 
 RowError = tuple[int, str]
+IMPORTERS: dict[str, "Importer"] = {}
 ACTION_LABELS.setdefault("import", _l("impor"))
 
 
@@ -110,6 +114,11 @@ class Importer:
     audit_type: str = "Import"
     url_args: Callable[[Any], dict] = lambda ctx: {}
     scope: Callable[[Any], str] = lambda ctx: ""
+    ctx_id: Callable[[Any], Any] = lambda ctx: None  # ctx for a task (JSON: an id) …
+    ctx_of: Callable[[Any], Any] = lambda ctx_id: None  # … and back, in the task
+
+    def __post_init__(self):
+        IMPORTERS[self.name] = self  # the background task finds its import by name
 
     @property
     def area(self) -> str:
@@ -173,7 +182,9 @@ def preview(importer: Importer, ctx=None):
 
 def confirm(importer: Importer, ctx=None):
     """Write all rows of the token's preview or none, audited; the preview again when it has
-    errors (422) or the database changed since it was shown (409)."""
+    errors (422) or the database changed since it was shown (409). A file of more than
+    ``BACKGROUND_IMPORT_ROWS`` rows is saved by a task (``save_in_background``) under the same
+    rules while the user follows it on the progress page (``/unduhan/<token>``)."""
     if not ActionForm().validate_on_submit():
         abort(400)
     token = request.form.get("token", "")
@@ -194,19 +205,22 @@ def confirm(importer: Importer, ctx=None):
             db.session.rollback()
             uploads.release_staged(importer.area, token)
             return _render(importer, ctx, token, payload, plan, warning), status
-        message = importer.apply(plan, ctx)
-        record_batch(
-            importer.audit_type,
-            _("%(title)s: %(name)s", title=importer.title, name=payload["filename"]),
-            "import",
-            changes={
-                "impor": [None, importer.name],
-                "berkas": [None, payload["filename"]],
-                "baris": [None, payload["rows"]],
-            }
-            | {count.key: [None, count.number] for count in plan.counts},
-        )
-        db.session.commit()
+        if payload["rows"] > current_app.config["BACKGROUND_IMPORT_ROWS"]:
+            db.session.rollback()  # the task plans again and writes in a transaction of its own
+            job = jobs.start(
+                save_in_background,
+                importer.name,
+                token,
+                current_user.id,
+                importer.ctx_id(ctx),
+                plan.fingerprint,
+                importer.done(plan, ctx),
+                importer.url("preview", ctx, token=token),
+                title=_("%(title)s: %(name)s", title=importer.title, name=payload["filename"]),
+                kind="import",
+            )
+            return redirect(url_for("core.download", token=job.token))
+        message = _save(importer, payload, plan, ctx)
     except BaseException:
         db.session.rollback()
         uploads.release_staged(importer.area, token)  # the same preview can be saved later
@@ -214,6 +228,86 @@ def confirm(importer: Importer, ctx=None):
     uploads.finish_staged(importer.area, token, json.dumps({"user": current_user.id}).encode())
     flash(message, "success")
     return redirect(importer.done(plan, ctx))
+
+
+@shared_task(name="app.staged_import.save_in_background")
+def save_in_background(
+    job_token: str,
+    name: str,
+    token: str,
+    user_id: int,
+    ctx_id,
+    expected: str,
+    done_url: str,
+    preview_url: str,
+) -> None:
+    """Confirm's second half for a large file, in a worker: the staged records the request
+    claimed are planned again and written all or none, audited as the user who confirmed
+    (logged in on a request context of the task's own, as the importers and the audit log
+    expect); a database that changed since the preview writes nothing and sends the user back
+    to the preview. A task delivered again after it ended does nothing."""
+    if jobs.already_done(job_token):
+        return
+    importer = IMPORTERS[name]
+    with current_app.test_request_context(preview_url):
+        user = db.session.get(User, user_id)
+        if user is None or not login_user(user):
+            uploads.release_staged(importer.area, token)
+            jobs.fail(job_token, _("Akun yang mengimpor tidak aktif lagi; tidak ada data diubah."))
+            return
+        try:
+            payload = json.loads(uploads.read_claimed(importer.area, token))
+        except OSError:
+            jobs.fail(
+                job_token,
+                _(
+                    "Tidak ada pratinjau impor yang menunggu (sudah kedaluwarsa?). Unggah berkasnya."
+                ),
+            )
+            return
+        jobs.report(job_token, 0, payload["rows"])
+        try:
+            ctx = importer.ctx_of(ctx_id)
+            plan = plan_of(importer, payload, ctx)
+            if payload.get("user") != user_id or not plan.ok or plan.fingerprint != expected:
+                db.session.rollback()
+                uploads.release_staged(importer.area, token)
+                jobs.fail(
+                    job_token,
+                    _("Data berubah sejak pratinjau ditampilkan. Periksa lagi lalu simpan."),
+                    link=preview_url,
+                )
+                return
+            message = _save(importer, payload, plan, ctx)
+        except Exception:
+            db.session.rollback()
+            uploads.release_staged(importer.area, token)
+            jobs.fail(
+                job_token,
+                _("Impor gagal disimpan; tidak ada data yang diubah. Coba lagi nanti."),
+                link=preview_url,
+            )
+            raise
+        uploads.finish_staged(importer.area, token, json.dumps({"user": user_id}).encode())
+        jobs.done(job_token, message, done_url)
+
+
+def _save(importer: Importer, payload: dict, plan: Plan, ctx) -> str:
+    """Write the plan with one audit entry for the import and commit; the user's message."""
+    message = importer.apply(plan, ctx)
+    record_batch(
+        importer.audit_type,
+        _("%(title)s: %(name)s", title=importer.title, name=payload["filename"]),
+        "import",
+        changes={
+            "impor": [None, importer.name],
+            "berkas": [None, payload["filename"]],
+            "baris": [None, payload["rows"]],
+        }
+        | {count.key: [None, count.number] for count in plan.counts},
+    )
+    db.session.commit()
+    return message
 
 
 def cancel(importer: Importer, ctx=None):

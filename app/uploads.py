@@ -311,6 +311,12 @@ def claim_staged(area: str, token: str) -> bytes:
         return handle.read()
 
 
+def read_claimed(area: str, token: str) -> bytes:
+    """A claimed file, for the task that a claiming request handed it to."""
+    with open(_staged_path(area, token) + ".claimed", "rb") as handle:
+        return handle.read()
+
+
 def release_staged(area: str, token: str) -> None:
     path = _staged_path(area, token)
     with contextlib.suppress(FileNotFoundError):

@@ -163,3 +163,18 @@ def reference_server(env: dict, workers: int = 2):
     finally:
         server.terminate()
         server.wait()
+
+
+def write_section(results: Path, mark: str, section: str) -> None:
+    """Put ``section`` (starting with ``mark``, an HTML comment) into ``results`` in place of
+    the previous one: from ``mark`` to the next section's mark or the end. Sections of other
+    benchmarks, before and after, stay as they are."""
+    existing = results.read_text() if results.exists() else ""
+    before, found, after = existing.partition(mark)
+    if not found:
+        before, after = existing, ""
+    next_mark = after.find("\n<!-- ")
+    rest = after[next_mark + 1 :] if next_mark >= 0 else ""
+    head = before.rstrip("\n")
+    text = (head + "\n\n" if head else "") + section.rstrip("\n") + "\n"
+    results.write_text(text + ("\n" + rest if rest else ""))

@@ -4,7 +4,7 @@ Each sub-package has its own blueprint, nested here under ``followup``, so its e
 ``followup.meetings.carry_over`` and its templates ``followup/meetings/…``; every route keeps
 its whole URL in its views.py. ``flask --app wsgi routes`` prints the map."""
 
-from followup import demo, models, permissions  # noqa: F401  (demo steps, tables, rules)
+from followup import demo, models, permissions, tasks  # noqa: F401  (demo steps, tables, rules, tasks)
 from followup.api import bp as api_bp
 from followup.cli import followup_cli
 from followup.dashboards.views import bp as dashboards_bp

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from agenda.models import Event
 from app.audit.services import OBJECT_LABELS
 from app.extensions import db
 from app.formatting import short_date
@@ -195,4 +196,6 @@ IMPORTER = Importer(
     audit_type="ActionItemImport",
     url_args=lambda event: {"slug": event.slug},
     scope=lambda event: f"event-{event.id}",
+    ctx_id=lambda event: event.id,
+    ctx_of=lambda event_id: db.session.get(Event, event_id),
 )

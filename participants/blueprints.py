@@ -4,7 +4,7 @@ blueprint and template folder (``participants/templates/participants/<name>/``) 
 from participants import demo, models, permissions  # noqa: F401  (demo step, tables, rules)
 from participants.directory.views import bp as directory_bp
 from participants.documents.views import bp as documents_bp
-from participants.mail import receivers  # noqa: F401  (listens to agenda_published)
+from participants.mail import receivers, tasks  # noqa: F401  (agenda_published; tasks)
 from participants.mail.cli import mail_cli
 from participants.mail.views import bp as mail_bp
 from participants.personal import bp as personal_bp

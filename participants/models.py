@@ -231,7 +231,12 @@ class OutboundMessage(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # While queued, ``sent_at`` is the moment a sender claimed the message and ``claimed_by``
+    # who (a task id): participants/mail/delivery.py.
     sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # When "Kirim antrean" handed it to the task queue (None: waits for that click).
+    dispatched_at: Mapped[datetime | None] = mapped_column(index=True)
 
     registration: Mapped[Registration | None] = relationship()
 

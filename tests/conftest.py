@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.participants.fixtures",
     "tests.attendance.fixtures",
     "tests.followup.fixtures",
+    "tests.worker",  # gated_smtp, workers: a real Celery worker against the local Redis
 ]
 
 PASSWORD = "correct horse battery"

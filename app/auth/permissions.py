@@ -63,6 +63,7 @@ roles("opd.manage", ADMIN)
 roles("user.manage", ADMIN)
 roles("organisation.manage", ADMIN)  # the letterhead (kop surat) of official documents
 roles("audit.view", ADMIN)
+roles("tasks.view", ADMIN)  # the task queue: waiting, running, last failures
 
 
 @rule("opd.view_one")

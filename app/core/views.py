@@ -6,6 +6,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -13,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import background_documents
 from app.audit.models import AuditEntry
 from app.auth.models import ADMIN, OPD, ORGANISER, VIEWER, User
 from app.core.home import home_panel, panels_for
@@ -20,6 +22,7 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.opds.forms import KIND_LABELS
 from app.opds.models import Opd
+from app.tasks import broker_status
 from app.timeutil import to_zone, utcnow
 from app.urls import redirect_back, safe_next
 
@@ -41,13 +44,50 @@ def favicon():
 
 @bp.get("/healthz")
 def healthz():
-    """For the load balancer: 200 while the database answers, 503 (JSON) while it does not."""
+    """For the load balancer: 200 {"status": "ok"} while the database answers, 503
+    {"status": "unavailable"} while it does not. ``?deep=1`` also asks the task queue's broker
+    (``"broker": {"mode": "worker", "status": "ok"}``, or ``"eager"`` when tasks run
+    in-process); a broker that does not answer makes it 503."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.remove()
         return jsonify(status="unavailable"), 503
-    return jsonify(status="ok")
+    if request.args.get("deep") != "1":
+        return jsonify(status="ok")
+    broker = broker_status()
+    healthy = broker.get("status", "ok") == "ok"
+    return jsonify(status="ok" if healthy else "error", broker=broker), 200 if healthy else 503
+
+
+@bp.get("/unduhan/<token>")
+@login_required
+def download(token):
+    """A document built in the background: its progress, then its link (requester only)."""
+    job = background_documents.own_job_or_404(token)
+    return render_template("core/download.html", job=job)
+
+
+@bp.get("/unduhan/<token>/kemajuan")
+@login_required
+def download_progress(token):
+    """The progress alone (htmx polls it while the document is being built)."""
+    job = background_documents.own_job_or_404(token)
+    return render_template("core/_download_progress.html", job=job)
+
+
+@bp.get("/unduhan/<token>/berkas")
+@login_required
+def download_file(token):
+    job = background_documents.own_job_or_404(token)
+    path = background_documents.file_path(job)
+    if job.status != "ready" or not path.is_file():
+        abort(404)
+    response = send_file(
+        path, mimetype=job.mimetype, as_attachment=True, download_name=job.filename
+    )
+    response.headers["Cache-Control"] = "private, no-store"  # names and live pass tokens
+    return response
 
 
 @bp.get("/language/<lang>")

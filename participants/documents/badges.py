@@ -440,8 +440,9 @@ def _draw_badge(canvas: Canvas, x: float, y: float, badge: Badge, sheet: SheetTe
         _draw_text(canvas, x, y, text)
 
 
-def draw_badges(out: BinaryIO, badges: Sequence[Badge], sheet: SheetText) -> None:
-    """Write the A4 badge sheets of ``badges`` as PDF to ``out``."""
+def draw_badges(out: BinaryIO, badges: Sequence[Badge], sheet: SheetText, progress=None) -> None:
+    """Write the A4 badge sheets of ``badges`` as PDF to ``out``; ``progress(done, total)``
+    after each sheet if given (a background build's progress bar)."""
     canvas = official_canvas(
         out, title=sheet.document_title, author=sheet.organisation, pageCompression=1
     )
@@ -462,6 +463,8 @@ def draw_badges(out: BinaryIO, badges: Sequence[Badge], sheet: SheetText) -> Non
             canvas.setFont(REGULAR, 11)
             canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2, sheet.empty)
         canvas.showPage()
+        if progress is not None:
+            progress(min((page + 1) * PER_PAGE, len(badges)), len(badges))
     canvas.save()
 
 

@@ -24,13 +24,15 @@ from flask_babel import lazy_gettext as _l
 
 from agenda.event_links import event_link
 from agenda.permissions import visible_event_or_404
+from app import background_documents as jobs
 from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
+from app.forms import ActionForm
 from app.opds.models import Opd
-from app.tabular import table_response
+from app.tabular import XLSX_MIMETYPE, table_response
 from participants.documents import badges as services
-from participants.documents import letters
+from participants.documents import letters, tasks
 from participants.forms import LetterForm
 from participants.models import Registration
 from participants.nip import format_nip
@@ -74,6 +76,42 @@ def event_badges(slug):
     return _pdf_response(
         badges, services.sheet_text(event), f"badge-{event.slug}.pdf", "attachment"
     )
+
+
+@bp.post("/events/<slug>/badges/background")
+@permission_required("badges.print")
+def badges_background(slug):
+    """The badge book built by a worker; the requester follows it on the download page."""
+    event = visible_event_or_404(slug)
+    _require_csrf()
+    job = jobs.start(
+        tasks.build_badges,
+        event.id,
+        title=_("Badge · %(event)s", event=event.title),
+        filename=f"badge-{event.slug}.pdf",
+        mimetype="application/pdf",
+    )
+    return redirect(url_for("core.download", token=job.token))
+
+
+@bp.post("/events/<slug>/registrations/background")
+@permission_required("registrations.view")
+def participant_list_background(slug):
+    event = visible_event_or_404(slug)
+    _require_csrf()
+    job = jobs.start(
+        tasks.build_participant_list,
+        event.id,
+        title=_("Daftar peserta · %(event)s", event=event.title),
+        filename=f"peserta-{event.slug}.xlsx",
+        mimetype=XLSX_MIMETYPE,
+    )
+    return redirect(url_for("core.download", token=job.token))
+
+
+def _require_csrf() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
 
 
 @bp.get("/events/<slug>/registrations/<int:registration_id>/badge.pdf")

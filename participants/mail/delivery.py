@@ -1,20 +1,27 @@
-"""Sending queued messages in bounded batches: over SMTP (``MAIL_SERVER``), or into a local
-folder of .eml files (``MAIL_FOLDER``, the development default) so a demo shows what an
-official would receive without any server. With neither, nothing is sent and messages stay
-queued; the outbox says so before anyone clicks.
+"""Sending queued messages: over SMTP (``MAIL_SERVER``), or into a local folder of .eml files
+(``MAIL_FOLDER``, the development default) so a demo shows what an official would receive
+without any server. With neither, nothing is sent and messages stay queued; the outbox says so
+before anyone clicks.
 
-One SMTP connection per batch. Each message's outcome (``sent``, or ``failed`` with the server's
-answer) is committed as soon as it is known: an e-mail cannot be unsent, and one refused address
-never stops the batch. While a message is queued, ``sent_at`` marks the moment a sender claimed
-it, so two organisers pressing "send" at once never send the same message twice; a claim older
-than ``CLAIM_TIMEOUT`` (a sender that died) is taken over. Logs carry counts and message ids
-only, never addresses or names.
+"Kirim antrean" hands every queued message to the task queue (``dispatch``) in batches of
+MAIL_BATCH_SIZE, one task and one SMTP connection each (participants/mail/tasks.py); without a
+broker the batches run in the request. A batch's messages are claimed before the first goes out (one
+UPDATE per batch: ``sent_at`` the moment, ``claimed_by`` the task) and marked ``sent`` or ``failed`` with
+the server's answer right after, committed each time: an e-mail cannot be unsent, one refused
+address never stops the batch, and a task delivered twice (its worker killed, acks_late) skips
+what is sent and takes over only its own claim. A claim older than ``CLAIM_TIMEOUT`` (a sender
+that died) is taken over by anyone. The one window left: a worker killed between the server's
+"250 accepted" and the commit of "sent" — that message goes out again (never lost). In the
+worker a server that is down or says "try later" leaves the messages queued and the task
+retries with backoff (``RETRY_DELAYS``, about two hours) before marking them failed. Logs carry
+counts and message ids only, never addresses or names.
 """
 
 import re
 import smtplib
 import ssl
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -31,9 +38,14 @@ from participants.mail.compose import CALENDAR_FILENAME, sender
 from participants.mail.outbox import message_scope
 from participants.models import OutboundMessage
 
-BATCH_SIZE = 30  # messages sent per click (MAIL_BATCH_SIZE overrides): a request stays short
+BATCH_SIZE = 30  # messages per task, one SMTP connection each (MAIL_BATCH_SIZE overrides)
 SMTP_TIMEOUT = 15  # seconds (MAIL_TIMEOUT overrides)
 CLAIM_TIMEOUT = timedelta(minutes=15)
+# Seconds between a worker's tries while the SMTP server is down or busy (then: failed).
+RETRY_DELAYS = (30, 60, 120, 300, 600, 900, 900, 900, 900, 900, 900, 900)
+# Dispatched messages still queued this long after their last task (lost with a wiped broker)
+# are handed to the queue again by the periodic sweep.
+STALLED_AFTER = timedelta(hours=1)
 # --- sending ------------------------------------------------------------------------------------
 
 
@@ -43,6 +55,7 @@ class SendResult:
     failed: int = 0
     remaining: int = 0  # still queued in the same scope afterwards
     connection_error: str = ""
+    unsent: list[int] = field(default_factory=list)  # kept queued for a retry (worker)
 
 
 class _ConnectionFailed(Exception):
@@ -75,6 +88,11 @@ class _FolderDelivery:
         pass
 
     close = quit
+
+
+def retry_delays() -> tuple[int, ...]:
+    """Seconds between a worker's tries (MAIL_RETRY_DELAYS, else RETRY_DELAYS)."""
+    return tuple(current_app.config.get("MAIL_RETRY_DELAYS") or RETRY_DELAYS)
 
 
 def batch_size() -> int:
@@ -161,26 +179,29 @@ def _error_text(exc: Exception) -> str:
     return _("Pengiriman gagal: %(error)s", error=str(exc) or type(exc).__name__)
 
 
-def _claim(event_id, ids, limit) -> list[OutboundMessage]:
-    """Take up to ``limit`` queued messages for this sender (see the module docstring)."""
-    now = utcnow()
-    claimable = (
+def _claimable(now: datetime, token: str):
+    """A queued message nobody is sending: unclaimed, claimed by a sender that died
+    (``CLAIM_TIMEOUT``), or claimed by ``token`` itself (the same task delivered again after
+    its worker was killed)."""
+    return (
         OutboundMessage.status == "queued",
-        or_(OutboundMessage.sent_at.is_(None), OutboundMessage.sent_at < now - CLAIM_TIMEOUT),
+        or_(
+            OutboundMessage.sent_at.is_(None),
+            OutboundMessage.sent_at < now - CLAIM_TIMEOUT,
+            OutboundMessage.claimed_by == token,
+        ),
     )
-    candidates = list(
-        db.session.scalars(
-            message_scope(select(OutboundMessage.id).where(*claimable), event_id, ids)
-            .order_by(OutboundMessage.id)
-            .limit(limit)
-        )
-    )
-    if not candidates:
-        return []
+
+
+def _claim(message_ids: list[int], token: str) -> list[OutboundMessage]:
+    """Take the batch's messages for this sender, atomically (one UPDATE … WHERE still
+    claimable, committed before anything is sent): those sent, failed or someone else's are
+    left out."""
+    now = utcnow()
     db.session.execute(
         update(OutboundMessage)
-        .where(OutboundMessage.id.in_(candidates), *claimable)
-        .values(sent_at=now)
+        .where(OutboundMessage.id.in_(message_ids or [0]), *_claimable(now, token))
+        .values(sent_at=now, claimed_by=token)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -188,13 +209,29 @@ def _claim(event_id, ids, limit) -> list[OutboundMessage]:
         db.session.scalars(
             select(OutboundMessage)
             .where(
-                OutboundMessage.id.in_(candidates),
+                OutboundMessage.id.in_(message_ids or [0]),
                 OutboundMessage.status == "queued",
-                OutboundMessage.sent_at == now,
+                OutboundMessage.claimed_by == token,
             )
             .order_by(OutboundMessage.id)
+            .execution_options(populate_existing=True)
         )
     )
+
+
+def _release_all(message_ids: list[int], token: str) -> None:
+    """This sender's claims on these still-queued messages given up (they wait for a retry)."""
+    db.session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.id.in_(message_ids or [0]),
+            OutboundMessage.status == "queued",
+            OutboundMessage.claimed_by == token,
+        )
+        .values(sent_at=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _finish(message: OutboundMessage, error: str | None) -> None:
@@ -206,21 +243,40 @@ def _finish(message: OutboundMessage, error: str | None) -> None:
     db.session.commit()
 
 
-def send_queued(*, event_id: int | None = None, ids=None, limit: int | None = None) -> SendResult:
-    """Send up to ``limit`` (default MAIL_BATCH_SIZE) queued messages, oldest first, optionally
-    only those of one event or with the given ids. Never raises for SMTP trouble: a message
-    that cannot be sent is marked failed with the reason. Commits."""
-    db.session.commit()  # the queued messages must be stored before anything goes out
+def _release(message: OutboundMessage, error: str) -> None:
+    """Back in the queue for a later try (the server is down or busy): the reason is kept."""
+    message.attempts = (message.attempts or 0) + 1
+    message.error, message.sent_at, message.claimed_by = error[:2000], None, None
+    db.session.commit()
+
+
+def _transient(exc: Exception) -> bool:
+    """Worth another try later: the connection broke, or the server said 4xx (busy)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _text in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
+
+
+def deliver(message_ids, token: str, *, keep_queued: bool = False) -> SendResult:
+    """Send the given messages, claimed together (``token``) before the first goes out, each
+    marked sent or failed right after. Messages already sent, failed or claimed by another sender
+    are skipped, so the same ids delivered twice send nothing twice. Never raises for SMTP
+    trouble. ``keep_queued`` (the background worker): when the server cannot be reached or
+    answers "try later", the message stays queued and its id is returned in ``unsent`` for a
+    retry; otherwise (a click, the CLI) it is marked failed with the reason. Commits."""
     result = SendResult()
-    if not transport():
-        result.connection_error = not_configured_text()
-        result.remaining = queued_count(event_id)
-        return result
     with indonesian():
-        messages = _claim(event_id, ids, limit or batch_size())
         smtp = None
         try:
-            for message in messages:
+            claimed = _claim(list(message_ids), token)
+            for position, message in enumerate(claimed):
+                message_id = message.id
+                if keep_queued and result.connection_error:
+                    result.unsent += [m.id for m in claimed[position:]]
+                    _release_all(result.unsent, token)
+                    break
                 if result.connection_error:
                     _finish(message, result.connection_error)
                     result.failed += 1
@@ -231,13 +287,22 @@ def send_queued(*, event_id: int | None = None, ids=None, limit: int | None = No
                     smtp.send_message(to_email(message), to_addrs=[message.recipient])
                 except _ConnectionFailed as exc:
                     result.connection_error = str(exc)
+                    if keep_queued:
+                        _release(message, result.connection_error)
+                        result.unsent += [m.id for m in claimed[position:]]
+                        _release_all(result.unsent, token)
+                        break
                     _finish(message, result.connection_error)
                     result.failed += 1
                 except (smtplib.SMTPException, OSError, ValueError) as exc:
                     if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
                         smtp = None  # reconnect for the next message
-                    _finish(message, _error_text(exc))
-                    result.failed += 1
+                    if keep_queued and _transient(exc):
+                        _release(message, _error_text(exc))
+                        result.unsent.append(message_id)
+                    else:
+                        _finish(message, _error_text(exc))
+                        result.failed += 1
                 else:
                     _finish(message, None)
                     result.sent += 1
@@ -247,16 +312,107 @@ def send_queued(*, event_id: int | None = None, ids=None, limit: int | None = No
                     smtp.quit()
                 except (smtplib.SMTPException, OSError):
                     smtp.close()
-    result.remaining = queued_count(event_id)
-    if messages:
+    if result.sent or result.failed or result.unsent:
         current_app.logger.info(
-            "outbox: %s sent, %s failed, %s still queued%s",
+            "outbox: %s sent, %s failed, %s to retry%s",
             result.sent,
             result.failed,
-            result.remaining,
+            len(result.unsent),
             " (SMTP connection failed)" if result.connection_error else "",
         )
     return result
+
+
+def give_up(message_ids, error: str) -> int:
+    """Mark still-queued messages failed with ``error`` (the last retry failed too)."""
+    count = db.session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id.in_(list(message_ids) or [0]), OutboundMessage.status == "queued")
+        .values(status="failed", error=error[:2000], sent_at=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return count or 0
+
+
+def send_queued(*, event_id: int | None = None, ids=None, limit: int | None = None) -> SendResult:
+    """Send up to ``limit`` (default MAIL_BATCH_SIZE) queued messages, oldest first, optionally
+    only those of one event or with the given ids, in this process (the CLI). Never raises
+    for SMTP trouble: a message that cannot be sent is marked failed with the reason.
+    Commits."""
+    db.session.commit()  # the queued messages must be stored before anything goes out
+    result = SendResult()
+    if not transport():
+        result.connection_error = not_configured_text()
+        result.remaining = queued_count(event_id)
+        return result
+    token = f"cli-{uuid.uuid4().hex}"
+    candidates = db.session.scalars(
+        message_scope(select(OutboundMessage.id).where(*_claimable(utcnow(), token)), event_id, ids)
+        .order_by(OutboundMessage.id)
+        .limit(limit or batch_size())
+    ).all()
+    result = deliver(candidates, token)
+    result.remaining = queued_count(event_id)
+    return result
+
+
+@dataclass
+class Dispatched:
+    """What "Kirim antrean" did: how many messages went to the task queue; when tasks run in
+    the request (no broker), what happened to them."""
+
+    count: int = 0
+    background: bool = False
+    result: SendResult = field(default_factory=SendResult)
+
+
+def dispatch(
+    *, event_id: int | None = None, ids=None, kind: str | None = None, stalled: bool = False
+) -> Dispatched:
+    """Hand every queued message (of one event, with these ids, of one kind) to the task queue
+    in batches of MAIL_BATCH_SIZE (one SMTP connection each). Without a broker the batches
+    run here and now. Commits."""
+    from app.tasks import bound, in_background
+    from participants.mail.tasks import send_batch
+
+    db.session.commit()
+    done = Dispatched(background=in_background())
+    if not transport():
+        done.result.connection_error = not_configured_text()
+        done.result.remaining = queued_count(event_id)
+        return done
+    now = utcnow()
+    query = message_scope(
+        select(OutboundMessage.id).where(*_claimable(now, "")), event_id, ids
+    ).order_by(OutboundMessage.id)
+    if stalled:  # the periodic sweep: handed over long ago and still here
+        query = query.where(OutboundMessage.dispatched_at < now - STALLED_AFTER)
+    else:  # the click: what waits for it, not what is already on its way
+        query = query.where(OutboundMessage.dispatched_at.is_(None))
+    if kind:
+        query = query.where(OutboundMessage.kind == kind)
+    chosen = list(db.session.scalars(query))
+    size = batch_size()
+    for start in range(0, len(chosen), 500):
+        db.session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(chosen[start : start + 500]))
+            .values(dispatched_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    done.count = len(chosen)
+    for start in range(0, len(chosen), size):
+        outcome = bound(send_batch).delay(chosen[start : start + size])
+        if not done.background:
+            batch = outcome.get()
+            done.result.sent += batch["sent"]
+            done.result.failed += batch["failed"]
+            done.result.connection_error = done.result.connection_error or batch["connection_error"]
+    if not done.background:
+        done.result.remaining = queued_count(event_id)
+    return done
 
 
 def send_all_queued(*, event_id: int | None = None, limit: int | None = None) -> SendResult:
@@ -285,7 +441,9 @@ def requeue_failed(*, event_id: int | None = None, ids=None) -> int:
         update(OutboundMessage).where(OutboundMessage.status == "failed"), event_id, ids
     )
     count = db.session.execute(
-        query.values(status="queued", sent_at=None).execution_options(synchronize_session=False)
+        query.values(
+            status="queued", sent_at=None, claimed_by=None, dispatched_at=None
+        ).execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     return count or 0

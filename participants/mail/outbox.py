@@ -245,3 +245,87 @@ def event_mail_stats(event: Event) -> EventMailStats:
         else:
             stats.confirmed += 1
     return stats
+
+
+@dataclass
+class Progress:
+    """The latest "Kirim antrean" run of a scope: what its messages became so far."""
+
+    sent: int = 0
+    failed: int = 0
+    waiting: int = 0  # handed to the task queue, not sent yet
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.failed + self.waiting
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed
+
+    @property
+    def running(self) -> bool:
+        return self.waiting > 0
+
+
+def send_progress(event_id: int | None = None) -> Progress | None:
+    """Counts over the messages handed to the queue since the oldest one still on its way
+    (or, when all went, since the last hand-over); None when nothing was ever handed over."""
+    waiting_since = db.session.scalar(
+        message_scope(
+            select(func.min(OutboundMessage.dispatched_at)).where(
+                OutboundMessage.status == "queued", OutboundMessage.dispatched_at.is_not(None)
+            ),
+            event_id,
+        )
+    )
+    since = waiting_since or db.session.scalar(
+        message_scope(select(func.max(OutboundMessage.dispatched_at)), event_id)
+    )
+    if since is None:
+        return None
+    rows = db.session.execute(
+        message_scope(
+            select(OutboundMessage.status, func.count(OutboundMessage.id))
+            .where(OutboundMessage.dispatched_at >= since)
+            .group_by(OutboundMessage.status),
+            event_id,
+        )
+    ).all()
+    counts = dict(rows)
+    return Progress(
+        sent=counts.get("sent", 0), failed=counts.get("failed", 0), waiting=counts.get("queued", 0)
+    )
+
+
+def last_failures(limit: int = 5) -> list[OutboundMessage]:
+    """The latest failed messages, newest first (the admins' view of the task queue)."""
+    return list(
+        db.session.scalars(
+            select(OutboundMessage)
+            .where(OutboundMessage.status == "failed")
+            .order_by(OutboundMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def on_the_way_count() -> int:
+    """Messages handed to the task queue and not sent yet."""
+    return db.session.scalar(
+        select(func.count(OutboundMessage.id)).where(
+            OutboundMessage.status == "queued", OutboundMessage.dispatched_at.is_not(None)
+        )
+    )
+
+
+def waiting_for_click(event_id: int | None = None) -> int:
+    """Queued messages not handed to the task queue yet (what "Kirim antrean" would send)."""
+    return db.session.scalar(
+        message_scope(
+            select(func.count(OutboundMessage.id)).where(
+                OutboundMessage.status == "queued", OutboundMessage.dispatched_at.is_(None)
+            ),
+            event_id,
+        )
+    )

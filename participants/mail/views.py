@@ -2,9 +2,10 @@
 WhatsApp texts. (The invitation letters are printed documents: participants/documents/views.py.)
 
 Queueing and sending are two steps: the "Antrekan …" buttons (invitations, reminders, agenda
-updates) only queue; the "Kirim antrean" button (or ``flask --app wsgi mail send-queued``)
-sends, in bounded batches: each click sends at most MAIL_BATCH_SIZE (default 30) and says how
-many still wait.
+updates) only queue; one click on "Kirim antrean" hands everything queued to the task queue
+(participants/mail/tasks.py), and the page's progress bar follows the workers (htmx); without a
+broker the sending happens in that click. ``flask --app wsgi mail send-queued`` sends from the
+command line.
 """
 
 from io import BytesIO
@@ -22,16 +23,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_login import current_user
 
 from agenda.event_links import event_link
 from agenda.models import Event
 from agenda.permissions import visible_event_or_404
 from agenda.presenters import latest_published
-from app.auth.permissions import permission_required
+from app.auth.permissions import can, permission_required
 from app.core.home import nav_item
 from app.extensions import db
 from app.formatting import name_list
 from app.forms import ActionForm
+from app.tasks import in_background, queue_overview
 from app.urls import redirect_back
 from participants.facts import event_facts
 from participants.mail import delivery, mailbox, outbox
@@ -123,23 +126,26 @@ def _flash_queued(result: outbox.QueueResult, what: str) -> None:
         flash(_("Dilewati: %(list)s.", list="; ".join(skipped)), "info")
 
 
-def _flash_sent(result: delivery.SendResult) -> None:
-    if result.sent or result.failed:
+def _flash_dispatched(done: delivery.Dispatched) -> None:
+    result = done.result
+    if done.background and done.count:
+        flash(
+            ngettext(
+                "%(num)s email diserahkan ke pengirim latar belakang; kemajuannya tampil di kotak keluar.",
+                "%(num)s email diserahkan ke pengirim latar belakang; kemajuannya tampil di kotak keluar.",
+                done.count,
+            ),
+            "success",
+        )
+    elif result.sent or result.failed:
         flash(
             _("Terkirim %(sent)s, gagal %(failed)s.", sent=result.sent, failed=result.failed),
             "success" if not result.failed else "warning",
         )
+    elif not result.connection_error:
+        flash(_("Tidak ada email yang menunggu untuk dikirim."), "info")
     if result.connection_error:
         flash(result.connection_error, "danger")
-    if result.remaining:
-        flash(
-            ngettext(
-                "%(num)s email masih menunggu di antrean. Tekan “Kirim antrean” untuk melanjutkan.",
-                "%(num)s email masih menunggu di antrean. Tekan “Kirim antrean” untuk melanjutkan.",
-                result.remaining,
-            ),
-            "info",
-        )
 
 
 # --- outbox -------------------------------------------------------------------------------------
@@ -157,6 +163,12 @@ def _render_outbox(event: Event | None):
             "titles": outbox.event_titles({m.event_id for m in page.items if m.event_id}),
             "upcoming": outbox.upcoming_events(UPCOMING),
         }
+        if can(current_user, "tasks.view"):
+            context["tasks"] = {
+                "queue": queue_overview(),
+                "on_the_way": outbox.on_the_way_count(),
+                "failures": outbox.last_failures(),
+            }
     else:
         version = latest_published(event, with_snapshot=False)
         context = {
@@ -173,7 +185,9 @@ def _render_outbox(event: Event | None):
         counts=outbox.status_counts(event_id),
         kinds=outbox.KIND_LABELS,
         statuses=outbox.STATUS_LABELS,
-        batch=delivery.batch_size(),
+        progress=outbox.send_progress(event_id),
+        to_send=outbox.waiting_for_click(event_id),
+        background=in_background(),
         transport=delivery.transport(),
         not_configured=delivery.not_configured_text(),
         **context,
@@ -257,18 +271,33 @@ def send_agenda_update(slug):
 @bp.post("/manage/events/<slug>/outbox/send")
 @permission_required("outbox.manage")
 def send(slug=None):
-    """Send the next batch of queued messages."""
+    """Hand every queued message (of the event) to the task queue: one click for all."""
     event = visible_event_or_404(slug) if slug else None
     _require_csrf()
-    _flash_sent(delivery.send_queued(event_id=event.id if event else None))
+    _flash_dispatched(delivery.dispatch(event_id=event.id if event else None))
     return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
+
+
+@bp.get("/manage/outbox/progress")
+@bp.get("/manage/events/<slug>/outbox/progress")
+@permission_required("outbox.view")
+def progress(slug=None):
+    """The progress bar alone (htmx polls it every two seconds while messages are on their
+    way)."""
+    event = visible_event_or_404(slug) if slug else None
+    return render_template(
+        "participants/mail/_progress.html",
+        event=event,
+        progress=outbox.send_progress(event.id if event else None),
+        background=in_background(),
+    )
 
 
 @bp.post("/manage/outbox/retry-failed")
 @bp.post("/manage/events/<slug>/outbox/retry-failed")
 @permission_required("outbox.manage")
 def retry_failed(slug=None):
-    """Put every failed message (of the event) back in the queue and send a batch."""
+    """Put every failed message (of the event) back in the queue and hand them over."""
     event = visible_event_or_404(slug) if slug else None
     _require_csrf()
     event_id = event.id if event else None
@@ -282,7 +311,7 @@ def retry_failed(slug=None):
             ),
             "info",
         )
-        _flash_sent(delivery.send_queued(event_id=event_id))
+        _flash_dispatched(delivery.dispatch(event_id=event_id))
     else:
         flash(_("Tidak ada email yang gagal."), "info")
     return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
@@ -296,7 +325,7 @@ def retry(message_id):
     if item.status == "failed":
         delivery.requeue_failed(ids=[item.id])
     if item.status in ("failed", "queued"):
-        _flash_sent(delivery.send_queued(ids=[item.id], limit=1))
+        _flash_dispatched(delivery.dispatch(ids=[item.id]))
     else:
         flash(_("Email ini sudah terkirim."), "info")
     return redirect_back(url_for("mail.message", message_id=message_id))

@@ -9,8 +9,9 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from app.extensions import db
+from app.tasks import bound
 from app.timeutil import utcnow
-from participants.mail import delivery, outbox
+from participants.mail import delivery, outbox, tasks
 from tests.participants.fixtures import BASE, SENDER, Collector
 
 from .conftest import calendar_part, messages, publish, queue_and_send
@@ -148,27 +149,76 @@ def test_a_message_another_sender_is_sending_is_not_sent_twice(
     assert [m["To"] for m in smtp_server.messages] == ["satu@batukota.example"]
 
 
-def test_sending_is_bounded_per_click_and_says_how_many_remain(
+def test_one_click_sends_the_whole_queue_in_batches_and_the_page_shows_the_run(
     smtp_server, app, meeting, login_as, make_person, make_registration
 ):
     publish(meeting)
     for n in range(5):
         make_registration(meeting, make_person(email=f"p{n}@batukota.example"))
     organiser = login_as("organiser")
+    queued = organiser.submit("/manage/events/sm-tw3/outbox/invitations", follow_redirects=True)
+    assert "Kirim antrean (5 menunggu)" in queued.get_data(as_text=True)
     saved = app.config.get("MAIL_BATCH_SIZE")
-    app.config["MAIL_BATCH_SIZE"] = 2
+    app.config["MAIL_BATCH_SIZE"] = 2  # three batches, one SMTP connection each
     try:
-        _queued, first = queue_and_send(organiser, "invitations")
-        assert "3 email masih menunggu di antrean" in first
-        assert len(smtp_server.messages) == 2
-        page = organiser.get("/manage/events/sm-tw3/outbox").get_data(as_text=True)
-        assert "Kirim antrean (3 menunggu, 2 per klik)" in page
-        organiser.submit("/manage/events/sm-tw3/outbox/send")
-        organiser.submit("/manage/events/sm-tw3/outbox/send")
+        sent = organiser.submit("/manage/events/sm-tw3/outbox/send", follow_redirects=True)
     finally:
         app.config["MAIL_BATCH_SIZE"] = saved
+    page = sent.get_data(as_text=True)
+    assert "Terkirim 5, gagal 0." in page
+    assert "Kirim antrean (" not in page  # nothing left to send
+    assert "Pengiriman terakhir selesai:" in page and "terkirim 5 dari 5" in page
+    assert 'data-outbox-progress="done"' in page and "hx-trigger" not in page
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        f"p{n}@batukota.example" for n in range(5)
+    ]
+    again = organiser.submit("/manage/events/sm-tw3/outbox/send", follow_redirects=True)
+    assert "Tidak ada email yang menunggu untuk dikirim." in again.get_data(as_text=True)
     assert len(smtp_server.messages) == 5
-    assert len({m["To"] for m in smtp_server.messages}) == 5
+
+
+def test_the_same_batch_delivered_twice_sends_nothing_twice(
+    smtp_server, meeting, make_person, make_registration
+):
+    for n in range(3):
+        make_registration(meeting, make_person(email=f"p{n}@batukota.example"))
+    outbox.queue_invitations(meeting)
+    ids = [m.id for m in messages()]
+    first = delivery.deliver(ids, token="task-1", keep_queued=True)
+    second = delivery.deliver(ids, token="task-1", keep_queued=True)  # redelivered
+    other = delivery.deliver(ids, token="task-2", keep_queued=True)  # a duplicate task
+    assert (first.sent, second.sent, other.sent) == (3, 0, 0)
+    assert len(smtp_server.messages) == 3
+
+
+def test_a_killed_task_takes_over_its_own_claim_but_not_another_live_one(
+    smtp_server, meeting, make_person, make_registration
+):
+    make_registration(meeting, make_person(email="satu@batukota.example"))
+    outbox.queue_invitations(meeting)
+    (message,) = messages()
+    message.sent_at, message.claimed_by = utcnow(), "task-1"  # claimed, then the worker died
+    db.session.commit()
+    assert delivery.deliver([message.id], token="task-2").sent == 0
+    assert delivery.deliver([message.id], token="task-1").sent == 1  # the same task, redelivered
+    assert [m["To"] for m in smtp_server.messages] == ["satu@batukota.example"]
+
+
+def test_in_a_worker_a_server_that_is_down_leaves_messages_queued_for_a_retry(
+    mail_config, meeting, make_person, make_registration
+):
+    for n in range(2):
+        make_registration(meeting, make_person(email=f"p{n}@batukota.example"))
+    outbox.queue_invitations(meeting)
+    ids = [m.id for m in messages()]
+    result = delivery.deliver(ids, token="task-1", keep_queued=True)
+    assert result.unsent == ids and result.sent == result.failed == 0
+    stored = messages()
+    assert [m.status for m in stored] == ["queued", "queued"]
+    assert [m.claimed_by for m in stored] == [None, None]
+    assert "Tidak dapat terhubung ke server email" in stored[0].error
+    assert delivery.give_up(ids, result.connection_error) == 2
+    assert [m.status for m in messages()] == ["failed", "failed"]
 
 
 def test_mail_is_indonesian_even_when_the_organiser_reads_english(
@@ -199,3 +249,24 @@ def test_no_address_or_name_reaches_the_log(
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "mail.log")
     assert "outbox: 0 sent, 1 failed" in logged
     assert "budi" not in logged.lower() and "Santoso" not in logged
+
+
+def test_the_sweep_hands_over_again_only_what_was_lost_long_ago(
+    smtp_server, meeting, make_person, make_registration
+):
+    for name in ("lama", "baru", "belum"):
+        make_registration(meeting, make_person(email=f"{name}@batukota.example"))
+    outbox.queue_invitations(meeting)
+    by_address = {m.recipient: m for m in messages()}
+    now = utcnow()
+    by_address["lama@batukota.example"].dispatched_at = now - timedelta(hours=2)  # task lost
+    by_address["baru@batukota.example"].dispatched_at = now - timedelta(minutes=5)  # on its way
+    db.session.commit()  # "belum": queued, waiting for the organiser's click
+
+    assert bound(tasks.redispatch_stalled)() == 1  # as beat would run it, on this app
+    assert [m["To"] for m in smtp_server.messages] == ["lama@batukota.example"]
+    assert {m.recipient: m.status for m in messages()} == {
+        "lama@batukota.example": "sent",
+        "baru@batukota.example": "queued",
+        "belum@batukota.example": "queued",
+    }
