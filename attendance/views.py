@@ -53,6 +53,7 @@ SCANNER_ASSETS = (
     "vendor/jsqr/jsQR.js",
     "qrcamera.js",
     "scanner.js",
+    "sinergi.js",  # the menus and the icons' stylesheet (applied after the page loads)
     "favicon.svg",
 )
 

@@ -66,7 +66,11 @@ def register_error_handlers(app):
         if error.code in MESSAGES:
             return render_error(error.code)
         if _wants_json():  # the API answers JSON whatever the status (405, 415, …)
-            return jsonify(error={"code": error.code, "message": error.description}), error.code
+            response = jsonify(error={"code": error.code, "message": error.description})
+            # …keeping the headers the status needs (Allow on a 405, RFC 9110).
+            extra = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+            response.headers.extend(extra)
+            return response, error.code
         return error
 
     @app.errorhandler(DBAPIError)

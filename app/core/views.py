@@ -51,8 +51,9 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
+        # Down, or a connection the server dropped (the pool has replaced it: retry at once).
         db.session.remove()
-        return jsonify(status="unavailable"), 503
+        return jsonify(status="unavailable"), 503, {"Retry-After": "1"}
     if request.args.get("deep") != "1":
         return jsonify(status="ok")
     broker = broker_status()

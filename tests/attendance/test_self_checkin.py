@@ -142,7 +142,9 @@ def test_the_operator_reaches_nothing_but_check_in(
         if private and client.get(url).status_code != 200:  # public pages stay public
             reached.append(rule.endpoint)
     # The JSON API lists events and sessions for check-in devices.
-    assert sorted(reached) == ["agenda_api.events", "agenda_api.sessions"]
+    # Beyond the door: the published agenda's API and the API's own description (OpenAPI),
+    # which every signed-in client may read.
+    assert sorted(reached) == ["agenda_api.events", "agenda_api.sessions", "api.openapi"]
     assert operator.get(f"/events/{event.slug}/scan/").status_code == 200
 
 

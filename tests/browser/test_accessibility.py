@@ -77,7 +77,7 @@ def test_the_pages_staff_open_first_have_no_accessibility_violations(live_server
         page.wait_for_url(f"{live_server}/")
         page.goto(live_server + first_page)
         if role == "operator":  # the scanner of the event on today's list
-            page.get_by_role("link", name="Pindai kartu").first.click()
+            page.get_by_role("link", name="Pindai pass").first.click()
             page.wait_for_url("**/scan/")
         found = violations(page)
         menu = page.locator("[data-nav-desktop] summary")
