@@ -87,7 +87,7 @@ def badges_background(slug):
     job = jobs.start(
         tasks.build_badges,
         event.id,
-        title=_("Badge · %(event)s", event=event.title),
+        title=_("Pass · %(event)s", event=event.title),
         filename=f"badge-{event.slug}.pdf",
         mimetype="application/pdf",
     )

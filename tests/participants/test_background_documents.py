@@ -76,7 +76,7 @@ def test_without_a_broker_the_badges_are_ready_on_the_download_page_for_the_requ
     organiser = login_as("organiser")
     url = start(organiser, "badges")
     page = organiser.get(url).get_data(as_text=True)
-    assert "Badge · Retret Kepala OPD" in page and "Dokumen siap." in page
+    assert "Pass · Retret Kepala OPD" in page and "Dokumen siap." in page
     assert 'data-download="ready"' in page and "hx-trigger" not in page
     download = organiser.get(url + "/berkas")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
