@@ -3,7 +3,7 @@
 without any server. With neither, nothing is sent and messages stay queued; the outbox says so
 before anyone clicks.
 
-"Kirim antrean" hands every queued message to the task queue (``dispatch``) in batches of
+"Kirim antrean" hands every queued message to the task queue (``tasks.dispatch``) in batches of
 MAIL_BATCH_SIZE, one task and one SMTP connection each (participants/mail/tasks.py); without a
 broker the batches run in the request. A batch's messages are claimed before the first goes out (one
 UPDATE per batch: ``sent_at`` the moment, ``claimed_by`` the task) and marked ``sent`` or ``failed`` with
@@ -179,7 +179,7 @@ def _error_text(exc: Exception) -> str:
     return _("Pengiriman gagal: %(error)s", error=str(exc) or type(exc).__name__)
 
 
-def _claimable(now: datetime, token: str):
+def claimable(now: datetime, token: str):
     """A queued message nobody is sending: unclaimed, claimed by a sender that died
     (``CLAIM_TIMEOUT``), or claimed by ``token`` itself (the same task delivered again after
     its worker was killed)."""
@@ -200,7 +200,7 @@ def _claim(message_ids: list[int], token: str) -> list[OutboundMessage]:
     now = utcnow()
     db.session.execute(
         update(OutboundMessage)
-        .where(OutboundMessage.id.in_(message_ids or [0]), *_claimable(now, token))
+        .where(OutboundMessage.id.in_(message_ids or [0]), *claimable(now, token))
         .values(sent_at=now, claimed_by=token)
         .execution_options(synchronize_session=False)
     )
@@ -348,71 +348,13 @@ def send_queued(*, event_id: int | None = None, ids=None, limit: int | None = No
         return result
     token = f"cli-{uuid.uuid4().hex}"
     candidates = db.session.scalars(
-        message_scope(select(OutboundMessage.id).where(*_claimable(utcnow(), token)), event_id, ids)
+        message_scope(select(OutboundMessage.id).where(*claimable(utcnow(), token)), event_id, ids)
         .order_by(OutboundMessage.id)
         .limit(limit or batch_size())
     ).all()
     result = deliver(candidates, token)
     result.remaining = queued_count(event_id)
     return result
-
-
-@dataclass
-class Dispatched:
-    """What "Kirim antrean" did: how many messages went to the task queue; when tasks run in
-    the request (no broker), what happened to them."""
-
-    count: int = 0
-    background: bool = False
-    result: SendResult = field(default_factory=SendResult)
-
-
-def dispatch(
-    *, event_id: int | None = None, ids=None, kind: str | None = None, stalled: bool = False
-) -> Dispatched:
-    """Hand every queued message (of one event, with these ids, of one kind) to the task queue
-    in batches of MAIL_BATCH_SIZE (one SMTP connection each). Without a broker the batches
-    run here and now. Commits."""
-    from app.tasks import bound, in_background
-    from participants.mail.tasks import send_batch
-
-    db.session.commit()
-    done = Dispatched(background=in_background())
-    if not transport():
-        done.result.connection_error = not_configured_text()
-        done.result.remaining = queued_count(event_id)
-        return done
-    now = utcnow()
-    query = message_scope(
-        select(OutboundMessage.id).where(*_claimable(now, "")), event_id, ids
-    ).order_by(OutboundMessage.id)
-    if stalled:  # the periodic sweep: handed over long ago and still here
-        query = query.where(OutboundMessage.dispatched_at < now - STALLED_AFTER)
-    else:  # the click: what waits for it, not what is already on its way
-        query = query.where(OutboundMessage.dispatched_at.is_(None))
-    if kind:
-        query = query.where(OutboundMessage.kind == kind)
-    chosen = list(db.session.scalars(query))
-    size = batch_size()
-    for start in range(0, len(chosen), 500):
-        db.session.execute(
-            update(OutboundMessage)
-            .where(OutboundMessage.id.in_(chosen[start : start + 500]))
-            .values(dispatched_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    db.session.commit()
-    done.count = len(chosen)
-    for start in range(0, len(chosen), size):
-        outcome = bound(send_batch).delay(chosen[start : start + size])
-        if not done.background:
-            batch = outcome.get()
-            done.result.sent += batch["sent"]
-            done.result.failed += batch["failed"]
-            done.result.connection_error = done.result.connection_error or batch["connection_error"]
-    if not done.background:
-        done.result.remaining = queued_count(event_id)
-    return done
 
 
 def send_all_queued(*, event_id: int | None = None, limit: int | None = None) -> SendResult:

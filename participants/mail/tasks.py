@@ -2,6 +2,7 @@
 and the sweep for messages whose task was lost. Plain functions taking ids; the outbox rows'
 state decides what is left to do, so each may run twice."""
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from celery import shared_task
@@ -10,10 +11,66 @@ from sqlalchemy import select, update
 
 from agenda.models import Event
 from app.extensions import db
+from app.tasks import bound, in_background
 from app.timeutil import DEFAULT_ZONE, to_zone, utcnow
 from participants.mail import delivery
-from participants.mail.outbox import queue_reminders
+from participants.mail.outbox import message_scope, queue_reminders
 from participants.models import OutboundMessage
+
+
+@dataclass
+class Dispatched:
+    """What "Kirim antrean" did: how many messages went to the task queue; when tasks run in
+    the request (no broker), what happened to them."""
+
+    count: int = 0
+    background: bool = False
+    result: delivery.SendResult = field(default_factory=delivery.SendResult)
+
+
+def dispatch(
+    *, event_id: int | None = None, ids=None, kind: str | None = None, stalled: bool = False
+) -> Dispatched:
+    """Hand every queued message (of one event, with these ids, of one kind) to the task queue
+    in batches of MAIL_BATCH_SIZE (one SMTP connection each). Without a broker the batches
+    run here and now. Commits."""
+    db.session.commit()
+    done = Dispatched(background=in_background())
+    if not delivery.transport():
+        done.result.connection_error = delivery.not_configured_text()
+        done.result.remaining = delivery.queued_count(event_id)
+        return done
+    now = utcnow()
+    query = message_scope(
+        select(OutboundMessage.id).where(*delivery.claimable(now, "")), event_id, ids
+    ).order_by(OutboundMessage.id)
+    if stalled:  # the periodic sweep: handed over long ago and still here
+        query = query.where(OutboundMessage.dispatched_at < now - delivery.STALLED_AFTER)
+    else:  # the click: what waits for it, not what is already on its way
+        query = query.where(OutboundMessage.dispatched_at.is_(None))
+    if kind:
+        query = query.where(OutboundMessage.kind == kind)
+    chosen = list(db.session.scalars(query))
+    size = delivery.batch_size()
+    for start in range(0, len(chosen), 500):
+        db.session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(chosen[start : start + 500]))
+            .values(dispatched_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    done.count = len(chosen)
+    for start in range(0, len(chosen), size):
+        outcome = bound(send_batch).delay(chosen[start : start + size])
+        if not done.background:
+            batch = outcome.get()
+            done.result.sent += batch["sent"]
+            done.result.failed += batch["failed"]
+            done.result.connection_error = done.result.connection_error or batch["connection_error"]
+    if not done.background:
+        done.result.remaining = delivery.queued_count(event_id)
+    return done
 
 
 @shared_task(bind=True, name="participants.mail.tasks.send_batch", max_retries=None)
@@ -61,7 +118,7 @@ def remind_upcoming_events(days: int = 2) -> int:
     for event_id in events:
         queued += queue_reminders(db.session.get(Event, event_id), only_new=True).queued
         db.session.commit()
-        delivery.dispatch(event_id=event_id, kind="reminder")
+        dispatch(event_id=event_id, kind="reminder")
     return queued
 
 
@@ -69,4 +126,4 @@ def remind_upcoming_events(days: int = 2) -> int:
 def redispatch_stalled() -> int:
     """Periodic (beat): messages handed to the queue long ago and still waiting, unclaimed
     (their task was lost with the broker's data), are handed over again."""
-    return delivery.dispatch(stalled=True).count
+    return dispatch(stalled=True).count

@@ -37,7 +37,7 @@ from app.forms import ActionForm
 from app.tasks import in_background, queue_overview
 from app.urls import redirect_back
 from participants.facts import event_facts
-from participants.mail import delivery, mailbox, outbox
+from participants.mail import delivery, mailbox, outbox, tasks
 from participants.mail.whatsapp import recipients as whatsapp_recipients
 from participants.mail.whatsapp import whatsapp_link, whatsapp_text
 from participants.models import (
@@ -126,7 +126,7 @@ def _flash_queued(result: outbox.QueueResult, what: str) -> None:
         flash(_("Dilewati: %(list)s.", list="; ".join(skipped)), "info")
 
 
-def _flash_dispatched(done: delivery.Dispatched) -> None:
+def _flash_dispatched(done: tasks.Dispatched) -> None:
     result = done.result
     if done.background and done.count:
         flash(
@@ -274,7 +274,7 @@ def send(slug=None):
     """Hand every queued message (of the event) to the task queue: one click for all."""
     event = visible_event_or_404(slug) if slug else None
     _require_csrf()
-    _flash_dispatched(delivery.dispatch(event_id=event.id if event else None))
+    _flash_dispatched(tasks.dispatch(event_id=event.id if event else None))
     return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
 
 
@@ -311,7 +311,7 @@ def retry_failed(slug=None):
             ),
             "info",
         )
-        _flash_dispatched(delivery.dispatch(event_id=event_id))
+        _flash_dispatched(tasks.dispatch(event_id=event_id))
     else:
         flash(_("Tidak ada email yang gagal."), "info")
     return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
@@ -325,7 +325,7 @@ def retry(message_id):
     if item.status == "failed":
         delivery.requeue_failed(ids=[item.id])
     if item.status in ("failed", "queued"):
-        _flash_dispatched(delivery.dispatch(ids=[item.id]))
+        _flash_dispatched(tasks.dispatch(ids=[item.id]))
     else:
         flash(_("Email ini sudah terkirim."), "info")
     return redirect_back(url_for("mail.message", message_id=message_id))

@@ -1,7 +1,7 @@
 """The admins' view of the task queue on the overall outbox page: how tasks run, what waits in
 the broker, which workers run what, and the last failures; organisers do not see it."""
 
-from participants.mail import delivery, outbox
+from participants.mail import outbox, tasks
 from tests.worker import background_tasks
 
 from .conftest import messages, publish
@@ -38,7 +38,7 @@ def test_with_a_broker_the_page_counts_waiting_tasks_and_messages_on_their_way(
     app.config["MAIL_BATCH_SIZE"] = 2
     try:
         with background_tasks(app):  # no worker runs: the tasks wait in Redis
-            assert delivery.dispatch().count == 5
+            assert tasks.dispatch().count == 5
             page = admin.get("/manage/outbox/").get_data(as_text=True)
     finally:
         app.config["MAIL_BATCH_SIZE"] = 30
