@@ -5,7 +5,7 @@ from flask import current_app
 
 from app.extensions import db
 from followup import reminders
-from participants.mail.delivery import dispatch
+from participants.mail.tasks import dispatch
 
 
 @shared_task(name="followup.tasks.send_daily_digests")

@@ -77,7 +77,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     db.session.commit()
     app.config["MAIL_BATCH_SIZE"] = 10
     try:
-        from participants.mail.delivery import dispatch
+        from participants.mail.tasks import dispatch
 
         assert dispatch(event_id=meeting.id).count == 30
     finally:
