@@ -51,6 +51,15 @@ def render_error(code: int, detail: str | None = None):
     ), code
 
 
+def _discard_session() -> None:
+    """Roll back the failed request's changes (they must not leak into the next request), or,
+    when the database itself is gone and nothing can be rolled back, drop the session."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.remove()
+
+
 def register_error_handlers(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -79,10 +88,7 @@ def register_error_handlers(app):
         # has already replaced it and every connection older than it. This request is answered
         # 503 with Retry-After (scanners resend: a scan's nonce makes that safe); the next
         # gets a fresh connection. Any other database error is a 500 as before.
-        try:
-            db.session.rollback()
-        except SQLAlchemyError:  # the database itself is gone
-            db.session.remove()
+        _discard_session()
         if not error.connection_invalidated:
             raise error
         response, code = render_error(503)
@@ -92,10 +98,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(500)
     def server_error(error):
-        try:
-            db.session.rollback()  # the failed request's changes must not leak into the next
-        except SQLAlchemyError:  # the database itself is gone: nothing to roll back
-            db.session.remove()
+        _discard_session()
         try:
             return render_error(500)
         except SQLAlchemyError:
