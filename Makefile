@@ -24,7 +24,8 @@ test: install chromium
 # City-scale load under gunicorn beside bare Flask (needs Debian wrk, Redis and PostgreSQL);
 # writes bench/RESULTS.md. Not part of `make test`.
 bench: install
-	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "bench needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/city_bench.py
 
 lint: $(BIN)/.installed

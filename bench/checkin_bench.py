@@ -68,10 +68,11 @@ end
 
 DONE_LUA = """
 function done(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%f %%f %%f %%d\\n", summary.requests,
+  io.write(string.format("RESULT %%d %%f %%f %%f %%d %%f\\n", summary.requests,
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, summary.errors.status + summary.errors.connect
-    + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(99) / 1000))
 end
 """
 
@@ -174,12 +175,13 @@ def wrk(url: str, connections: int, seconds: int, script: Path) -> dict:
         check=True,
     ).stdout
     line = next(line for line in out.splitlines() if line.startswith("RESULT"))
-    requests, rps, p50, p95, errors = line.split()[1:]
+    requests, rps, p50, p95, errors, p99 = line.split()[1:]
     return {
         "requests": int(requests),
         "rps": float(rps),
         "p50": float(p50),
         "p95": float(p95),
+        "p99": float(p99),
         "errors": int(errors),
     }
 
