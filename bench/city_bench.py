@@ -30,11 +30,17 @@ import requests  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from bench.checkin_bench import DONE_LUA, SCAN_LUA, wrk  # noqa: E402
-from bench.common import bench_database, reference_server, sinergi_and_bare  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    reference_server,
+    sinergi_and_bare,
+    write_section,
+)
 from bench.people_import_bench import generate_rows, write_xlsx  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
+MARK = "<!-- city_bench -->"
 PASSWORD = "bench-password-1"  # noqa: S105 (a throw-away database)
 HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|token|expected)"[^>]*value="([^"]*)"')
 GET_LUA = (
@@ -416,7 +422,8 @@ def main() -> None:
                 latency += tail
                 print(f"{database}, {workers} workers: done", flush=True)
     lines = [
-        "# Benchmark results",
+        MARK,
+        "## The city under load (bench/city_bench.py, `make bench`)",
         "",
         f"One run of `make bench` on this machine, {date.today().isoformat()}: gunicorn (sync workers, production",
         "settings, rate limits in Redis) driven by wrk over loopback from a separate process, 8",
@@ -462,10 +469,8 @@ def main() -> None:
             lines.append(
                 f"| {database} | {workers} | {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['p99'] / r['p50']:.1f} | {r['errors']} |"
             )
-    # Sections other benchmarks own (bench/outbox_bench.py) stay below the city's figures.
-    kept = RESULTS.read_text().partition("<!-- outbox_bench -->") if RESULTS.exists() else ()
-    tail = "\n" + kept[1] + kept[2] if kept and kept[1] else ""
-    RESULTS.write_text("\n".join(lines) + "\n" + tail)
+    # Only this section is rewritten: the other benchmarks' sections stay as they are.
+    write_section(RESULTS, MARK, "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -4,7 +4,7 @@ For each size a fresh database holds that many officials, action items of one me
 registrations of one event and OPDs with a quarter of budget realisation. Sinergi runs under
 gunicorn (production settings, 2 sync workers, gunicorn.conf.py's 60 s worker timeout) beside
 the bare Flask app in the same run; this process downloads each export over loopback with a
-bearer token (each export twice, the faster counted) and appends the table to bench/RESULTS.md.
+bearer token (each export twice, the faster counted) and writes its section of bench/RESULTS.md.
 
     .venv/bin/python bench/export_bench.py [--sizes 1000 10000 50000] [--postgres URL]
 """
@@ -23,10 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests  # noqa: E402
 
-from bench.common import bench_database, sinergi_and_bare  # noqa: E402
+from bench.common import bench_database, sinergi_and_bare, write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
+MARK = "<!-- export_bench -->"
 EVENT_DAY = date(2026, 3, 10)
 
 
@@ -227,22 +228,26 @@ def main() -> None:
                 bench_database(server, f"sinergi_bench_export_{rows}") as url,
             ):
                 results += run(database, url, rows, Path(folder))
-    with RESULTS.open("a") as out:
-        out.write(
-            "\n\n## Exports at 1k, 10k and 50k rows (bench/export_bench.py)\n\n"
-            f"{date.today().isoformat()}, {os.cpu_count()} CPU cores. One download each "
-            "(the faster of two) of every list export under gunicorn (2 sync workers, "
-            "production settings, 60 s worker timeout), from a separate process over "
-            "loopback; the bare Flask GET / of the same run beside it. Linear means the "
-            "µs per row stays flat as the rows grow.\n\n"
-            "| database | rows | export | HTTP | first byte s | total s | µs per row | MB "
-            "| bare Flask GET / ms |\n|---|---|---|---|---|---|---|---|---|\n"
+    lines = [
+        MARK,
+        "## Exports at 1k, 10k and 50k rows (bench/export_bench.py)",
+        "",
+        f"{date.today().isoformat()}, {os.cpu_count()} CPU cores. One download each "
+        "(the faster of two) of every list export under gunicorn (2 sync workers, "
+        "production settings, 60 s worker timeout), from a separate process over "
+        "loopback; the bare Flask GET / of the same run beside it. Linear means the "
+        "µs per row stays flat as the rows grow.",
+        "",
+        "| database | rows | export | HTTP | first byte s | total s | µs per row | MB "
+        "| bare Flask GET / ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for database, rows, label, status, first, total, size, yardstick in results:
+        lines.append(
+            f"| {database} | {rows:,} | {label} | {status} | {first:.2f} | {total:.2f} "
+            f"| {total / rows * 1e6:.1f} | {size / 1e6:.2f} | {yardstick:.1f} |"
         )
-        for database, rows, label, status, first, total, size, yardstick in results:
-            out.write(
-                f"| {database} | {rows:,} | {label} | {status} | {first:.2f} | {total:.2f} "
-                f"| {total / rows * 1e6:.1f} | {size / 1e6:.2f} | {yardstick:.1f} |\n"
-            )
+    write_section(RESULTS, MARK, "\n".join(lines))
 
 
 if __name__ == "__main__":
