@@ -1,5 +1,7 @@
 """What every benchmark shares: a throw-away database, statement counting, timed requests."""
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -163,6 +165,26 @@ def reference_server(env: dict, workers: int = 2):
     finally:
         server.terminate()
         server.wait()
+
+
+@contextmanager
+def celery_worker(env: dict):
+    """A Celery worker (app/worker.py, solo pool) with Sinergi's ``env``, as production runs
+    one beside gunicorn (`make worker`); stopped with its process group at the end."""
+    worker = subprocess.Popen(  # noqa: S603 (fixed program)
+        [sys.executable, "-m", "celery", "--quiet", "-A", "app.worker", "worker", "--pool=solo"]
+        + ["--loglevel=error", "--without-gossip", "--without-mingle"]
+        + ["-Q", env.get("CELERY_QUEUE", "sinergi")],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield worker
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
 
 
 def write_section(results: Path, mark: str, section: str) -> None:
