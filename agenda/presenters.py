@@ -16,8 +16,8 @@ from threading import Lock
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from sqlalchemy import case, select
-from sqlalchemy.orm import defer, load_only
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.orm import aliased, defer, load_only
 
 from agenda import services, versions
 from agenda.forms import (  # the labels the organiser pages use too
@@ -157,22 +157,42 @@ def latest_published(event: Event, *, with_snapshot: bool = True) -> AgendaVersi
     )
 
 
-def latest_calendar(event: Event) -> AgendaVersion | None:
-    """The latest version with only what agenda.ics needs (not the snapshot)."""
-    return db.session.scalar(
-        select(AgendaVersion)
-        .where(AgendaVersion.event_id == event.id)
-        .options(
-            load_only(
-                AgendaVersion.id,
-                AgendaVersion.number,
-                AgendaVersion.published_at,
-                AgendaVersion.ics,
-            )
-        )
-        .order_by(AgendaVersion.number.desc())
-        .limit(1)
+_older = aliased(AgendaVersion)
+_PUBLISHED_STATE = (
+    select(
+        Event.id,
+        Event.slug,
+        Event.status,
+        AgendaVersion.id.label("version_id"),
+        AgendaVersion.number,
+        AgendaVersion.published_at,
     )
+    .outerjoin(
+        AgendaVersion,
+        (AgendaVersion.event_id == Event.id)
+        & (
+            AgendaVersion.number
+            == select(func.max(_older.number))
+            .where(_older.event_id == Event.id)
+            .correlate(Event)
+            .scalar_subquery()
+        ),
+    )
+    .where(Event.slug == bindparam("slug"))
+)
+
+
+def published_state(slug: str):
+    """The event at ``slug`` and its latest version in one light statement: a row (``id``,
+    ``slug``, ``status``, ``version_id``, ``number``, ``published_at``; the last three None
+    before the first publication), or None. What a cached published body is looked up by;
+    neither the snapshot nor the calendar text is read."""
+    return db.session.execute(_PUBLISHED_STATE, {"slug": slug}).first()
+
+
+def calendar_text(version_id: int) -> str:
+    """A published version's agenda.ics (read on a cache miss only)."""
+    return db.session.scalar(select(AgendaVersion.ics).where(AgendaVersion.id == version_id))
 
 
 @dataclass

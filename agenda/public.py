@@ -24,8 +24,8 @@ from agenda import change_log, presenters, printed, speaker_feeds
 from agenda.event_links import agenda_panels
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
-from agenda.permissions import visible_event_or_404
-from app.encoded_cache import compressed_once
+from agenda.permissions import event_visible, visible_event_or_404
+from app.encoded_cache import EncodedBody, Lru, compressed_once, encoded_response
 from app.extensions import db
 from app.i18n import locale_name
 from app.timeutil import to_zone, utcnow
@@ -42,10 +42,8 @@ def _webcal(url: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
-def _calendar_response(text: str, *, etag: str, filename: str, last_modified=None, private=False):
-    response = Response(text, mimetype="text/calendar")
+def _calendar_headers(response: Response, *, filename: str, last_modified, private: bool) -> None:
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified
     response.cache_control.no_cache = True
@@ -53,6 +51,12 @@ def _calendar_response(text: str, *, etag: str, filename: str, last_modified=Non
         response.cache_control.private = True
     else:
         response.cache_control.public = True
+
+
+def _calendar_response(text: str, *, etag: str, filename: str, last_modified=None, private=False):
+    response = Response(text, mimetype="text/calendar")
+    response.set_etag(etag)
+    _calendar_headers(response, filename=filename, last_modified=last_modified, private=private)
     return compressed_once(response).make_conditional(request)
 
 
@@ -240,19 +244,28 @@ def agenda_pdf_view(slug):
 # --- calendars (RFC 5545; see DESIGN.md "Contracts") -----------------------------------------
 
 
+_CALENDARS = Lru(64)  # an agenda.ics is tens of kB, each encoding kept beside it
+
+
 @bp.get("/events/<slug>/agenda.ics")
 def agenda_ics(slug):
-    event = visible_event_or_404(slug)
-    version = presenters.latest_calendar(event)
-    if version is None:
+    """Served from this process's cache of published calendars: one light statement says
+    which version is current (the key), the text is read only on a miss."""
+    state = presenters.published_state(slug)
+    if state is None or not event_visible(current_user, state) or state.number is None:
         abort(404)
-    return _calendar_response(
-        version.ics,
-        etag=f"{event.id}-{version.number}",
-        filename=f"{event.slug}.ics",
-        last_modified=version.published_at,
-        private=event.status == "draft",
+    key = (state.id, state.version_id, state.number, state.published_at)
+    body = _CALENDARS.get(key)
+    if body is None:
+        body = _CALENDARS.put(key, EncodedBody(presenters.calendar_text(state.version_id).encode()))
+    response = encoded_response(body, f"{state.id}-{state.number}", "text/calendar")
+    _calendar_headers(
+        response,
+        filename=f"{state.slug}.ics",
+        last_modified=state.published_at,
+        private=state.status == "draft",
     )
+    return response.make_conditional(request)
 
 
 @bp.get("/events/<slug>/sessions/<int:session_id>.ics")

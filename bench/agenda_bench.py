@@ -13,6 +13,7 @@ import gc
 import os
 import statistics
 import sys
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import flask_migrate  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench.common import bench_database, measure  # noqa: E402
+from bench.common import BARE_APP, bench_database, measure  # noqa: E402
 
 
 def build_event(sessions: int, speakers: int) -> str:
@@ -89,6 +90,42 @@ def build_event(sessions: int, speakers: int) -> str:
     return event.slug
 
 
+def viewer_headers() -> dict:
+    """A viewer's bearer token and the encodings a browser accepts, as city_bench sends."""
+    from app.auth import services as user_services
+    from app.auth.models import User
+    from app.extensions import db
+
+    user = user_services.save_user(
+        User(),
+        email="viewer@bench.test",
+        name="viewer",
+        role="viewer",
+        opd_id=None,
+        password="bench-password-1",  # noqa: S106 (a throw-away database)
+    )
+    db.session.flush()
+    token = user_services.issue_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}", "Accept-Encoding": "br, gzip"}
+
+
+def bare_median(count: int) -> float:
+    """The median time of the bare Flask page (bench/common.py) through the test client."""
+    from flask import Flask
+
+    namespace = {"Flask": Flask, "__name__": "bare"}
+    exec(BARE_APP, namespace)  # noqa: S102 (our own constant)
+    client = namespace["app"].test_client()
+    timings = []
+    for n in range(count + count // 10):
+        started = time.perf_counter()
+        client.get("/").get_data()
+        if n >= count // 10:
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -105,6 +142,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--speakers", type=int, default=60)
     parser.add_argument(
+        "--viewer",
+        action="store_true",
+        help="request as city_bench's load does: a viewer's bearer token and "
+        "'Accept-Encoding: br, gzip' (default: anonymous, no compression)",
+    )
+    parser.add_argument(
         "--gc-freeze",
         action="store_true",
         help="call gc.freeze() once the app is loaded, as a tuned server process would "
@@ -119,28 +162,39 @@ def main() -> None:
         with app.app_context():
             flask_migrate.upgrade()
             slug = build_event(args.sessions, args.speakers)
+            headers = viewer_headers() if args.viewer else {}
             engine = db.engine
         client = app.test_client()
-        etag = client.get(f"/events/{slug}/agenda.ics").headers["ETag"]
+        page_etag = client.get(f"/events/{slug}/", headers=headers).headers.get("ETag")
+        etag = client.get(f"/events/{slug}/agenda.ics", headers=headers).headers["ETag"]
         if args.gc_freeze:
             gc.collect()
             gc.freeze()
         targets = [
-            ("agenda page", f"/events/{slug}/", None),
-            ("agenda.ics", f"/events/{slug}/agenda.ics", None),
-            ("agenda.ics 304", f"/events/{slug}/agenda.ics", {"If-None-Match": etag}),
+            ("agenda page", f"/events/{slug}/", headers),
+            ("agenda.ics", f"/events/{slug}/agenda.ics", headers),
+            ("agenda.ics 304", f"/events/{slug}/agenda.ics", {**headers, "If-None-Match": etag}),
         ]
+        if page_etag:
+            targets.append(
+                ("agenda page 304", f"/events/{slug}/", {**headers, "If-None-Match": page_etag})
+            )
         backend = make_url(url).get_backend_name()
         print(
             f"{backend}: {args.sessions} sessions, {args.speakers} speakers, "
-            f"{args.requests} requests each" + (", gc.freeze()" if args.gc_freeze else "")
+            f"{args.requests} requests each"
+            + (", as a viewer (bearer token, br)" if args.viewer else "")
+            + (", gc.freeze()" if args.gc_freeze else "")
         )
+        bare = bare_median(args.requests)
+        print(f"  {"bare Flask":<15} median {bare:6.2f} ms   (the yardstick, same test client)")
         for label, path, headers in targets:
             timings, status, queries = measure(client, engine, path, args.requests, headers)
             p95 = statistics.quantiles(timings, n=20)[18]
             print(
                 f"  {label:<15} median {statistics.median(timings):6.1f} ms   "
-                f"p95 {p95:6.1f} ms   (HTTP {status}, {queries} queries/request)"
+                f"p95 {p95:6.1f} ms   (HTTP {status}, {queries} queries/request)   "
+                f"{bare / statistics.median(timings):.2f}x bare"
             )
         engine.dispose()
 
