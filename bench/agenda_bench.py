@@ -187,7 +187,7 @@ def main() -> None:
             + (", gc.freeze()" if args.gc_freeze else "")
         )
         bare = bare_median(args.requests)
-        print(f"  {"bare Flask":<15} median {bare:6.2f} ms   (the yardstick, same test client)")
+        print(f"  {'bare Flask':<15} median {bare:6.2f} ms   (the yardstick, same test client)")
         for label, path, headers in targets:
             timings, status, queries = measure(client, engine, path, args.requests, headers)
             p95 = statistics.quantiles(timings, n=20)[18]
