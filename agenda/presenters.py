@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from sqlalchemy import bindparam, case, func, select
-from sqlalchemy.orm import aliased, defer, load_only
+from sqlalchemy.orm import defer, load_only
 
 from agenda import services, versions
 from agenda.forms import (  # the labels the organiser pages use too
@@ -157,28 +157,31 @@ def latest_published(event: Event, *, with_snapshot: bool = True) -> AgendaVersi
     )
 
 
-_older = aliased(AgendaVersion)
+# Plain Core (the tables, not the mapped classes): no ORM work on the way in or out.
+_event, _version = Event.__table__, AgendaVersion.__table__
+_older = _version.alias("older")
 _PUBLISHED_STATE = (
     select(
-        Event.id,
-        Event.slug,
-        Event.status,
-        AgendaVersion.id.label("version_id"),
-        AgendaVersion.number,
-        AgendaVersion.published_at,
+        _event.c.id,
+        _event.c.slug,
+        _event.c.status,
+        _version.c.id.label("version_id"),
+        _version.c.number,
+        _version.c.published_at,
     )
-    .outerjoin(
-        AgendaVersion,
-        (AgendaVersion.event_id == Event.id)
-        & (
-            AgendaVersion.number
-            == select(func.max(_older.number))
-            .where(_older.event_id == Event.id)
-            .correlate(Event)
-            .scalar_subquery()
-        ),
+    .select_from(
+        _event.outerjoin(
+            _version,
+            (_version.c.event_id == _event.c.id)
+            & (
+                _version.c.number
+                == select(func.max(_older.c.number))
+                .where(_older.c.event_id == _event.c.id)
+                .scalar_subquery()
+            ),
+        )
     )
-    .where(Event.slug == bindparam("slug"))
+    .where(_event.c.slug == bindparam("slug"))
 )
 
 
