@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from sqlalchemy import bindparam, case, func, select
-from sqlalchemy.orm import defer, load_only
+from sqlalchemy.orm import defer
 
 from agenda import services, versions
 from agenda.forms import (  # the labels the organiser pages use too
