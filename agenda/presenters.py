@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from sqlalchemy import bindparam, case, func, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, load_only
 
 from agenda import services, versions
 from agenda.forms import (  # the labels the organiser pages use too
@@ -198,6 +198,24 @@ def calendar_text(version_id: int) -> str:
     return db.session.scalar(select(AgendaVersion.ics).where(AgendaVersion.id == version_id))
 
 
+# The latest version's id, number and time only: the key of everything cached about it (its
+# snapshot, changes and calendar load on first access, i.e. on a miss). Built once.
+_LATEST_HEADLINE = (
+    select(AgendaVersion)
+    .options(
+        load_only(
+            AgendaVersion.id,
+            AgendaVersion.event_id,
+            AgendaVersion.number,
+            AgendaVersion.published_at,
+        )
+    )
+    .where(AgendaVersion.event_id == bindparam("event_id"))
+    .order_by(AgendaVersion.number.desc())
+    .limit(1)
+)
+
+
 @dataclass
 class AgendaSource:
     """The agenda to show: the latest published version, a draft preview, or nothing yet."""
@@ -223,7 +241,7 @@ def agenda_source(event: Event, user) -> AgendaSource:
         sessions = [versions.session_dict(s) for s in services.live_sessions(event)]
         header = header_from_snapshot(versions.event_dict(event))
         return AgendaSource(event, None, build_layout(header, sessions), preview=True)
-    version = latest_published(event, with_snapshot=False)
+    version = db.session.scalar(_LATEST_HEADLINE, {"event_id": event.id})
     if version is None:
         return AgendaSource(event, None, build_layout(header_from_event(event), []))
     return AgendaSource(event, version, published_layout(version))
@@ -366,20 +384,27 @@ class AgendaLayout:
     days: list[DayView]
     speakers: list["SpeakerEntry"]
 
+    spans: tuple[tuple[datetime, datetime, int], ...] = ()  # (start, end, id), naive UTC
+
     def running(self, now: datetime) -> set[int]:
         """Ids of the sessions taking place at ``now`` (naive UTC)."""
-        moment = now.replace(tzinfo=UTC)
-        return {
-            s.id
-            for day in self.days
-            for s in day.sessions
-            if not s.cancelled and s.start <= moment < s.end
-        }
+        return {id_ for start, end, id_ in self.spans if start <= now < end}
 
 
 def build_layout(header: EventHeader, sessions: Iterable[dict]) -> AgendaLayout:
     days = agenda_days(header, sessions)
-    return AgendaLayout(header, days, speaker_entries(days))
+    # Compared on every page view: naive UTC, not aware datetimes in another zone.
+    spans = tuple(
+        (_naive_utc(s.start), _naive_utc(s.end), s.id)
+        for day in days
+        for s in day.sessions
+        if not s.cancelled
+    )
+    return AgendaLayout(header, days, speaker_entries(days), spans)
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 _LAYOUTS: OrderedDict[tuple, AgendaLayout] = OrderedDict()

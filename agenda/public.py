@@ -26,7 +26,7 @@ from agenda.event_links import agenda_panels
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
 from agenda.permissions import event_visible, visible_event_or_404
-from app.cached_pages import accepts_gzip, base_block, render_skeleton
+from app.cached_pages import accepts_gzip, base_block, nav_html, render_skeleton
 from app.encoded_cache import EncodedBody, Lru, compressed_once, encoded_response
 from app.extensions import db
 from app.i18n import locale_name
@@ -172,7 +172,7 @@ def _published_page(context: dict, seen: int | None) -> Response:
             ),
         )
     fills = {
-        "nav": base_block("nav"),
+        "nav": nav_html(),
         "flashes": base_block("flashes") if flashes else "",
         "panels": panels,
         "changes": _changes_html(event, seen, version),

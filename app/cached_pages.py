@@ -18,7 +18,12 @@ import struct
 import zlib
 
 from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+
+from app.encoded_cache import Lru
 
 _MARK = f"\x00hole-{secrets.token_hex(6)}:"  # never in rendered markup (NUL, random)
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime
@@ -89,6 +94,29 @@ def render_skeleton(template_name: str, **context) -> Skeleton:
         holes.append(name)
         parts.append(rest.encode())
     return Skeleton(parts, holes)
+
+
+_NAVS = Lru(256)  # a few kB each: one per signed-in reader, language and address
+_CSRF_MARK = f"\x00csrf-{secrets.token_hex(6)}\x00"
+
+
+def nav_html() -> str:
+    """base.html's menu bar for this request, rendered once per reader, language and address
+    (the language links lead back to it); the CSRF token, fresh from the session each time,
+    is put in afterwards."""
+    user = current_user
+    reader = (
+        (user.id, user.name, user.role, user.opd_id, user.locale)
+        if user.is_authenticated
+        else None
+    )
+    key = (reader, str(get_locale()), request.endpoint, request.full_path)
+    html = _NAVS.get(key)
+    if html is None:
+        html = _NAVS.put(key, base_block("nav", csrf_token=lambda: _CSRF_MARK))
+    if _CSRF_MARK in html:
+        html = html.replace(_CSRF_MARK, generate_csrf())
+    return html
 
 
 def base_block(name: str, **context) -> str:
