@@ -148,6 +148,13 @@ def main() -> None:
         "'Accept-Encoding: br, gzip' (default: anonymous, no compression)",
     )
     parser.add_argument(
+        "--wrk",
+        type=int,
+        metavar="SECONDS",
+        help="then drive both pages under gunicorn (2 sync workers, production settings) with "
+        "wrk -c8 as a viewer, beside bare Flask, as city_bench does",
+    )
+    parser.add_argument(
         "--gc-freeze",
         action="store_true",
         help="call gc.freeze() once the app is loaded, as a tuned server process would "
@@ -162,7 +169,7 @@ def main() -> None:
         with app.app_context():
             flask_migrate.upgrade()
             slug = build_event(args.sessions, args.speakers)
-            headers = viewer_headers() if args.viewer else {}
+            headers = viewer_headers() if args.viewer or args.wrk else {}
             engine = db.engine
         client = app.test_client()
         client.get(f"/events/{slug}/", headers=headers)  # the first visit sets the seen cookie
@@ -198,6 +205,47 @@ def main() -> None:
                 f"{bare / statistics.median(timings):.2f}x bare"
             )
         engine.dispose()
+        if args.wrk:
+            under_gunicorn(url, slug, headers["Authorization"].split()[1], args.wrk)
+
+
+def under_gunicorn(url: str, slug: str, token: str, seconds: int) -> None:
+    """Requests per second of both pages under gunicorn beside bare Flask (wrk, 8 connections,
+    a viewer's bearer token, 'Accept-Encoding: br, gzip')."""
+    import tempfile
+
+    from bench.checkin_bench import wrk
+    from bench.city_bench import GET_LUA
+    from bench.common import sinergi_and_bare
+
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        script = work / "get.lua"
+        script.write_text(GET_LUA % {"token": token})
+        env = {
+            **os.environ,
+            "SINERGI_ENV": "production",
+            "SECRET_KEY": "bench-" + os.urandom(8).hex(),
+            "DATABASE_URL": url,
+            # one limiter per worker: nothing shared with other runs on this machine
+            "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_RATELIMIT", "memory://"),
+            "SESSION_COOKIE_SECURE": "0",
+        }
+        with sinergi_and_bare(env, work) as (base, bare):
+            yardstick = wrk(f"{bare}/", 8, seconds, script)
+            print(f"gunicorn -w 2, wrk -c8, {seconds} s each, as a viewer (br, gzip)")
+            print(
+                f"  {'bare Flask':<15} {yardstick['rps']:8.0f} req/s  p50 {yardstick['p50']:5.1f} ms"
+            )
+            for label, path in (
+                ("agenda page", f"/events/{slug}/"),
+                ("agenda.ics", f"/events/{slug}/agenda.ics"),
+            ):
+                result = wrk(base + path, 8, seconds, script)
+                print(
+                    f"  {label:<15} {result['rps']:8.0f} req/s  p50 {result['p50']:5.1f} ms  "
+                    f"{result['rps'] / yardstick['rps']:.2f}x bare  ({result['errors']} errors)"
+                )
 
 
 if __name__ == "__main__":
