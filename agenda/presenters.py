@@ -216,6 +216,18 @@ _LATEST_HEADLINE = (
 )
 
 
+def latest_headline(event: Event) -> AgendaVersion | None:
+    """The latest version with its key columns only (id, number, time of publication)."""
+    return db.session.scalar(_LATEST_HEADLINE, {"event_id": event.id})
+
+
+def version_key(version: AgendaVersion) -> tuple:
+    """What a cache of a published version's renderings is keyed on. A version never changes
+    once published; the event, number and time of publication are there too, so that a reused
+    row id (after a deletion) can never hit an old entry."""
+    return (version.id, version.event_id, version.number, version.published_at)
+
+
 @dataclass
 class AgendaSource:
     """The agenda to show: the latest published version, a draft preview, or nothing yet."""
@@ -241,7 +253,7 @@ def agenda_source(event: Event, user) -> AgendaSource:
         sessions = [versions.session_dict(s) for s in services.live_sessions(event)]
         header = header_from_snapshot(versions.event_dict(event))
         return AgendaSource(event, None, build_layout(header, sessions), preview=True)
-    version = db.session.scalar(_LATEST_HEADLINE, {"event_id": event.id})
+    version = latest_headline(event)
     if version is None:
         return AgendaSource(event, None, build_layout(header_from_event(event), []))
     return AgendaSource(event, version, published_layout(version))
@@ -413,12 +425,8 @@ LAYOUT_CACHE_SIZE = 32
 
 
 def published_layout(version: AgendaVersion) -> AgendaLayout:
-    """The layout of a published version in the reader's language, built once per process.
-
-    A version never changes once published; the key also holds the event, number and time of
-    publication so that a reused row id (after a deletion) can never hit an old entry.
-    """
-    key = (version.id, version.event_id, version.number, version.published_at, locale_name())
+    """The layout of a published version in the reader's language, built once per process."""
+    key = (*version_key(version), locale_name())
     with _LAYOUTS_LOCK:
         layout = _LAYOUTS.get(key)
         if layout is not None:

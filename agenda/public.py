@@ -139,10 +139,7 @@ def _published_page(context: dict, seen: int | None) -> Response:
     Publishing makes a new version, hence a new key and a new ETag."""
     event, version = context["event"], context["version"]
     key = (
-        version.id,
-        version.event_id,
-        version.number,
-        version.published_at,
+        *presenters.version_key(version),
         event.slug,
         event.status,
         locale_name(),

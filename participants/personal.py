@@ -25,6 +25,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 
 from app import pwa
+from app.encoded_cache import EncodedBody, Lru, encoded_response
 from app.extensions import db
 from participants import passes
 from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
@@ -197,16 +198,26 @@ def rsvp(token):
     return _render(registration, personal_agenda.personal_agenda(registration), form, 422)
 
 
+_CALENDARS = Lru(256)  # a participant's calendar: a few kB, each encoding kept beside it
+
+
 @bp.get("/p/<token>/agenda.ics")
 def calendar(token):
+    """Built once per published version and registration (its group and status) per process;
+    a calendar app asking again costs the look-ups of the link and of the latest version."""
     registration = _registration(token)
     agenda = personal_agenda.personal_agenda(registration)
-    text = personal_agenda.personal_calendar(
-        registration, agenda, url_for("personal.page", token=token, _external=True)
-    )
-    response = Response(text, mimetype="text/calendar")
+    etag = personal_agenda.calendar_etag(registration, agenda)
+    url = url_for("personal.page", token=token, _external=True)
+    key = (etag, agenda.key, url) if agenda.has_agenda else None
+    body = _CALENDARS.get(key) if key else None
+    if body is None:
+        text = personal_agenda.personal_calendar(registration, agenda, url)
+        body = EncodedBody(text.encode())
+        if key:  # before publication the calendar is empty and stamped now: not kept
+            _CALENDARS.put(key, body)
+    response = encoded_response(body, etag, "text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="agenda-saya.ics"'
-    response.set_etag(personal_agenda.calendar_etag(registration, agenda))
     return _private(response).make_conditional(request)
 
 
