@@ -106,9 +106,7 @@ def nav_html() -> str:
     is put in afterwards."""
     user = current_user
     reader = (
-        (user.id, user.name, user.role, user.opd_id, user.locale)
-        if user.is_authenticated
-        else None
+        (user.id, user.name, user.role, user.opd_id, user.locale) if user.is_authenticated else None
     )
     key = (reader, str(get_locale()), request.endpoint, request.full_path)
     html = _NAVS.get(key)

@@ -109,13 +109,24 @@ class EncodedBody:
 
 
 def encoded_response(body: EncodedBody, etag: str, mimetype: str) -> Response:
-    """``body`` in the encoding the client accepts, under the strong ``etag`` (with the
-    encoding appended, Flask-Compress's ``"tag:br"``). Callers add their headers, then
-    ``make_conditional``: the bytes are ready, so a 304 costs no body work."""
+    """A response of ``body`` (see ``encode_into``). Callers add their headers, then
+    ``make_conditional`` (for If-Modified-Since)."""
+    return encode_into(Response(mimetype=mimetype), body, etag)
+
+
+def encode_into(response: Response, body: EncodedBody, etag: str) -> Response:
+    """``response`` with ``body`` in the encoding the client accepts, under the strong ``etag``
+    (with the encoding appended, Flask-Compress's ``"tag:br"``); a 304 when the client has
+    those bytes already, before anything is compressed."""
     algorithm = body.algorithm()
-    response = Response(body.encoded(algorithm), mimetype=mimetype)
+    tag = f"{etag}:{algorithm}" if algorithm else etag
     response.vary.add("Accept-Encoding")
+    response.set_etag(tag)
+    if request.if_none_match.contains(tag):
+        response.status_code = 304
+        response.set_data(b"")
+        return response
+    response.set_data(body.encoded(algorithm))
     if algorithm is not None:
         response.headers["Content-Encoding"] = algorithm  # Flask-Compress leaves it alone
-    response.set_etag(f"{etag}:{algorithm}" if algorithm else etag)
     return response

@@ -45,7 +45,9 @@ def test_the_page_has_a_strong_etag_and_answers_304_while_nothing_changed(client
     etag = first.headers["ETag"]
 
     assert first.status_code == 200 and not etag.startswith("W/")
-    assert {"private", "no-cache"} <= set(first.headers["Cache-Control"].replace(" ", "").split(","))
+    assert {"private", "no-cache"} <= set(
+        first.headers["Cache-Control"].replace(" ", "").split(",")
+    )
     unchanged = client.get(PAGE, headers={"If-None-Match": etag})
     assert unchanged.status_code == 304 and unchanged.data == b""
     assert client.get(PAGE).data == first.data
@@ -124,9 +126,7 @@ def test_gzip_readers_get_one_gzip_stream_of_the_same_page_and_304(client, meeti
     assert again.status_code == 304
 
 
-def test_a_cached_page_costs_two_statements_and_agenda_ics_one(
-    client, meeting, count_queries
-):
+def test_a_cached_page_costs_two_statements_and_agenda_ics_one(client, meeting, count_queries):
     visit(client)
     with count_queries() as page:
         assert client.get(PAGE).status_code == 200
