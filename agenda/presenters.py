@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from sqlalchemy import bindparam, case, func, select
-from sqlalchemy.orm import defer, load_only
+from sqlalchemy.orm import aliased, defer, load_only
 
 from agenda import services, versions
 from agenda.forms import (  # the labels the organiser pages use too
@@ -216,6 +216,38 @@ _LATEST_HEADLINE = (
 )
 
 
+_newer = aliased(AgendaVersion)
+_EVENT_AND_LATEST = (
+    select(Event, AgendaVersion)
+    .outerjoin(
+        AgendaVersion,
+        (AgendaVersion.event_id == Event.id)
+        & (
+            AgendaVersion.number
+            == select(func.max(_newer.number))
+            .where(_newer.event_id == Event.id)
+            .correlate(Event)
+            .scalar_subquery()
+        ),
+    )
+    .options(
+        load_only(
+            AgendaVersion.id,
+            AgendaVersion.event_id,
+            AgendaVersion.number,
+            AgendaVersion.published_at,
+        )
+    )
+    .where(Event.slug == bindparam("slug"))
+)
+
+
+def event_and_latest(slug: str) -> tuple[Event, AgendaVersion | None] | None:
+    """The event at ``slug`` and its latest version (key columns only), in one statement."""
+    row = db.session.execute(_EVENT_AND_LATEST, {"slug": slug}).first()
+    return None if row is None else (row[0], row[1])
+
+
 def latest_headline(event: Event) -> AgendaVersion | None:
     """The latest version with its key columns only (id, number, time of publication)."""
     return db.session.scalar(_LATEST_HEADLINE, {"event_id": event.id})
@@ -246,14 +278,18 @@ class AgendaSource:
         return self.preview or self.version is not None
 
 
-def agenda_source(event: Event, user) -> AgendaSource:
+_LOOK_UP = object()
+
+
+def agenda_source(event: Event, user, latest=_LOOK_UP) -> AgendaSource:
     """Drafts (seen only by organisers) preview the live sessions; otherwise the latest
-    published snapshot is shown."""
+    published snapshot is shown (``latest``: that version if already read, see
+    ``event_and_latest``)."""
     if event.status == "draft":
         sessions = [versions.session_dict(s) for s in services.live_sessions(event)]
         header = header_from_snapshot(versions.event_dict(event))
         return AgendaSource(event, None, build_layout(header, sessions), preview=True)
-    version = latest_headline(event)
+    version = latest_headline(event) if latest is _LOOK_UP else latest
     if version is None:
         return AgendaSource(event, None, build_layout(header_from_event(event), []))
     return AgendaSource(event, version, published_layout(version))

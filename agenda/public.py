@@ -84,8 +84,11 @@ def events():
 
 @bp.get("/events/<slug>/")
 def agenda(slug):
-    event = visible_event_or_404(slug)
-    source = presenters.agenda_source(event, current_user)
+    found = presenters.event_and_latest(slug)
+    if found is None or not event_visible(current_user, found[0]):
+        abort(404)  # a draft's existence is not revealed either (visible_event_or_404)
+    event, latest = found
+    source = presenters.agenda_source(event, current_user, latest)
     layout = source.layout
     now = utcnow()
     version = source.version
