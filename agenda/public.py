@@ -102,7 +102,7 @@ def agenda(slug):
         "source": source,
         "version": version,
         "days": layout.days,
-        "calendar": _calendar_links(event) if version else None,
+        "calendar": None,  # a published version's links: in the cached page (_published_page)
         "selected": selected,
         "running": layout.running(now),
         "panels": agenda_panels(event, current_user),
@@ -168,7 +168,9 @@ def _published_page(context: dict, seen: int | None) -> Response:
         skeleton = _PAGES.put(
             key,
             render_skeleton(
-                "agenda/public/agenda.html", **context, sessions_html=_sessions_html(context)
+                "agenda/public/agenda.html",
+                **context | {"calendar": _calendar_links(event)},
+                sessions_html=_sessions_html(context),
             ),
         )
     fills = {
