@@ -155,6 +155,11 @@ def main() -> None:
         "wrk -c8 as a viewer, beside bare Flask, as city_bench does",
     )
     parser.add_argument(
+        "--anonymous",
+        action="store_true",
+        help="with --wrk: a visitor (no token) instead of the viewer",
+    )
+    parser.add_argument(
         "--gc-freeze",
         action="store_true",
         help="call gc.freeze() once the app is loaded, as a tuned server process would "
@@ -206,7 +211,8 @@ def main() -> None:
             )
         engine.dispose()
         if args.wrk:
-            under_gunicorn(url, slug, headers["Authorization"].split()[1], args.wrk)
+            token = "" if args.anonymous else headers["Authorization"].split()[1]
+            under_gunicorn(url, slug, token, args.wrk)
 
 
 def under_gunicorn(url: str, slug: str, token: str, seconds: int) -> None:
@@ -233,7 +239,8 @@ def under_gunicorn(url: str, slug: str, token: str, seconds: int) -> None:
         }
         paths = {"agenda page": f"/events/{slug}/", "agenda.ics": f"/events/{slug}/agenda.ics"}
         ratios = {label: [] for label in paths}
-        print(f"gunicorn -w 2, wrk -c8, {seconds} s each, as a viewer (br, gzip), 3 rounds")
+        reader = "a viewer" if token else "a visitor"
+        print(f"gunicorn -w 2, wrk -c8, {seconds} s each, as {reader} (br, gzip), 3 rounds")
         with sinergi_and_bare(env, work) as (base, bare):
             for path in paths.values():  # warm-up: each worker's caches filled
                 wrk(base + path, 8, 1, script)
