@@ -174,7 +174,7 @@ def _render(registration, agenda, form, status=200):
     return _private(response)
 
 
-_AGENDA_HTML = Lru(512)  # a participant's agenda section: tens of kB
+_AGENDA_HTML = Lru(256)  # a participant's agenda section: tens of kB (a few MB per worker)
 
 
 def _agenda_html(registration, agenda) -> Markup:
