@@ -17,7 +17,7 @@ import secrets
 import struct
 import zlib
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -80,8 +80,6 @@ class Skeleton:
 def render_skeleton(template_name: str, **context) -> Skeleton:
     """``template_name`` rendered with ``hole(name)`` marking where each per-request part goes
     (the template calls it instead of rendering that part)."""
-    from flask import render_template
-
     html = render_template(
         template_name,
         hole=lambda name: Markup(f"{_MARK}{name}\x00"),  # noqa: S704 (our own marker)
