@@ -1,6 +1,6 @@
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from agenda.models import Event, Session
 from app.auth.models import ADMIN, ORGANISER
@@ -16,10 +16,13 @@ def event_visible(user, event: Event) -> bool:
     return user is not None and user.is_authenticated and can(user, "agenda.manage")
 
 
+_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))  # built once
+
+
 def visible_event_or_404(slug: str) -> Event:
     """The event at ``slug`` if the current user may see it; 404 otherwise, so a draft's
     existence is not revealed to those who may not see it."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    event = db.session.scalar(_BY_SLUG, {"slug": slug})
     if event is None or not event_visible(current_user, event):
         abort(404)
     return event

@@ -16,8 +16,8 @@ from threading import Lock
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from sqlalchemy import case, select
-from sqlalchemy.orm import defer, load_only
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.orm import aliased, defer, load_only
 
 from agenda import services, versions
 from agenda.forms import (  # the labels the organiser pages use too
@@ -157,22 +157,107 @@ def latest_published(event: Event, *, with_snapshot: bool = True) -> AgendaVersi
     )
 
 
-def latest_calendar(event: Event) -> AgendaVersion | None:
-    """The latest version with only what agenda.ics needs (not the snapshot)."""
-    return db.session.scalar(
-        select(AgendaVersion)
-        .where(AgendaVersion.event_id == event.id)
-        .options(
-            load_only(
-                AgendaVersion.id,
-                AgendaVersion.number,
-                AgendaVersion.published_at,
-                AgendaVersion.ics,
-            )
-        )
-        .order_by(AgendaVersion.number.desc())
-        .limit(1)
+# Plain Core (the tables, not the mapped classes): no ORM work on the way in or out.
+_event, _version = Event.__table__, AgendaVersion.__table__
+_older = _version.alias("older")
+_PUBLISHED_STATE = (
+    select(
+        _event.c.id,
+        _event.c.slug,
+        _event.c.status,
+        _version.c.id.label("version_id"),
+        _version.c.number,
+        _version.c.published_at,
     )
+    .select_from(
+        _event.outerjoin(
+            _version,
+            (_version.c.event_id == _event.c.id)
+            & (
+                _version.c.number
+                == select(func.max(_older.c.number))
+                .where(_older.c.event_id == _event.c.id)
+                .scalar_subquery()
+            ),
+        )
+    )
+    .where(_event.c.slug == bindparam("slug"))
+)
+
+
+def published_state(slug: str):
+    """The event at ``slug`` and its latest version in one light statement: a row (``id``,
+    ``slug``, ``status``, ``version_id``, ``number``, ``published_at``; the last three None
+    before the first publication), or None. What a cached published body is looked up by;
+    neither the snapshot nor the calendar text is read."""
+    return db.session.execute(_PUBLISHED_STATE, {"slug": slug}).first()
+
+
+def calendar_text(version_id: int) -> str:
+    """A published version's agenda.ics (read on a cache miss only)."""
+    return db.session.scalar(select(AgendaVersion.ics).where(AgendaVersion.id == version_id))
+
+
+# The latest version's id, number and time only: the key of everything cached about it (its
+# snapshot, changes and calendar load on first access, i.e. on a miss). Built once.
+_LATEST_HEADLINE = (
+    select(AgendaVersion)
+    .options(
+        load_only(
+            AgendaVersion.id,
+            AgendaVersion.event_id,
+            AgendaVersion.number,
+            AgendaVersion.published_at,
+        )
+    )
+    .where(AgendaVersion.event_id == bindparam("event_id"))
+    .order_by(AgendaVersion.number.desc())
+    .limit(1)
+)
+
+
+_newer = aliased(AgendaVersion)
+_EVENT_AND_LATEST = (
+    select(Event, AgendaVersion)
+    .outerjoin(
+        AgendaVersion,
+        (AgendaVersion.event_id == Event.id)
+        & (
+            AgendaVersion.number
+            == select(func.max(_newer.number))
+            .where(_newer.event_id == Event.id)
+            .correlate(Event)
+            .scalar_subquery()
+        ),
+    )
+    .options(
+        load_only(
+            AgendaVersion.id,
+            AgendaVersion.event_id,
+            AgendaVersion.number,
+            AgendaVersion.published_at,
+        )
+    )
+    .where(Event.slug == bindparam("slug"))
+)
+
+
+def event_and_latest(slug: str) -> tuple[Event, AgendaVersion | None] | None:
+    """The event at ``slug`` and its latest version (key columns only), in one statement."""
+    row = db.session.execute(_EVENT_AND_LATEST, {"slug": slug}).first()
+    return None if row is None else (row[0], row[1])
+
+
+def latest_headline(event: Event) -> AgendaVersion | None:
+    """The latest version with its key columns only (id, number, time of publication)."""
+    return db.session.scalar(_LATEST_HEADLINE, {"event_id": event.id})
+
+
+def version_key(version: AgendaVersion) -> tuple:
+    """What a cache of a published version's renderings is keyed on. A version never changes
+    once published; the event, number and time of publication are there too, so that a reused
+    row id (after a deletion) can never hit an old entry."""
+    return (version.id, version.event_id, version.number, version.published_at)
 
 
 @dataclass
@@ -193,14 +278,18 @@ class AgendaSource:
         return self.preview or self.version is not None
 
 
-def agenda_source(event: Event, user) -> AgendaSource:
+_LOOK_UP = object()
+
+
+def agenda_source(event: Event, user, latest=_LOOK_UP) -> AgendaSource:
     """Drafts (seen only by organisers) preview the live sessions; otherwise the latest
-    published snapshot is shown."""
+    published snapshot is shown (``latest``: that version if already read, see
+    ``event_and_latest``)."""
     if event.status == "draft":
         sessions = [versions.session_dict(s) for s in services.live_sessions(event)]
         header = header_from_snapshot(versions.event_dict(event))
         return AgendaSource(event, None, build_layout(header, sessions), preview=True)
-    version = latest_published(event, with_snapshot=False)
+    version = latest_headline(event) if latest is _LOOK_UP else latest
     if version is None:
         return AgendaSource(event, None, build_layout(header_from_event(event), []))
     return AgendaSource(event, version, published_layout(version))
@@ -343,20 +432,27 @@ class AgendaLayout:
     days: list[DayView]
     speakers: list["SpeakerEntry"]
 
+    spans: tuple[tuple[datetime, datetime, int], ...] = ()  # (start, end, id), naive UTC
+
     def running(self, now: datetime) -> set[int]:
         """Ids of the sessions taking place at ``now`` (naive UTC)."""
-        moment = now.replace(tzinfo=UTC)
-        return {
-            s.id
-            for day in self.days
-            for s in day.sessions
-            if not s.cancelled and s.start <= moment < s.end
-        }
+        return {id_ for start, end, id_ in self.spans if start <= now < end}
 
 
 def build_layout(header: EventHeader, sessions: Iterable[dict]) -> AgendaLayout:
     days = agenda_days(header, sessions)
-    return AgendaLayout(header, days, speaker_entries(days))
+    # Compared on every page view: naive UTC, not aware datetimes in another zone.
+    spans = tuple(
+        (_naive_utc(s.start), _naive_utc(s.end), s.id)
+        for day in days
+        for s in day.sessions
+        if not s.cancelled
+    )
+    return AgendaLayout(header, days, speaker_entries(days), spans)
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 _LAYOUTS: OrderedDict[tuple, AgendaLayout] = OrderedDict()
@@ -365,12 +461,8 @@ LAYOUT_CACHE_SIZE = 32
 
 
 def published_layout(version: AgendaVersion) -> AgendaLayout:
-    """The layout of a published version in the reader's language, built once per process.
-
-    A version never changes once published; the key also holds the event, number and time of
-    publication so that a reused row id (after a deletion) can never hit an old entry.
-    """
-    key = (version.id, version.event_id, version.number, version.published_at, locale_name())
+    """The layout of a published version in the reader's language, built once per process."""
+    key = (*version_key(version), locale_name())
     with _LAYOUTS_LOCK:
         layout = _LAYOUTS.get(key)
         if layout is not None:

@@ -4,8 +4,7 @@ Published and closed events are open to everyone (no login); drafts only to orga
 who see a preview of the live sessions. Pages read the latest published snapshot.
 """
 
-from collections import OrderedDict
-from threading import Lock
+import hashlib
 
 from flask import (
     Blueprint,
@@ -14,18 +13,21 @@ from flask import (
     current_app,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from agenda import change_log, presenters, printed, speaker_feeds
 from agenda.event_links import agenda_panels
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
-from agenda.permissions import visible_event_or_404
-from app.encoded_cache import compressed_once
+from agenda.permissions import event_visible, visible_event_or_404
+from app.cached_pages import accepts_gzip, base_block, nav_html, render_skeleton
+from app.encoded_cache import EncodedBody, Lru, compressed_once, encoded_response
 from app.extensions import db
 from app.i18n import locale_name
 from app.timeutil import to_zone, utcnow
@@ -42,10 +44,8 @@ def _webcal(url: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
-def _calendar_response(text: str, *, etag: str, filename: str, last_modified=None, private=False):
-    response = Response(text, mimetype="text/calendar")
+def _calendar_headers(response: Response, *, filename: str, last_modified, private: bool) -> None:
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified
     response.cache_control.no_cache = True
@@ -53,6 +53,12 @@ def _calendar_response(text: str, *, etag: str, filename: str, last_modified=Non
         response.cache_control.private = True
     else:
         response.cache_control.public = True
+
+
+def _calendar_response(text: str, *, etag: str, filename: str, last_modified=None, private=False):
+    response = Response(text, mimetype="text/calendar")
+    response.set_etag(etag)
+    _calendar_headers(response, filename=filename, last_modified=last_modified, private=private)
     return compressed_once(response).make_conditional(request)
 
 
@@ -78,31 +84,37 @@ def events():
 
 @bp.get("/events/<slug>/")
 def agenda(slug):
-    event = visible_event_or_404(slug)
-    source = presenters.agenda_source(event, current_user)
+    found = presenters.event_and_latest(slug)
+    if found is None or not event_visible(current_user, found[0]):
+        abort(404)  # a draft's existence is not revealed either (visible_event_or_404)
+    event, latest = found
+    source = presenters.agenda_source(event, current_user, latest)
     layout = source.layout
     now = utcnow()
     version = source.version
     seen = change_log.seen_number(request.cookies, event)
-    changes = change_log.unseen_changes(event, seen, version)
     selected = presenters.selected_day(
         layout.days, request.args.get("hari"), to_zone(now, layout.header.timezone).date()
     )
-    response = Response(
-        render_template(
-            "agenda/public/agenda.html",
-            event=event,
-            header=layout.header,
-            source=source,
-            version=version,
-            days=layout.days,
-            changes=changes,
-            seen=seen,
-            calendar=_calendar_links(event) if version else None,
-            sessions_html=_sessions_html(event, source, selected, layout.running(now)),
-            panels=agenda_panels(event, current_user),
+    context = {
+        "event": event,
+        "header": layout.header,
+        "source": source,
+        "version": version,
+        "days": layout.days,
+        "calendar": None,  # a published version's links: in the cached page (_published_page)
+        "selected": selected,
+        "running": layout.running(now),
+        "panels": agenda_panels(event, current_user),
+    }
+    if version is None:  # a draft's preview, or nothing published yet: rendered every time
+        response = Response(
+            render_template(
+                "agenda/public/agenda.html", **context, sessions_html=_sessions_html(context)
+            )
         )
-    )
+    else:
+        response = _published_page(context, seen)
     if version is not None and seen != version.number:
         response.set_cookie(
             change_log.SEEN_COOKIE.format(event.id),
@@ -116,55 +128,100 @@ def agenda(slug):
     return response
 
 
-_SESSIONS_HTML: OrderedDict[tuple, Markup] = OrderedDict()
-_SESSIONS_HTML_LOCK = Lock()
-SESSIONS_HTML_CACHE_SIZE = 64
+_PAGES = Lru(32)  # a 200-session page: ~0.5 MB of parts and ~16 kB of gzip segments
 
 
-def _sessions_html(event, source, selected, running: set[int]) -> Markup:
-    """The day tabs, sessions and speakers, rendered once per published version, language,
-    open day, running sessions and host (the calendar links are absolute); a draft preview
-    is rendered every time. Publishing makes a new version, hence a new key."""
-    version = source.version
+def _published_page(context: dict, seen: int | None) -> Response:
+    """A published agenda page from this process's cache of rendered pages.
 
-    def render() -> Markup:
-        layout = source.layout
-        return Markup(  # noqa: S704 (our own template's output, escaped by Jinja)
-            render_template(
-                "agenda/public/_sessions.html",
-                days=layout.days,
-                selected=selected,
-                running=running,
-                speakers=layout.speakers,
-                calendar=version is not None,
-                session_ics=_session_calendar_links(event),
-            )
-        )
-
-    if version is None:
-        return render()
+    The page is rendered once per version, language, open day, running sessions, event status
+    and host (the calendar links are absolute); what depends on the reader is a hole filled per
+    request: the menu bar (name, menu, CSRF tokens), flashed messages, the panels of some
+    roles and the changes since the reader's last visit. The strong ETag covers the key and
+    everything the holes are made of, so a 304 is answered before any of them is rendered.
+    Publishing makes a new version, hence a new key and a new ETag."""
+    event, version = context["event"], context["version"]
     key = (
-        version.id,
-        version.event_id,
-        version.number,
-        version.published_at,
+        *presenters.version_key(version),
         event.slug,
+        event.status,
         locale_name(),
-        selected,
-        frozenset(running),
+        context["selected"],
+        frozenset(context["running"]),
         request.host_url,
     )
-    with _SESSIONS_HTML_LOCK:
-        html = _SESSIONS_HTML.get(key)
-        if html is not None:
-            _SESSIONS_HTML.move_to_end(key)
-            return html
-    html = render()
-    with _SESSIONS_HTML_LOCK:
-        _SESSIONS_HTML[key] = html
-        while len(_SESSIONS_HTML) > SESSIONS_HTML_CACHE_SIZE:
-            _SESSIONS_HTML.popitem(last=False)
-    return html
+    panels = "".join(context["panels"])
+    flashes = session.get("_flashes")
+    seed = repr((key, _reader(), request.full_path, seen, panels, flashes))
+    gzip = accepts_gzip()
+    etag = hashlib.blake2b(seed.encode(), digest_size=16).hexdigest() + (":gzip" if gzip else "")
+    response = Response(mimetype="text/html")
+    response.set_etag(etag)
+    response.vary.add("Accept-Encoding")
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    if not flashes and request.if_none_match.contains(etag):
+        response.status_code = 304
+        return response
+    skeleton = _PAGES.get(key)
+    if skeleton is None:
+        skeleton = _PAGES.put(
+            key,
+            render_skeleton(
+                "agenda/public/agenda.html",
+                **context | {"calendar": _calendar_links(event)},
+                sessions_html=_sessions_html(context),
+            ),
+        )
+    fills = {
+        "nav": nav_html(),
+        "flashes": base_block("flashes") if flashes else "",
+        "panels": panels,
+        "changes": _changes_html(event, seen, version),
+    }
+    if gzip:
+        response.set_data(skeleton.gzipped(fills))
+        response.headers["Content-Encoding"] = "gzip"  # Flask-Compress leaves it alone
+    else:
+        response.set_data(skeleton.joined(fills))
+    return response
+
+
+def _reader():
+    """What of the reader the menu bar shows: nothing for visitors; for a signed-in user who
+    they are and their session's CSRF token (made now if it has none), so a page kept by the
+    browser (304) never holds another session's forms."""
+    if not current_user.is_authenticated:
+        return None
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field not in session:
+        generate_csrf()
+    return (current_user.id, current_user.name, current_user.role, session.get(field))
+
+
+def _changes_html(event, seen: int | None, version) -> str:
+    changes = change_log.unseen_changes(event, seen, version)
+    if not changes:
+        return ""
+    return render_template(
+        "agenda/public/_changes.html", changes=changes, seen=seen, version=version
+    )
+
+
+def _sessions_html(context: dict) -> Markup:
+    """The day tabs, sessions and speakers."""
+    layout = context["source"].layout
+    return Markup(  # noqa: S704 (our own template's output, escaped by Jinja)
+        render_template(
+            "agenda/public/_sessions.html",
+            days=layout.days,
+            selected=context["selected"],
+            running=context["running"],
+            speakers=layout.speakers,
+            calendar=context["version"] is not None,
+            session_ics=_session_calendar_links(context["event"]),
+        )
+    )
 
 
 def _calendar_links(event) -> dict:
@@ -240,19 +297,28 @@ def agenda_pdf_view(slug):
 # --- calendars (RFC 5545; see DESIGN.md "Contracts") -----------------------------------------
 
 
+_CALENDARS = Lru(64)  # an agenda.ics is tens of kB, each encoding kept beside it
+
+
 @bp.get("/events/<slug>/agenda.ics")
 def agenda_ics(slug):
-    event = visible_event_or_404(slug)
-    version = presenters.latest_calendar(event)
-    if version is None:
+    """Served from this process's cache of published calendars: one light statement says
+    which version is current (the key), the text is read only on a miss."""
+    state = presenters.published_state(slug)
+    if state is None or not event_visible(current_user, state) or state.number is None:
         abort(404)
-    return _calendar_response(
-        version.ics,
-        etag=f"{event.id}-{version.number}",
-        filename=f"{event.slug}.ics",
-        last_modified=version.published_at,
-        private=event.status == "draft",
+    key = (state.id, state.version_id, state.number, state.published_at)
+    body = _CALENDARS.get(key)
+    if body is None:
+        body = _CALENDARS.put(key, EncodedBody(presenters.calendar_text(state.version_id).encode()))
+    response = encoded_response(body, f"{state.id}-{state.number}", "text/calendar")
+    _calendar_headers(
+        response,
+        filename=f"{state.slug}.ics",
+        last_modified=state.published_at,
+        private=state.status == "draft",
     )
+    return response.make_conditional(request)
 
 
 @bp.get("/events/<slug>/sessions/<int:session_id>.ics")

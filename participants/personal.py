@@ -6,6 +6,7 @@ everyone), an RSVP form and, once confirmed, the QR pass. A small service worker
 manifest lets it be added to the home screen. Nothing here shows another participant's data.
 """
 
+import hashlib
 import secrets
 from collections.abc import Callable
 
@@ -15,9 +16,11 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -25,7 +28,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 
 from app import pwa
+from app.encoded_cache import EncodedBody, Lru, encode_into, encoded_response
 from app.extensions import db
+from app.i18n import locale_name
 from participants import passes
 from participants.forms import ANSWER_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, RsvpForm
 from participants.mail import whatsapp
@@ -129,7 +134,7 @@ def page(token):
     registration = _registration(token)
     agenda = personal_agenda.personal_agenda(registration)
     form = RsvpForm()
-    response = _render(registration, agenda, form)
+    response = _page_response(_render(registration, agenda, form))
     _remember(response, registration)
     return response
 
@@ -144,6 +149,7 @@ def _render(registration, agenda, form, status=200):
             person=registration.person,
             event=registration.event,
             agenda=agenda,
+            agenda_html=_agenda_html(registration, agenda),
             form=form,
             can_answer=registration.status != "cancelled" and registration.event.status != "closed",
             answers=ANSWER_LABELS
@@ -166,6 +172,44 @@ def _render(registration, agenda, form, status=200):
         status=status,
     )
     return _private(response)
+
+
+_AGENDA_HTML = Lru(256)  # a participant's agenda section: tens of kB (a few MB per worker)
+
+
+def _agenda_html(registration, agenda) -> Markup:
+    """The participant's agenda section, rendered once per published version, language and
+    registration (its group and link); before publication it is a line, rendered each time."""
+    key = (
+        agenda.key,
+        locale_name(),
+        registration.id,
+        registration.group,
+        registration.link_token,
+        request.host_url,
+    )
+    html = _AGENDA_HTML.get(key) if agenda.has_agenda else None
+    if html is None:
+        html = Markup(  # noqa: S704 (our own template's output, escaped by Jinja)
+            render_template(
+                "participants/personal/_agenda.html", agenda=agenda, registration=registration
+            )
+        )
+        if agenda.has_agenda:
+            _AGENDA_HTML.put(key, html)
+    return html
+
+
+def _page_response(response: Response) -> Response:
+    """The page under a strong ETag of its own bytes, read without this request's signed CSRF
+    token (it carries the time) but with the session's token it signs: a browser keeps its copy
+    (304) while nothing on it changed, and never one holding another session's form."""
+    data = response.get_data()
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    signed, raw = g.get(field), session.get(field, "")
+    seed = (data.replace(signed.encode(), b"") if signed else data) + str(raw).encode()
+    etag = hashlib.blake2b(seed, digest_size=16).hexdigest()
+    return encode_into(response, EncodedBody(data), etag)
 
 
 @bp.post("/p/<token>/rsvp")
@@ -197,16 +241,26 @@ def rsvp(token):
     return _render(registration, personal_agenda.personal_agenda(registration), form, 422)
 
 
+_CALENDARS = Lru(256)  # a participant's calendar: a few kB, each encoding kept beside it
+
+
 @bp.get("/p/<token>/agenda.ics")
 def calendar(token):
+    """Built once per published version and registration (its group and status) per process;
+    a calendar app asking again costs the look-ups of the link and of the latest version."""
     registration = _registration(token)
     agenda = personal_agenda.personal_agenda(registration)
-    text = personal_agenda.personal_calendar(
-        registration, agenda, url_for("personal.page", token=token, _external=True)
-    )
-    response = Response(text, mimetype="text/calendar")
+    etag = personal_agenda.calendar_etag(registration, agenda)
+    url = url_for("personal.page", token=token, _external=True)
+    key = (etag, agenda.key, url) if agenda.has_agenda else None
+    body = _CALENDARS.get(key) if key else None
+    if body is None:
+        text = personal_agenda.personal_calendar(registration, agenda, url)
+        body = EncodedBody(text.encode())
+        if key:  # before publication the calendar is empty and stamped now: not kept
+            _CALENDARS.put(key, body)
+    response = encoded_response(body, etag, "text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="agenda-saya.ics"'
-    response.set_etag(personal_agenda.calendar_etag(registration, agenda))
     return _private(response).make_conditional(request)
 
 

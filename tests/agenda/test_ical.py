@@ -6,8 +6,7 @@ import brotli
 import pytest
 from icalendar import Calendar
 
-from agenda import services
-from app import encoded_cache
+from agenda import public, services
 from app.extensions import db
 
 from .public_helpers import fill, publish
@@ -391,10 +390,10 @@ def test_agenda_ics_is_compressed_once_per_publication_and_still_answers_304(cli
     event, sessions, _ = meeting
     br = {"Accept-Encoding": "br"}
     first = client.get("/events/sm-iii-2025/agenda.ics", headers=br)
-    cached = len(encoded_cache._entries)
+    cached = len(public._CALENDARS)
     again = client.get("/events/sm-iii-2025/agenda.ics", headers=br)
     assert first.headers["Content-Encoding"] == "br" and "Accept-Encoding" in first.headers["Vary"]
-    assert again.data == first.data and len(encoded_cache._entries) == cached
+    assert again.data == first.data and len(public._CALENDARS) == cached
     plain = client.get("/events/sm-iii-2025/agenda.ics").data  # no Accept-Encoding: as stored
     assert brotli.decompress(first.data) == plain
     etag = first.headers["ETag"]

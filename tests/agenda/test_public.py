@@ -447,17 +447,17 @@ def test_a_much_revised_agenda_pages_through_its_change_log(client, make_event, 
 
 
 def test_the_sessions_of_a_version_are_rendered_once_per_language_and_open_day(client, retreat):
-    """Readers of one published version share one rendering of its sessions (per language
+    """Readers of one published version share one rendering of its page (per language
     and open day); a new version is rendered anew (above: shows at once)."""
     first = client.get("/events/retret-2025/?hari=2025-08-05").get_data(as_text=True)
-    entries = len(public._SESSIONS_HTML)
+    entries = len(public._PAGES)
     again = client.get("/events/retret-2025/?hari=2025-08-05").get_data(as_text=True)
-    assert len(public._SESSIONS_HTML) == entries
+    assert len(public._PAGES) == entries
     assert re.findall(r'class="tab-pane fade show active" id="([^"]+)"', again) == re.findall(
         r'class="tab-pane fade show active" id="([^"]+)"', first
     )
     other_day = client.get("/events/retret-2025/?hari=2025-08-06").get_data(as_text=True)
-    assert len(public._SESSIONS_HTML) == entries + 1
+    assert len(public._PAGES) == entries + 1
     assert "Apel Pagi" in first and "Apel Pagi" in other_day  # every day, another tab open
     assert re.findall(r'class="tab-pane fade show active" id="([^"]+)"', other_day) != (
         re.findall(r'class="tab-pane fade show active" id="([^"]+)"', first)

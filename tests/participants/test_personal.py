@@ -17,7 +17,7 @@ from agenda import services, versions
 from app.extensions import db
 from participants import passes
 from participants.models import Person, Registration
-from participants.registrations import changes
+from participants.registrations import changes, personal_agenda
 
 ZBARIMG = shutil.which("zbarimg") or "/usr/bin/zbarimg"  # Debian zbar-tools
 
@@ -411,3 +411,70 @@ def test_a_participant_cannot_make_a_directory_person_their_delegate_by_email(
     assert f"/p/{delegate.link_token}/" in html
     for secret in ("Bambang", link, pass_token):
         assert secret not in html
+
+
+# --- cached per published version -------------------------------------------------------------
+
+
+def test_the_personal_page_and_calendar_answer_304_until_a_new_version_is_published(
+    client, retreat
+):
+    head, sessions = retreat["head"], retreat["sessions"]
+    page, ics = f"/p/{head.link_token}/", f"/p/{head.link_token}/agenda.ics"
+    client.get(page)  # the first visit remembers this phone (a cookie)
+    first, calendar = client.get(page), client.get(ics)
+    for response in (first, calendar):
+        assert not response.headers["ETag"].startswith("W/")
+        url = page if response is first else ics
+        again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304 and again.data == b""
+
+    session = db.session.get(type(sessions["plenary"]), sessions["plenary"].id)
+    session.title = "Manajemen talenta ASN"
+    versions.publish(session.event)
+    db.session.commit()
+    new_page = client.get(page, headers={"If-None-Match": first.headers["ETag"]})
+    new_calendar = client.get(ics, headers={"If-None-Match": calendar.headers["ETag"]})
+
+    assert new_page.status_code == 200 and new_page.headers["ETag"] != first.headers["ETag"]
+    assert "Manajemen talenta ASN" in text_of(new_page.get_data(as_text=True))
+    assert new_calendar.status_code == 200
+    assert new_calendar.headers["ETag"] != calendar.headers["ETag"]
+    assert b"Manajemen talenta ASN" in new_calendar.data
+
+
+def test_participants_of_one_group_share_the_agenda_but_never_each_others_page(
+    client, retreat, make_person
+):
+    head, other = retreat["head"], retreat["other"]
+    colleague = Registration(
+        event_id=head.event_id,
+        person_id=make_person("Dewi Lestari, S.E.", position="Sekretaris Dinas").id,
+        group="Kelompok A",
+    )
+    db.session.add(colleague)
+    db.session.commit()
+
+    mine = client.get(f"/p/{head.link_token}/").get_data(as_text=True)
+    shared = len(personal_agenda._AGENDAS)
+    theirs = client.get(f"/p/{colleague.link_token}/").get_data(as_text=True)
+    elsewhere = client.get(f"/p/{other.link_token}/").get_data(as_text=True)
+
+    assert len(personal_agenda._AGENDAS) == shared + 1  # Kelompok A's once, Kelompok B's
+    assert "Diskusi kelompok: kepala OPD" in text_of(theirs)
+    assert "dr. Aditya Prasetyo" in mine and "dr. Aditya Prasetyo" not in theirs + elsewhere
+    assert head.link_token not in theirs + elsewhere
+    assert colleague.link_token in theirs and "Dewi Lestari" in theirs
+
+
+def test_the_personal_page_follows_the_language_with_another_etag(client, retreat):
+    head = retreat["head"]
+    page = f"/p/{head.link_token}/"
+    client.get(page)
+    indonesian = client.get(page)
+    client.get(f"/language/en?next={page}")
+
+    english = client.get(page, headers={"If-None-Match": indonesian.headers["ETag"]})
+
+    assert english.status_code == 200 and english.headers["ETag"] != indonesian.headers["ETag"]
+    assert "Monday, 4 August 2025" in text_of(english.get_data(as_text=True))
