@@ -1,9 +1,10 @@
 """Indonesian formatting for templates, from Babel's CLDR data (locale of the request)."""
 
 from datetime import date, datetime
+from functools import cache
 
 from babel.dates import format_date, format_time
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from flask_babel import ngettext
 
 from app.i18n import current_locale
@@ -54,21 +55,34 @@ def datetime_in_zone(value: datetime | str | None, zone: str = DEFAULT_ZONE) -> 
     return f"{short_date(value, zone)} {time_in_zone(value, zone)}"
 
 
+@cache
+def _parsed(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+def in_pattern(value, pattern: str, **options) -> str:
+    """``value`` in the CLDR number ``pattern`` and the request's locale, as Babel's
+    format_decimal/percent/currency would write it (``options``: theirs, e.g. ``currency``).
+
+    Babel parses the pattern string again on every call, about three quarters of the cost of
+    a percentage; a ranking of 40 OPDs formats some 250 numbers, so each pattern is parsed
+    once per process here and applied as Babel applies it."""
+    return _parsed(pattern).apply(value, current_locale(), **options)
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     """A percentage given as 0–100: 56.6 → '56,6%'."""
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(float(value) / 100, pattern, locale=current_locale())
+    return in_pattern(float(value) / 100, pattern)
 
 
 def rupiah(value) -> str:
     """1234567 → 'Rp1.234.567'."""
     if value is None:
         return "–"
-    return format_currency(
-        value, "IDR", format="¤#,##0", currency_digits=False, locale=current_locale()
-    )
+    return in_pattern(value, "¤#,##0", currency="IDR", currency_digits=False)
 
 
 def number(value) -> str:
