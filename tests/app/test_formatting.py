@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask_babel import force_locale
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.formatting import datetime_in_zone, long_date, number, percent, rupiah, time_in_zone
@@ -41,7 +41,12 @@ def test_missing_values_show_a_dash(app):
         assert percent(None) == "–" and rupiah(None) == "–" and long_date(None) == ""
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
+@example(value=-0.0, amount=0, language="id")
+@example(value=-0.04, amount=-1, language="id")
+@example(value=2.675, amount=10**13, language="en")
+@example(value=1e-7, amount=999, language="id")
+@example(value=999.95, amount=-1000, language="en")
 @given(
     value=st.floats(min_value=-1e3, max_value=1e3, allow_nan=False),
     amount=st.integers(min_value=-(10**13), max_value=10**13),
