@@ -99,10 +99,15 @@ def standing_of(opd: Opd) -> Standing:
     return found[0] if found else Standing(opd, counts=dict.fromkeys(ITEM_STATUSES, 0))
 
 
-def scope_choices() -> tuple[list[Event], list[EventSeries]]:
-    """The meetings (newest first) and series a dashboard may be narrowed to."""
-    events = db.session.scalars(select(Event).order_by(Event.start_date.desc())).all()
-    series = db.session.scalars(select(EventSeries).order_by(EventSeries.title)).all()
+def scope_choices() -> tuple[list, list]:
+    """The meetings (newest first) and series a dashboard may be narrowed to: (id, title) rows,
+    all a menu needs (a city's years of meetings are not loaded whole for it)."""
+    events = db.session.execute(
+        select(Event.id, Event.title).order_by(Event.start_date.desc())
+    ).all()
+    series = db.session.execute(
+        select(EventSeries.id, EventSeries.title).order_by(EventSeries.title)
+    ).all()
     return events, series
 
 
