@@ -75,9 +75,11 @@ def standings(scope: Scope, opd_id: int | None = None) -> list[Standing]:
     if opd_id:
         query = query.where(ActionItem.lead_opd_id == opd_id)
     rows = db.session.execute(scope.apply(query)).all()
-    opds = {
-        o.id: o for o in db.session.scalars(select(Opd).where(Opd.id.in_({r[0] for r in rows})))
-    }
+    if opd_id:  # one OPD's page has it loaded already: no second statement for it
+        opds = {opd_id: db.session.get(Opd, opd_id)} if rows else {}
+    else:
+        ids = {r[0] for r in rows}
+        opds = {o.id: o for o in db.session.scalars(select(Opd).where(Opd.id.in_(ids)))}
     table: dict[int, Standing] = {}
     sums: dict[int, int] = {}
     for opd_id_, status, count, late, progress in rows:
