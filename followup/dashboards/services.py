@@ -12,7 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda.models import Event, EventSeries
@@ -62,13 +62,12 @@ class Standing:
 def standings(scope: Scope, opd_id: int | None = None) -> list[Standing]:
     """Per lead OPD: counted items by status, overdue, average progress; best completion
     first."""
-    overdue = case((overdue_clause(), 1), else_=0)
     query = counted(
         select(
             ActionItem.lead_opd_id,
             ActionItem.status,
             func.count(),
-            func.sum(overdue),
+            func.count().filter(overdue_clause()),  # FILTER: cheaper than SUM(CASE …) per row
             func.sum(ActionItem.progress),
         )
     ).group_by(ActionItem.lead_opd_id, ActionItem.status)
