@@ -1,15 +1,13 @@
 """The quarter's ranking for the meeting pack: XLSX (formula-safe, app.tabular; numbers stay
 numbers) and PDF, each saying how complete the quarter's data is."""
 
-from babel.numbers import format_decimal
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from app.formatting import percent, rupiah
-from app.i18n import current_locale
+from app.formatting import in_pattern, percent, rupiah
 from app.pdf import (
     MARGIN,
     OFFICIAL_TABLE,
@@ -26,7 +24,7 @@ def points(value: float | None) -> str:
     """Percentage points with their sign, Indonesian style: -3.25 → '-3,3', 12 → '+12,0'."""
     if value is None:
         return "–"
-    return format_decimal(value, "+#,##0.0;-#,##0.0", locale=current_locale())
+    return in_pattern(value, "+#,##0.0;-#,##0.0")
 
 
 def _title(ranking: Ranking) -> str:

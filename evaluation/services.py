@@ -210,9 +210,10 @@ def default_quarter() -> tuple[int, int] | None:
     return (quarters[0][0], quarters[0][1]) if quarters else None
 
 
-def ranking(year: int, quarter: int) -> Ranking:
+def ranking(year: int, quarter: int, known: dict[tuple, Coverage] | None = None) -> Ranking:
     """OPDs by financial realisation, highest first (an OPD with pagu 0 has no percentage and
-    comes last), with the quarter's coverage; four queries whatever the number of OPDs."""
+    comes last), with the quarter's coverage; four queries whatever the number of OPDs, two
+    when ``known`` (what ``coverages()`` gave, as the ranking page has it) holds the quarter."""
     target = target_for(year, quarter)
     rows = db.session.scalars(
         select(BudgetRealisation)
@@ -252,7 +253,7 @@ def ranking(year: int, quarter: int) -> Ranking:
         ranked,
         pagu=sum(r.pagu for r in current),
         realisasi_keuangan=sum(r.realisasi_keuangan for r in current),
-        coverage=coverage(year, quarter),
+        coverage=(known or {}).get((year, quarter)) or coverage(year, quarter),
     )
 
 

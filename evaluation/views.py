@@ -43,11 +43,11 @@ def ranking():
     chosen = _quarter_args()
     if chosen is None:
         return render_template("evaluation/ranking.html", ranking=None, quarters=[])
-    result = services.ranking(*chosen)
+    quarters = services.quarters_with_data()
+    result = services.ranking(*chosen, known={(y, q): c for y, q, c in quarters})
     if not can(current_user, "evaluation.view_ranking", result):
         # Until the organiser shares the quarter, an OPD sees its own figures only.
         return redirect(url_for("evaluation.opd_profile", opd_id=current_user.opd_id))
-    quarters = services.quarters_with_data()
     return render_template(
         "evaluation/ranking.html",
         ranking=result,

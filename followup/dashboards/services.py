@@ -12,7 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from agenda.models import Event, EventSeries
@@ -62,22 +62,23 @@ class Standing:
 def standings(scope: Scope, opd_id: int | None = None) -> list[Standing]:
     """Per lead OPD: counted items by status, overdue, average progress; best completion
     first."""
-    overdue = case((overdue_clause(), 1), else_=0)
     query = counted(
         select(
             ActionItem.lead_opd_id,
             ActionItem.status,
             func.count(),
-            func.sum(overdue),
+            func.count().filter(overdue_clause()),  # FILTER: cheaper than SUM(CASE …) per row
             func.sum(ActionItem.progress),
         )
     ).group_by(ActionItem.lead_opd_id, ActionItem.status)
     if opd_id:
         query = query.where(ActionItem.lead_opd_id == opd_id)
     rows = db.session.execute(scope.apply(query)).all()
-    opds = {
-        o.id: o for o in db.session.scalars(select(Opd).where(Opd.id.in_({r[0] for r in rows})))
-    }
+    if opd_id:  # one OPD's page has it loaded already: no second statement for it
+        opds = {opd_id: db.session.get(Opd, opd_id)} if rows else {}
+    else:
+        ids = {r[0] for r in rows}
+        opds = {o.id: o for o in db.session.scalars(select(Opd).where(Opd.id.in_(ids)))}
     table: dict[int, Standing] = {}
     sums: dict[int, int] = {}
     for opd_id_, status, count, late, progress in rows:
@@ -99,10 +100,15 @@ def standing_of(opd: Opd) -> Standing:
     return found[0] if found else Standing(opd, counts=dict.fromkeys(ITEM_STATUSES, 0))
 
 
-def scope_choices() -> tuple[list[Event], list[EventSeries]]:
-    """The meetings (newest first) and series a dashboard may be narrowed to."""
-    events = db.session.scalars(select(Event).order_by(Event.start_date.desc())).all()
-    series = db.session.scalars(select(EventSeries).order_by(EventSeries.title)).all()
+def scope_choices() -> tuple[list, list]:
+    """The meetings (newest first) and series a dashboard may be narrowed to: (id, title) rows,
+    all a menu needs (a city's years of meetings are not loaded whole for it)."""
+    events = db.session.execute(
+        select(Event.id, Event.title).order_by(Event.start_date.desc())
+    ).all()
+    series = db.session.execute(
+        select(EventSeries.id, EventSeries.title).order_by(EventSeries.title)
+    ).all()
     return events, series
 
 

@@ -1,8 +1,12 @@
 from datetime import date, datetime
 
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask_babel import force_locale
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from app.formatting import datetime_in_zone, long_date, number, percent, rupiah, time_in_zone
+from evaluation.documents import points
 
 
 def test_indonesian_formats(app):
@@ -35,3 +39,26 @@ def test_english_formats_follow_the_chosen_language(app):
 def test_missing_values_show_a_dash(app):
     with app.test_request_context():
         assert percent(None) == "–" and rupiah(None) == "–" and long_date(None) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@example(value=-0.0, amount=0, language="id")
+@example(value=-0.04, amount=-1, language="id")
+@example(value=2.675, amount=10**13, language="en")
+@example(value=1e-7, amount=999, language="id")
+@example(value=999.95, amount=-1000, language="en")
+@given(
+    value=st.floats(min_value=-1e3, max_value=1e3, allow_nan=False),
+    amount=st.integers(min_value=-(10**13), max_value=10**13),
+    language=st.sampled_from(["id", "en"]),
+)
+def test_figures_read_as_babel_writes_them(app, value, amount, language):
+    """Percentages, points and rupiah (patterns parsed once per process) are the very text
+    Babel's own formatters give, in either language, rounding included."""
+    with app.test_request_context(), force_locale(language):
+        assert percent(value) == format_percent(value / 100, "#,##0.0%", locale=language)
+        assert percent(value, digits=0) == format_percent(value / 100, "#,##0%", locale=language)
+        assert points(value) == format_decimal(value, "+#,##0.0;-#,##0.0", locale=language)
+        assert rupiah(amount) == format_currency(
+            amount, "IDR", format="¤#,##0", currency_digits=False, locale=language
+        )

@@ -64,3 +64,29 @@ def test_a_recap_of_an_unknown_meeting_or_format_is_not_found(login_as):
     assert viewer.get("/tindak-lanjut/rekap.xlsx?series=999999").status_code == 404
     assert viewer.get("/tindak-lanjut/rekap.docx").status_code == 404
     assert viewer.get("/tindak-lanjut/rekap.xlsx").status_code == 200
+
+
+def test_an_opd_picture_costs_the_same_statements_with_2_or_20_items_and_reports(
+    make_event, make_item, city, login_as, count_queries
+):
+    from app.extensions import db
+    from followup import services
+
+    event = make_event("sm-opd")
+    reporter = login_as("opd", opd=city["dinkes"]).user
+    viewer = login_as("viewer")
+    counts = []
+    for extra in (2, 20):
+        for n in range(extra):
+            item = make_item(city["dinkes"], event=event, title=f"Butir {extra}-{n}")
+            services.submit_update(item, author=reporter, progress=40, narrative="Berjalan")
+        db.session.commit()
+        with count_queries() as counter:
+            page = viewer.get(f"/tindak-lanjut/dasbor/opd/{city['dinkes'].id}")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        total = 2 if extra == 2 else 22
+        assert f'data-count="total">{total}<' in html
+        assert html.count('class="list-group-item"><div') == min(total, 5)  # the latest reports
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
