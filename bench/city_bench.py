@@ -44,13 +44,16 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 MARK = "<!-- city_bench -->"
 PASSWORD = "bench-password-1"  # noqa: S105 (a throw-away database)
 HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|token|expected)"[^>]*value="([^"]*)"')
-GET_LUA = (
-    """
-wrk.headers["Authorization"] = "Bearer %(token)s"
-wrk.headers["Accept-Encoding"] = "br, gzip"
-"""
-    + DONE_LUA
-)
+
+
+def get_script(path: Path, headers: dict) -> Path:
+    """A wrk script sending ``headers`` (and accepting br, gzip as a browser does)."""
+    lines = [f'wrk.headers["{k}"] = "{v}"' for k, v in {**headers, **ENCODINGS}.items()]
+    path.write_text("\n".join(lines) + "\n" + DONE_LUA % {})
+    return path
+
+
+ENCODINGS = {"Accept-Encoding": "br, gzip"}
 
 
 def seed(url: str) -> dict:
@@ -211,10 +214,32 @@ def seed(url: str) -> dict:
         }
 
 
-def wire_bytes(url: str, token: str) -> int:
-    request = urllib.request.Request(  # noqa: S310 (loopback, http)
-        url, headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "br, gzip"}
+def signed_in(base: str, email: str) -> requests.Session:
+    """A browser's session after the login form (cookies kept)."""
+    client = requests.Session()
+    login = client.get(f"{base}/login", timeout=30)
+    answer = client.post(
+        f"{base}/login",
+        data={**_form(login.text), "email": email, "password": PASSWORD},
+        timeout=30,
     )
+    assert "/login" not in answer.url, f"bench login failed for {email}"
+    return client
+
+
+def clients(base: str, data: dict) -> dict[str, dict]:
+    """The request headers of each kind of client, as users meet the pages: a browser signed
+    in with its session cookie (organiser, viewer), an API client with its bearer token, and a
+    calendar app or a visitor with neither."""
+    headers = {"visitor": {}, "viewer API": {"Authorization": f"Bearer {data['tokens']['viewer']}"}}
+    for role in ("organiser", "viewer"):
+        jar = signed_in(base, f"{role}@bench.test").cookies
+        headers[role] = {"Cookie": "; ".join(f"{c.name}={c.value}" for c in jar)}
+    return headers
+
+
+def wire_bytes(url: str, headers: dict) -> int:
+    request = urllib.request.Request(url, headers={**headers, **ENCODINGS})  # noqa: S310 (loopback)
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
         return len(response.read())
 
@@ -244,14 +269,7 @@ def _form(page: str) -> dict:
 
 def people_import(base: str, rows: int, codes: list[str], work: Path) -> dict:
     """Upload → preview → confirm of ``rows`` officials through the organiser's pages."""
-    client = requests.Session()
-    login = client.get(f"{base}/login", timeout=30)
-    signed_in = client.post(
-        f"{base}/login",
-        data={**_form(login.text), "email": "organiser@bench.test", "password": PASSWORD},
-        timeout=30,
-    )
-    assert "/login" not in signed_in.url, "bench login failed"
+    client = signed_in(base, "organiser@bench.test")
     content = write_xlsx(work / "pejabat.xlsx", generate_rows(rows, codes=codes))
     times = {}
     started = time.perf_counter()
@@ -322,12 +340,13 @@ def run(
     slug = data["slug"]
     pages = [
         ("agenda page (200 sessions)", f"/events/{slug}/", "viewer"),
-        ("agenda.ics", f"/events/{slug}/agenda.ics", "viewer"),
+        ("agenda page (200 sessions), visitor", f"/events/{slug}/", "visitor"),
+        ("agenda.ics (calendar app)", f"/events/{slug}/agenda.ics", "visitor"),
         ("participant list (1,000)", f"/manage/events/{slug}/registrations/", "organiser"),
         ("OPD dashboard", f"/tindak-lanjut/dasbor/opd/{data['opd_id']}", "organiser"),
         ("pimpinan dashboard (10,000 items)", "/tindak-lanjut/dasbor", "viewer"),
         ("action-item list", "/tindak-lanjut/", "organiser"),
-        ("action items API", "/api/v1/action-items", "viewer"),
+        ("action items API", "/api/v1/action-items", "viewer API"),
         ("ranking", "/evaluasi/?year=2026&quarter=4", "viewer"),
     ]
     rows = []
@@ -336,12 +355,13 @@ def run(
         reference_server(env, workers) as reference,
         celery_worker(env),
     ):
-        get_scripts = {}
-        for role, token in data["tokens"].items():
-            get_scripts[role] = work / f"get-{role}.lua"
-            get_scripts[role].write_text(GET_LUA % {"token": token})
+        headers = clients(base, data)
+        get_scripts = {
+            who: get_script(work / f"get-{n}.lua", sent)
+            for n, (who, sent) in enumerate(headers.items())
+        }
         scans = {batch: scan_script(work, data, batch) for batch in (1, 20)}
-        bare_result = wrk(f"{bare}/", 8, seconds, get_scripts["viewer"])
+        bare_result = wrk(f"{bare}/", 8, seconds, get_scripts["visitor"])
         rows.append(
             (
                 database,
@@ -349,11 +369,11 @@ def run(
                 "bare Flask GET /",
                 bare_result,
                 bare_result,
-                wire_bytes(f"{bare}/", ""),
+                wire_bytes(f"{bare}/", {}),
             )
         )
-        for name, path, role in pages:
-            result = wrk(base + path, 8, seconds, get_scripts[role])
+        for name, path, who in pages:
+            result = wrk(base + path, 8, seconds, get_scripts[who])
             rows.append(
                 (
                     database,
@@ -361,7 +381,7 @@ def run(
                     name,
                     result,
                     bare_result,
-                    wire_bytes(base + path, data["tokens"][role]),
+                    wire_bytes(base + path, headers[who]),
                 )
             )
         # The check-in API beside the reference (bench/reference_checkin.py) on the same data.
@@ -384,13 +404,12 @@ def run(
         # default of one worker per core.
         latency = []
         if latency_seconds:
-            health = work / "get-plain.lua"
-            health.write_text(DONE_LUA % {})
+            plain = get_scripts["visitor"]
             for name, url, script in (
-                ("bare Flask GET /", f"{bare}/", health),
-                ("/healthz", f"{base}/healthz", health),
+                ("bare Flask GET /", f"{bare}/", plain),
+                ("/healthz", f"{base}/healthz", plain),
                 ("check-in API, one scan", base, scans[1]),
-                ("agenda.ics", f"{base}/events/{slug}/agenda.ics", get_scripts["viewer"]),
+                ("agenda.ics", f"{base}/events/{slug}/agenda.ics", plain),
             ):
                 latency.append((database, workers, name, wrk(url, 8, latency_seconds, script)))
         # Heavy work, one request each (after the load, so it measures the work, not a queue).

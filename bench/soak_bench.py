@@ -21,7 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.city_bench import GET_LUA, RESULTS, production_env, scan_script, seed  # noqa: E402
+from bench.city_bench import (  # noqa: E402
+    RESULTS,
+    clients,
+    get_script,
+    production_env,
+    scan_script,
+    seed,
+)
 from bench.common import bench_database, sinergi_and_bare, write_section  # noqa: E402
 
 MARK = "<!-- soak_bench -->"
@@ -62,17 +69,17 @@ def soak(database: str, url: str, workers: int, minutes: float, work: Path) -> d
     data = seed(url)
     env = production_env(url, work)
     seconds = int(minutes * 60)
-    scripts = {}
-    for role, token in data["tokens"].items():
-        scripts[role] = work / f"get-{role}.lua"
-        scripts[role].write_text(GET_LUA % {"token": token})
     scan = scan_script(work, data, 1)
     slug = data["slug"]
     with sinergi_and_bare(env, work, workers) as (base, _bare):
+        scripts = {
+            who: get_script(work / f"get-{n}.lua", sent)
+            for n, (who, sent) in enumerate(clients(base, data).items())
+        }
         port = int(base.rsplit(":", 1)[1])
         load = [
             ("check-in, one scan (4 devices)", base, 4, scan),
-            ("agenda.ics", f"{base}/events/{slug}/agenda.ics", 1, scripts["viewer"]),
+            ("agenda.ics", f"{base}/events/{slug}/agenda.ics", 1, scripts["visitor"]),
             ("agenda page", f"{base}/events/{slug}/", 1, scripts["viewer"]),
             ("action-item list", f"{base}/tindak-lanjut/", 1, scripts["organiser"]),
             ("pimpinan dashboard", f"{base}/tindak-lanjut/dasbor", 1, scripts["viewer"]),
