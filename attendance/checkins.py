@@ -426,27 +426,31 @@ _COLUMNS = (
 # ok_key (a scan that is not an ok candidate) matches nothing. ON CONFLICT DO NOTHING: a
 # known nonce or a racing ok inserts no row (``WHERE true`` keeps SQLite's parser from
 # reading ON CONFLICT as a join's ON).
-_INSERT = text(
-    "INSERT INTO checkin (event_id, registration_id, session_id, day, result, method, nonce,"
-    " ok_key, raw_code, scanned_at, received_at, checked_at, late_upload, operator_id, device)"
-    " SELECT :event_id, :registration_id, :session_id, :day,"
-    " CASE WHEN f.at IS NULL THEN :result ELSE 'duplicate' END, :method, :nonce,"
-    " CASE WHEN f.at IS NULL THEN :ok_key END, :raw_code, :scanned_at, :received_at,"
-    " :checked_at, :late_upload, :operator_id, :device"
-    " FROM (SELECT (SELECT checked_at FROM checkin WHERE ok_key = :ok_key) AS at) AS f"
-    " WHERE true"
-    " ON CONFLICT DO NOTHING"
-    " RETURNING result, (SELECT o.checked_at FROM checkin o WHERE o.ok_key = :ok_key)"
-).bindparams(
-    *(
-        bindparam(name, type_=CheckIn.__table__.c[name].type)
-        for name in _COLUMNS
-        if name not in ("result", "ok_key", "late_upload")
-    ),
-    bindparam("result", type_=String),
-    bindparam("ok_key", type_=String),
-    bindparam("late_upload", type_=Boolean),
-).columns(result=String, first_at=CheckIn.__table__.c.checked_at.type)
+_INSERT = (
+    text(
+        "INSERT INTO checkin (event_id, registration_id, session_id, day, result, method, nonce,"
+        " ok_key, raw_code, scanned_at, received_at, checked_at, late_upload, operator_id, device)"
+        " SELECT :event_id, :registration_id, :session_id, :day,"
+        " CASE WHEN f.at IS NULL THEN :result ELSE 'duplicate' END, :method, :nonce,"
+        " CASE WHEN f.at IS NULL THEN :ok_key END, :raw_code, :scanned_at, :received_at,"
+        " :checked_at, :late_upload, :operator_id, :device"
+        " FROM (SELECT (SELECT checked_at FROM checkin WHERE ok_key = :ok_key) AS at) AS f"
+        " WHERE true"
+        " ON CONFLICT DO NOTHING"
+        " RETURNING result, (SELECT o.checked_at FROM checkin o WHERE o.ok_key = :ok_key)"
+    )
+    .bindparams(
+        *(
+            bindparam(name, type_=CheckIn.__table__.c[name].type)
+            for name in _COLUMNS
+            if name not in ("result", "ok_key", "late_upload")
+        ),
+        bindparam("result", type_=String),
+        bindparam("ok_key", type_=String),
+        bindparam("late_upload", type_=Boolean),
+    )
+    .columns(result=String, first_at=CheckIn.__table__.c.checked_at.type)
+)
 
 
 def _insert(values: dict):

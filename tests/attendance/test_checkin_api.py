@@ -383,3 +383,50 @@ def test_a_scan_costs_one_read_of_the_pass_and_one_insert(
     assert [r.result for r in _rows(registration_id=registration.id)] == ["ok", "duplicate"]
     assert [r.nonce for r in _rows(registration_id=registration.id)] == sent
     assert db.engine.pool._pre_ping is False  # no SELECT 1 round trip before each request
+
+
+def _refusing(nonce_value):
+    """A trigger that makes the database refuse the insert of one scan (a constraint of the
+    database's own, as a registration deleted under the scan would be)."""
+    if db.engine.dialect.name == "sqlite":
+        create = [
+            "CREATE TRIGGER refuse_scan BEFORE INSERT ON checkin"
+            f" WHEN NEW.nonce = '{nonce_value}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        ]
+        drop = ["DROP TRIGGER refuse_scan"]
+    else:
+        create = [
+            "CREATE FUNCTION refuse_scan() RETURNS trigger AS $$ BEGIN"
+            f" IF NEW.nonce = '{nonce_value}' THEN RAISE EXCEPTION 'refused'"
+            " USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_scan BEFORE INSERT ON checkin"
+            " FOR EACH ROW EXECUTE FUNCTION refuse_scan()",
+        ]
+        drop = ["DROP TRIGGER refuse_scan ON checkin", "DROP FUNCTION refuse_scan()"]
+    return create, drop
+
+
+def test_a_scan_the_database_refuses_loses_none_of_the_others(today_event, make_registration):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from attendance.checkins import Scan, record_batch
+
+    registrations = [make_registration(today_event, status="confirmed") for _ in range(3)]
+    db.session.commit()
+    scans = [Scan(code=r.pass_token, nonce=nonce()) for r in registrations]
+    create, drop = _refusing(scans[1].nonce)
+    for statement in create:
+        db.session.execute(text(statement))
+    db.session.commit()
+    try:
+        with pytest.raises(IntegrityError):
+            record_batch(today_event, scans)
+        db.session.rollback()
+        stored = {(r.nonce, r.result) for r in _rows()}
+    finally:
+        db.session.rollback()
+        for statement in drop:
+            db.session.execute(text(statement))
+        db.session.commit()
+    assert stored == {(scans[0].nonce, "ok"), (scans[2].nonce, "ok")}
