@@ -21,9 +21,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, String, bindparam, exists, or_, select, text
+from sqlalchemy import Boolean, String, bindparam, exists, false, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -293,17 +294,41 @@ def _with_people(query):
     )
 
 
-def _wanted(scans: list[Scan]):
+_EVENT_COLUMNS = (
+    Event.id.label("ev_id"),
+    Event.slug.label("ev_slug"),
+    Event.status.label("ev_status"),
+    Event.timezone.label("ev_timezone"),
+    Event.start_date.label("ev_start_date"),
+    Event.end_date.label("ev_end_date"),
+)
+
+
+@cache
+def _pass_read(with_event: bool, by_code: bool, by_id: bool):
+    """The read of a batch's registrations, built once per shape: a statement built once
+    keeps its cache key, which SQLAlchemy would otherwise compute on every request (most of
+    the cost of a read this wide). Parameters: ``codes``, ``ids`` (lists), ``slug``."""
+    conditions = []
+    if by_code:
+        conditions.append(Registration.pass_token.in_(bindparam("codes", expanding=True)))
+    if by_id:
+        conditions.append(Registration.id.in_(bindparam("ids", expanding=True)))
+    wanted = or_(*conditions) if conditions else false()
+    if not with_event:
+        return _with_people(select(*_PASS_COLUMNS).select_from(Registration)).where(wanted)
+    query = select(*_EVENT_COLUMNS, *_PASS_COLUMNS).select_from(Event)
+    query = _with_people(query.outerjoin(Registration, wanted))
+    return query.where(Event.slug == bindparam("slug"))
+
+
+def _wanted(scans: list[Scan]) -> dict:
     """The registrations a batch names: by pass (the door) or by id (a manual check-in)."""
     codes = {s.code.strip() for s in scans if s.registration_id is None}
-    codes = {c for c in codes if c and len(c) <= 64}
-    ids = {s.registration_id for s in scans if s.registration_id is not None}
-    conditions = []
-    if codes:
-        conditions.append(Registration.pass_token.in_(codes))
-    if ids:
-        conditions.append(Registration.id.in_(ids))
-    return or_(*conditions) if conditions else None
+    return {
+        "codes": sorted(c for c in codes if c and len(c) <= 64),
+        "ids": sorted({s.registration_id for s in scans if s.registration_id is not None}),
+    }
 
 
 @dataclass
@@ -332,17 +357,8 @@ def read_batch(slug: str, scans: list[Scan]) -> tuple[EventRow | None, Found]:
     """The event at ``slug`` and the registrations its scans name: one statement (the
     event left-joined to the passes), whichever event the passes are of."""
     wanted = _wanted(scans)
-    event_columns = (
-        Event.id.label("ev_id"),
-        Event.slug.label("ev_slug"),
-        Event.status.label("ev_status"),
-        Event.timezone.label("ev_timezone"),
-        Event.start_date.label("ev_start_date"),
-        Event.end_date.label("ev_end_date"),
-    )
-    query = select(*event_columns, *_PASS_COLUMNS).select_from(Event)
-    query = query.outerjoin(Registration, wanted if wanted is not None else text("1 = 0"))
-    rows = db.session.execute(_with_people(query).where(Event.slug == slug)).all()
+    query = _pass_read(True, bool(wanted["codes"]), bool(wanted["ids"]))
+    rows = db.session.execute(query, {**wanted, "slug": slug}).all()
     if not rows:
         return None, Found({}, {})
     first = rows[0]
@@ -359,10 +375,10 @@ def read_batch(slug: str, scans: list[Scan]) -> tuple[EventRow | None, Found]:
 
 def _read_registrations(scans: list[Scan]) -> Found:
     wanted = _wanted(scans)
-    if wanted is None:
+    if not wanted["codes"] and not wanted["ids"]:
         return Found({}, {})
-    query = select(*_PASS_COLUMNS).select_from(Registration)
-    return Found.of(db.session.execute(_with_people(query).where(wanted)))
+    query = _pass_read(False, bool(wanted["codes"]), bool(wanted["ids"]))
+    return Found.of(db.session.execute(query, wanted))
 
 
 def _revoked(code: str) -> Shown | None | bool:
