@@ -430,3 +430,37 @@ def test_a_scan_the_database_refuses_loses_none_of_the_others(today_event, make_
             db.session.execute(text(statement))
         db.session.commit()
     assert stored == {(scans[0].nonce, "ok"), (scans[2].nonce, "ok")}
+
+
+def test_the_scan_shows_each_participant_as_the_roster_does(
+    operator, today_event, make_registration, make_person, make_opd
+):
+    """An acting head (the office as position), a delegate (counting for the head's OPD) and
+    a guest (an institution): the answer read for the scan is the roster's, and a pass twice
+    in one batch is an ok then a duplicate of it."""
+    from attendance.checkins import Shown, registration_dict
+
+    dinkes, bappeda = make_opd("DINKES", name="Dinas Kesehatan"), make_opd("BAPPEDA")
+    acting = make_person("Plt Kadinkes", opd=dinkes, position="Sekretaris", head="plt")
+    head = make_registration(today_event, make_person(opd=dinkes), status="delegated")
+    registrations = [
+        make_registration(today_event, acting, status="confirmed"),
+        make_registration(
+            today_event, make_person(opd=bappeda), status="confirmed", delegate_of_id=head.id
+        ),
+        make_registration(
+            today_event, make_person("Tamu", institution="Universitas Brawijaya"), role="narasumber"
+        ),
+    ]
+    codes = [r.pass_token for r in registrations]
+
+    answers = post_scans(operator, today_event, [{"code": c} for c in [*codes, codes[0]]])
+
+    results = answers.get_json()["results"]
+    expected = [registration_dict(Shown.of(db.session.get(type(r), r.id))) for r in registrations]
+    assert [a["registration"] for a in results] == [*expected, expected[0]]
+    assert expected[0]["position"].startswith("Plt.")
+    assert expected[1]["opd"]["code"] == "DINKES" and expected[1]["delegate_of"]
+    assert expected[2]["institution"] == "Universitas Brawijaya" and expected[2]["opd"] is None
+    assert [a["result"] for a in results] == ["ok", "ok", "ok", "duplicate"]
+    assert results[3]["first_checked_at"] == results[0]["first_checked_at"]
