@@ -474,8 +474,9 @@ def _insert(values: dict):
     return db.session.execute(_INSERT, values).first()
 
 
-def _stored_answer(nonce: str) -> dict | None:
-    """The answer already given to ``nonce`` (a re-sent scan), or None."""
+def _stored_answer(nonce: str, known: Shown | None = None) -> dict | None:
+    """The answer already given to ``nonce`` (a re-sent scan), or None; ``known``: the
+    registration the scan was read with (not read again when it is the stored one's)."""
     stored = db.session.execute(
         select(
             CheckIn.result,
@@ -491,7 +492,11 @@ def _stored_answer(nonce: str) -> dict | None:
     registration = None
     if stored.registration_id and stored.result != "wrong_event":
         scan = Scan("", nonce, registration_id=stored.registration_id)
-        registration = _read_registrations([scan]).get(scan)
+        registration = (
+            known
+            if known is not None and known.id == stored.registration_id
+            else _read_registrations([scan]).get(scan)
+        )
         if registration is not None and registration.event_id != stored.event_id:
             registration = None
     first = stored.checked_at if stored.result == "ok" else None
@@ -546,14 +551,14 @@ def _record(
     }
     stored = _insert(values)
     if stored is None:
-        replay = _stored_answer(scan.nonce)
+        replay = _stored_answer(scan.nonce, registration)
         if replay is not None:
             return replay  # the same scan again: same answer, nothing new
         # Another device's ok came in between the guard's read and the insert: the guard
         # now sees it, and this scan is stored as a duplicate.
         stored = _insert(values)
         if stored is None:  # the same nonce raced with itself on two connections
-            return _stored_answer(scan.nonce)
+            return _stored_answer(scan.nonce, registration)
     result, first_at = stored
     return {
         "nonce": scan.nonce,
