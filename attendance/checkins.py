@@ -393,8 +393,8 @@ def _revoked(code: str) -> Shown | None | bool:
         return False
     if revoked.registration_id is None:
         return None
-    return _read_registrations([Scan("", "", registration_id=revoked.registration_id)]).get(
-        Scan("", "", registration_id=revoked.registration_id)
+    return _read_registrations([Scan("", "", registration_id=revoked.registration_id)]).by_id.get(
+        revoked.registration_id
     )
 
 
