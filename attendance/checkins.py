@@ -26,7 +26,6 @@ from functools import cache
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, String, bindparam, exists, false, or_, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from agenda.models import Event
 from agenda.models import Session as AgendaSession
@@ -257,28 +256,30 @@ def scannable_events() -> list[Event]:
 
 # --- the read: a pass with what its answer shows, in one statement ---
 
-_head = aliased(Registration, name="head")
-_head_person = aliased(Person, name="head_person")
-_head_opd = aliased(Opd, name="head_opd")
+# Tables, not ORM entities: the rows come back as plain rows (no ORM loading step).
+_registration, _person, _opd = Registration.__table__, Person.__table__, Opd.__table__
+_head = _registration.alias("head")
+_head_person = _person.alias("head_person")
+_head_opd = _opd.alias("head_opd")
 _PASS_COLUMNS = (
-    Registration.id,
-    Registration.event_id,
-    Registration.status,
-    Registration.group,
-    Registration.role,
-    Registration.pass_token,
-    Person.id.label("person_id"),
-    Person.name,
-    Person.position,
-    Person.institution,
-    exists().where(OpdHead.person_id == Person.id).label("heads"),
-    Opd.id.label("opd_id"),
-    Opd.code.label("opd_code"),
-    Opd.name.label("opd_name"),
-    _head_person.name.label("head_name"),
-    _head_opd.id.label("head_opd_id"),
-    _head_opd.code.label("head_opd_code"),
-    _head_opd.name.label("head_opd_name"),
+    _registration.c.id,
+    _registration.c.event_id,
+    _registration.c.status,
+    _registration.c.group,
+    _registration.c.role,
+    _registration.c.pass_token,
+    _person.c.id.label("person_id"),
+    _person.c.name,
+    _person.c.position,
+    _person.c.institution,
+    exists().where(OpdHead.__table__.c.person_id == _person.c.id).label("heads"),
+    _opd.c.id.label("opd_id"),
+    _opd.c.code.label("opd_code"),
+    _opd.c.name.label("opd_name"),
+    _head_person.c.name.label("head_name"),
+    _head_opd.c.id.label("head_opd_id"),
+    _head_opd.c.code.label("head_opd_code"),
+    _head_opd.c.name.label("head_opd_name"),
 )
 
 
@@ -286,21 +287,22 @@ def _with_people(query):
     """Outer joins from a registration to its person, OPD and the delegate's head (all
     outer, so that an event with none of the batch's passes still comes back)."""
     return (
-        query.outerjoin(Person, Person.id == Registration.person_id)
-        .outerjoin(Opd, Opd.id == Person.opd_id)
-        .outerjoin(_head, _head.id == Registration.delegate_of_id)
-        .outerjoin(_head_person, _head_person.id == _head.person_id)
-        .outerjoin(_head_opd, _head_opd.id == _head_person.opd_id)
+        query.outerjoin(_person, _person.c.id == _registration.c.person_id)
+        .outerjoin(_opd, _opd.c.id == _person.c.opd_id)
+        .outerjoin(_head, _head.c.id == _registration.c.delegate_of_id)
+        .outerjoin(_head_person, _head_person.c.id == _head.c.person_id)
+        .outerjoin(_head_opd, _head_opd.c.id == _head_person.c.opd_id)
     )
 
 
+_event = Event.__table__
 _EVENT_COLUMNS = (
-    Event.id.label("ev_id"),
-    Event.slug.label("ev_slug"),
-    Event.status.label("ev_status"),
-    Event.timezone.label("ev_timezone"),
-    Event.start_date.label("ev_start_date"),
-    Event.end_date.label("ev_end_date"),
+    _event.c.id.label("ev_id"),
+    _event.c.slug.label("ev_slug"),
+    _event.c.status.label("ev_status"),
+    _event.c.timezone.label("ev_timezone"),
+    _event.c.start_date.label("ev_start_date"),
+    _event.c.end_date.label("ev_end_date"),
 )
 
 
@@ -311,15 +313,15 @@ def _pass_read(with_event: bool, by_code: bool, by_id: bool):
     the cost of a read this wide). Parameters: ``codes``, ``ids`` (lists), ``slug``."""
     conditions = []
     if by_code:
-        conditions.append(Registration.pass_token.in_(bindparam("codes", expanding=True)))
+        conditions.append(_registration.c.pass_token.in_(bindparam("codes", expanding=True)))
     if by_id:
-        conditions.append(Registration.id.in_(bindparam("ids", expanding=True)))
+        conditions.append(_registration.c.id.in_(bindparam("ids", expanding=True)))
     wanted = or_(*conditions) if conditions else false()
     if not with_event:
-        return _with_people(select(*_PASS_COLUMNS).select_from(Registration)).where(wanted)
-    query = select(*_EVENT_COLUMNS, *_PASS_COLUMNS).select_from(Event)
-    query = _with_people(query.outerjoin(Registration, wanted))
-    return query.where(Event.slug == bindparam("slug"))
+        return _with_people(select(*_PASS_COLUMNS).select_from(_registration)).where(wanted)
+    query = select(*_EVENT_COLUMNS, *_PASS_COLUMNS).select_from(_event)
+    query = _with_people(query.outerjoin(_registration, wanted))
+    return query.where(_event.c.slug == bindparam("slug"))
 
 
 def _wanted(scans: list[Scan]) -> dict:
