@@ -25,7 +25,7 @@ from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, String, bindparam, exists, false, or_, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from agenda.models import Event
 from agenda.models import Session as AgendaSession
@@ -620,7 +620,10 @@ def record_batch(
 ) -> list:
     """Judge and store a batch in one transaction (``found``: its registrations, when read
     with the event by ``read_batch``). If a scan fails, the batch is stored again a scan per
-    transaction: the others are kept, and the failure is raised after them."""
+    transaction: the others are kept, and the failure is raised after them. So is a batch
+    that PostgreSQL chose as a deadlock's victim (two devices uploading offline batches
+    with the same passes in another order each wait for the other's ok); a transaction of
+    one scan holds one ok at a time and cannot be part of such a cycle."""
     sessions = event_sessions(event, [scan.session_id for scan in scans])
     places = {None: Place.of(event)} | {i: Place.of(event, s) for i, s in sessions.items()}
     operator_id = operator.id if operator is not None else None
@@ -641,7 +644,7 @@ def record_batch(
         answers = [record(scan) for scan in scans]
         db.session.commit()
         return answers
-    except IntegrityError:
+    except (IntegrityError, OperationalError):
         db.session.rollback()
     answers, failure = [], None
     for scan in scans:

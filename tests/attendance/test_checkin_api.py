@@ -464,3 +464,54 @@ def test_the_scan_shows_each_participant_as_the_roster_does(
     assert expected[2]["institution"] == "Universitas Brawijaya" and expected[2]["opd"] is None
     assert [a["result"] for a in results] == ["ok", "ok", "ok", "duplicate"]
     assert results[3]["first_checked_at"] == results[0]["first_checked_at"]
+
+
+def test_two_offline_batches_with_the_same_passes_in_another_order_are_both_stored(
+    app, today_event, make_registration
+):
+    """Door A uploads X then Y, door B Y then X, at once: on PostgreSQL each batch holds its
+    first ok and waits for the other's (a deadlock); the batch chosen as its victim is
+    stored scan by scan instead, and each pass still has one ok."""
+    from sqlalchemy import event
+
+    from attendance.checkins import EventRow, Scan, record_batch
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: batches never wait on each other")
+    passes_ = [make_registration(today_event, status="confirmed") for _ in range(2)]
+    door = EventRow(
+        *(getattr(today_event, k) for k in ("id", "slug", "status", "timezone")),
+        today_event.start_date,
+        today_event.end_date,
+    )
+    codes = [r.pass_token for r in passes_]
+    barrier, first_insert, answers = threading.Barrier(2, timeout=20), threading.local(), {}
+
+    def hold_first_ok(_conn, _cursor, statement, *_args):
+        # Both batches have written their first scan before either writes its second.
+        if statement.startswith("INSERT INTO checkin") and not getattr(first_insert, "done", 0):
+            first_insert.done = 1
+            barrier.wait()
+
+    def upload(name, order):
+        with app.app_context():
+            scans = [Scan(code=code, nonce=nonce()) for code in order]
+            answers[name] = [a["result"] for a in record_batch(door, scans)]
+            db.session.remove()
+
+    event.listen(db.engine, "after_cursor_execute", hold_first_ok)
+    try:
+        doors = [
+            threading.Thread(target=upload, args=("a", codes)),
+            threading.Thread(target=upload, args=("b", codes[::-1])),
+        ]
+        for thread in doors:
+            thread.start()
+        for thread in doors:
+            thread.join()
+    finally:
+        event.remove(db.engine, "after_cursor_execute", hold_first_ok)
+    assert sorted(answers) == ["a", "b"]
+    assert sorted(answers["a"] + answers["b"]) == ["duplicate", "duplicate", "ok", "ok"]
+    assert len(_rows(result="ok")) == 2
+    assert len(_rows()) == 4
