@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, String, bindparam, exists, false, or_, select, text
+from sqlalchemy import String, bindparam, exists, false, or_, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from agenda.models import Event
@@ -457,16 +457,9 @@ _INSERT = (
         " ON CONFLICT DO NOTHING"
         " RETURNING result, (SELECT o.checked_at FROM checkin o WHERE o.ok_key = :ok_key)"
     )
-    .bindparams(
-        *(
-            bindparam(name, type_=CheckIn.__table__.c[name].type)
-            for name in _COLUMNS
-            if name not in ("result", "ok_key", "late_upload")
-        ),
-        bindparam("result", type_=String),
-        bindparam("ok_key", type_=String),
-        bindparam("late_upload", type_=Boolean),
-    )
+    # Typed as the columns: SQLite stores dates as SQLAlchemy writes them elsewhere, and
+    # PostgreSQL knows a NULL's type in the SELECT list.
+    .bindparams(*(bindparam(name, type_=CheckIn.__table__.c[name].type) for name in _COLUMNS))
     .columns(result=String, first_at=CheckIn.__table__.c.checked_at.type)
 )
 
