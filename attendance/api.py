@@ -188,12 +188,14 @@ class AttendanceOut(api.Answer):
 )
 def post_checkins(slug, body: ScansIn):
     require("attendance.scan")
-    event = visible_event_or_404(slug)
-    if event.status == "draft":
+    scans = body.to_scans()
+    # The event and every pass of the batch in one read (a draft is nobody's to scan).
+    event, found = checkins.read_batch(slug, scans)
+    if event is None or event.status == "draft":
         abort(404)
     try:
         results = checkins.record_batch(
-            event, body.to_scans(), operator=current_user, device=_device()
+            event, scans, operator=current_user, device=_device(), found=found
         )
     except checkins.ScanError:
         return render_error(422, _("Sesi yang dipilih bukan bagian dari acara ini."))

@@ -23,6 +23,7 @@ from app.timeutil import to_zone, utcnow
 from attendance.checkins import (
     Place,
     Scan,
+    Shown,
     new_nonce,
     opd_of,
     outside_message,
@@ -362,7 +363,7 @@ def roster(event: Event) -> dict:
         },
         "passes": {
             pass_hash(r.pass_token): {
-                **registration_dict(r),
+                **registration_dict(Shown.of(r)),
                 "status": r.status,
                 "nip": r.person.nip or "",
             }

@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
@@ -90,10 +90,15 @@ def issue_token(user: User) -> str:
     return token
 
 
+# Built once: a statement keeps its cache key, which SQLAlchemy would otherwise compute on
+# every API request.
+_BY_TOKEN = select(User).where(User.api_token_hash == bindparam("token_hash"))
+
+
 def user_for_token(token: str) -> User | None:
     if not token:
         return None
-    user = db.session.scalar(select(User).where(User.api_token_hash == _token_hash(token)))
+    user = db.session.scalar(_BY_TOKEN, {"token_hash": _token_hash(token)})
     return user if user is not None and user.active else None
 
 
