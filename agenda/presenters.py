@@ -200,16 +200,12 @@ def calendar_text(version_id: int) -> str:
 
 # The latest version's id, number and time only: the key of everything cached about it (its
 # snapshot, changes and calendar load on first access, i.e. on a miss). Built once.
+_HEADLINE = load_only(
+    AgendaVersion.id, AgendaVersion.event_id, AgendaVersion.number, AgendaVersion.published_at
+)
 _LATEST_HEADLINE = (
     select(AgendaVersion)
-    .options(
-        load_only(
-            AgendaVersion.id,
-            AgendaVersion.event_id,
-            AgendaVersion.number,
-            AgendaVersion.published_at,
-        )
-    )
+    .options(_HEADLINE)
     .where(AgendaVersion.event_id == bindparam("event_id"))
     .order_by(AgendaVersion.number.desc())
     .limit(1)
@@ -230,14 +226,7 @@ _EVENT_AND_LATEST = (
             .scalar_subquery()
         ),
     )
-    .options(
-        load_only(
-            AgendaVersion.id,
-            AgendaVersion.event_id,
-            AgendaVersion.number,
-            AgendaVersion.published_at,
-        )
-    )
+    .options(_HEADLINE)
     .where(Event.slug == bindparam("slug"))
 )
 
