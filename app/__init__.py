@@ -130,8 +130,10 @@ def _init_templates(app: Flask) -> None:
     from app.core.home import nav_groups
     from app.formatting import FILTERS
     from app.forms import ActionForm
+    from app.urls import id_url
 
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["id_url"] = id_url
 
     @app.context_processor
     def globals_():
