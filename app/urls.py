@@ -31,8 +31,9 @@ def redirect_back(fallback: str):
 _MARKER = 987654321
 
 
-def id_url(endpoint: str, id_arg: str, **values):
-    """``url_for(endpoint, **values, id_arg=id)`` as a function of the id, from one ``url_for``:
-    a list page links hundreds of rows and building each URL costs more than printing it."""
+def id_url(endpoint: str, id_arg: str, **values) -> tuple[str, str]:
+    """``url_for(endpoint, **values, id_arg=id)`` as the text before and after the id, from one
+    ``url_for``: a list page links hundreds of rows, and building each URL (or even calling a
+    function per row in a template) costs more than printing head, id and tail."""
     head, tail = url_for(endpoint, **values, **{id_arg: _MARKER}).rsplit(str(_MARKER), 1)
-    return lambda row_id: f"{head}{row_id}{tail}"
+    return head, tail
