@@ -68,14 +68,7 @@ class Person(db.Model):
 
     @property
     def position_line(self) -> str:
-        """The position to print: "Plt. Kepala Dinas …" while acting as a head, else the
-        position as stored (a definitive head's own position already names the office)."""
-        acting = [h for h in self.headships if h.capacity != "definitif"]
-        if acting:
-            return "; ".join(h.title_line for h in acting)
-        if not self.position and self.headships:
-            return self.headships[0].title_line
-        return self.position
+        return position_line(self.position, self.headships)
 
     @property
     def affiliation(self) -> str:
@@ -84,6 +77,18 @@ class Person(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def position_line(position: str, headships) -> str:
+    """The position to print: "Plt. Kepala Dinas …" while acting as a head, else the
+    position as stored (a definitive head's own position already names the office).
+    ``headships`` are the person's OpdHead rows in opd_id order."""
+    acting = [h for h in headships if h.capacity != "definitif"]
+    if acting:
+        return "; ".join(h.title_line for h in acting)
+    if not position and headships:
+        return headships[0].title_line
+    return position
 
 
 # How the head of an OPD holds the office: definitive, or acting (Pelaksana Tugas / Harian).

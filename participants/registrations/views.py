@@ -124,7 +124,7 @@ def index(slug):
     event = visible_event_or_404(slug)
     filters = _list_filters()
     page = db.paginate(
-        queries.registration_query(event, **filters),
+        queries.registration_ids(event, **filters),
         per_page=PER_PAGE,
         max_per_page=200,
         error_out=False,
@@ -134,6 +134,7 @@ def index(slug):
         "participants/registrations/index.html",
         event=event,
         page=page,
+        rows=queries.list_rows(page.items),
         filters=filters,
         group_arg=request.args.get("group", ""),
         counts=counts,
@@ -146,7 +147,7 @@ def index(slug):
         roles=translated(ROLE_LABELS),
         row_text=_row_text(),
         bulk_form=BulkForm(),
-        bulk_actions=BULK_ACTIONS,
+        bulk_actions=translated(BULK_ACTIONS),
         no_group=NO_GROUP,
     )
 
