@@ -73,14 +73,18 @@ class ListRow:
     delegate_of: str | None  # the name of whom this one represents
 
 
+# Made once: an alias builds its column collections (half a millisecond each).
+_HEAD = aliased(Registration)
+_HEAD_PERSON = aliased(Person)
+
+
 def list_rows(ids: list[int]) -> list[ListRow]:
     """The rows of registrations ``ids``, in that order: plain columns in three statements
     (registrations with person, OPD and the represented person; delegates; headships),
     without an ORM object per row."""
     if not ids:
         return []
-    head = aliased(Registration)
-    head_person = aliased(Person)
+    head, head_person = _HEAD, _HEAD_PERSON
     found = {
         row.id: row
         for row in db.session.execute(
