@@ -164,23 +164,34 @@ def item_ids(query: Select) -> Select:
 
 @dataclass(frozen=True, slots=True)
 class ItemRow:
-    """One item as a list prints it (followup/_status.html item_rows), nothing more."""
+    """One item as the lists show it (followup/_status.html item_rows, the API's list)."""
 
     id: int
     title: str
+    kind: str
     status: str
     due_on: date | None
     progress: int
+    target: str | None
+    created_at: datetime | None
     overdue: bool  # overdue_clause, computed by the database
+    lead_code: str
     lead_name: str
     lead_short_name: str | None
+    event_slug: str
     event_title: str
-    supporting: list[str]  # the supporting OPDs' codes, in code order
-    continued_in: str | None  # the meeting a carried-over item went on in
+    supporting: list[tuple[str, str]]  # the supporting OPDs' (code, name), in code order
+    carried_over_from_id: int | None
+    continuation_id: int | None  # the item of a later meeting a carried-over one went on as
+    continued_in: str | None  # that meeting's title
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def supporting_codes(self) -> str:
+        return ", ".join(code for code, _name in self.supporting)
 
 
 # Made once: an alias builds its column collections (half a millisecond each).
@@ -200,13 +211,20 @@ def list_rows(ids: list[int]) -> list[ItemRow]:
             select(
                 ActionItem.id,
                 ActionItem.title,
+                ActionItem.kind,
                 ActionItem.status,
                 ActionItem.due_on,
                 ActionItem.progress,
+                ActionItem.target,
+                ActionItem.created_at,
+                ActionItem.carried_over_from_id,
                 overdue_clause().label("overdue"),
+                Opd.code.label("lead_code"),
                 Opd.name.label("lead_name"),
                 Opd.short_name.label("lead_short_name"),
+                Event.slug.label("event_slug"),
                 Event.title.label("event_title"),
+                continuation.id.label("continuation_id"),
                 continued_event.title.label("continued_in"),
             )
             .join(Opd, Opd.id == ActionItem.lead_opd_id)
@@ -216,26 +234,33 @@ def list_rows(ids: list[int]) -> list[ItemRow]:
             .where(ActionItem.id.in_(ids))
         )
     }
-    supporting: dict[int, list[str]] = {}
-    for item_id, code in db.session.execute(
-        select(action_item_support.c.action_item_id, Opd.code)
+    supporting: dict[int, list[tuple[str, str]]] = {}
+    for item_id, code, name in db.session.execute(
+        select(action_item_support.c.action_item_id, Opd.code, Opd.name)
         .join(Opd, Opd.id == action_item_support.c.opd_id)
         .where(action_item_support.c.action_item_id.in_(ids))
         .order_by(Opd.code)
     ):
-        supporting.setdefault(item_id, []).append(code)
+        supporting.setdefault(item_id, []).append((code, name))
     return [
         ItemRow(
             id=row.id,
             title=row.title,
+            kind=row.kind,
             status=row.status,
             due_on=row.due_on,
             progress=row.progress,
+            target=row.target,
+            created_at=row.created_at,
             overdue=bool(row.overdue),
+            lead_code=row.lead_code,
             lead_name=row.lead_name,
             lead_short_name=row.lead_short_name,
+            event_slug=row.event_slug,
             event_title=row.event_title,
             supporting=supporting.get(row.id, []),
+            carried_over_from_id=row.carried_over_from_id,
+            continuation_id=row.continuation_id,
             continued_in=row.continued_in,
         )
         for row in (found[i] for i in ids if i in found)
