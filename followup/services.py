@@ -335,11 +335,14 @@ def figures(query: Select) -> Figures:
     return Figures(status_counts(query), count(query.where(overdue_clause())))
 
 
-def events_with_items(query: Select) -> list[Event]:
-    """The meetings the items ``query`` selects come from, newest first (a filter's choices)."""
+def events_with_items(query: Select) -> list:
+    """The meetings the items ``query`` selects come from, newest first (a filter's choices:
+    id and title rows)."""
     event_ids = query.with_only_columns(ActionItem.event_id).distinct().order_by(None)
-    return db.session.scalars(
-        select(Event).where(Event.id.in_(event_ids)).order_by(Event.start_date.desc())
+    return db.session.execute(
+        select(Event.id, Event.title)
+        .where(Event.id.in_(event_ids))
+        .order_by(Event.start_date.desc())
     ).all()
 
 
