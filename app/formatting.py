@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -27,18 +27,25 @@ def _local_date(value: date | datetime | str, zone: str) -> date:
     return value
 
 
+@lru_cache(maxsize=4096)
+def _formatted_date(day: date, pattern: str, locale) -> str:
+    # A list page shows the same few dates on many rows: each (day, pattern, language) is
+    # formatted by Babel once per process, not once per row (about 30 µs each).
+    return format_date(day, pattern, locale=locale)
+
+
 def long_date(value: date | datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     """'Senin, 4 Agustus 2025' (a stored datetime is taken in ``zone``)."""
     if value is None:
         return ""
-    return format_date(_local_date(value, zone), "EEEE, d MMMM y", locale=current_locale())
+    return _formatted_date(_local_date(value, zone), "EEEE, d MMMM y", current_locale())
 
 
 def short_date(value: date | datetime | str | None, zone: str = DEFAULT_ZONE) -> str:
     """'4 Agu 2025'."""
     if value is None:
         return ""
-    return format_date(_local_date(value, zone), "d MMM y", locale=current_locale())
+    return _formatted_date(_local_date(value, zone), "d MMM y", current_locale())
 
 
 def time_in_zone(value: datetime | str | None, zone: str = DEFAULT_ZONE) -> str:

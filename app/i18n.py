@@ -50,3 +50,9 @@ def init_app(app) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+
+
+def translated(labels: dict) -> dict:
+    """``labels`` (lazy strings) in the request's language, translated once: a lazy label
+    looks up the catalogue again every time a row prints it."""
+    return {key: str(label) for key, label in labels.items()}

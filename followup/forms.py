@@ -1,3 +1,4 @@
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -11,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import Form, choices
+from app.i18n import translated
 
 KIND_LABELS = {
     "rekomendasi": _l("Rekomendasi"),
@@ -41,14 +43,24 @@ REVIEW_LABELS = {
 
 
 def labels() -> dict:
-    """Names for templates: ``statuses`` for any item's badge (carried-over included),
-    ``counted`` for the columns of counts (the five statuses that are counted)."""
+    """Names for templates, translated once per page: ``statuses`` for any item's badge
+    (carried-over included), ``counted`` for the columns of counts (the five statuses that are
+    counted), and ``row_text``, the words of an item's row in a list (filled in per row)."""
     return {
-        "statuses": ITEM_STATUS_LABELS,
-        "counted": STATUS_LABELS,
-        "kinds": KIND_LABELS,
-        "reviews": REVIEW_LABELS,
-        "proposals": PROPOSAL_LABELS,
+        "statuses": translated(ITEM_STATUS_LABELS),
+        "counted": translated(STATUS_LABELS),
+        "kinds": translated(KIND_LABELS),
+        "reviews": translated(REVIEW_LABELS),
+        "proposals": translated(PROPOSAL_LABELS),
+        "row_text": {
+            "pending": gettext("menunggu verifikasi · %(num)s%%"),
+            "returned": gettext("Dikembalikan"),
+            "continued": gettext("Dilanjutkan ke %(title)s"),
+            "overdue": gettext("Lewat batas waktu"),
+            "supported": gettext("didukung"),
+            "due": gettext("batas %(date)s"),
+            "progress": gettext("progres %(num)s%%"),
+        },
     }
 
 

@@ -87,16 +87,16 @@ def index():
         "opd_id": args.get("opd", type=int) if can(current_user, "followup.view_all") else None,
     }
     query = services.item_query(current_user, **filters)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(services.item_ids(query), per_page=PER_PAGE, error_out=False)
+    items = services.list_rows(page.items)
     return render_template(
         "followup/index.html",
         page=page,
-        items=page.items,
-        flags=services.report_flags(page.items),
+        items=items,
+        flags=services.report_flags(items),
         filters=filters,
         figures=services.figures(services.item_query(current_user)),
         events=services.events_with_items(services.item_query(current_user, include_carried=True)),
-        today=services.today(),
         pending=services.pending_review_count(current_user),
         returned=services.returned_count(current_user),
         **labels(),
@@ -142,10 +142,11 @@ def event_items(slug):
                 )
     # A meeting may record thousands of decisions (an import): a page at a time.
     page = db.paginate(
-        services.item_query(event_id=event.id, include_carried=True),
+        services.item_ids(services.item_query(event_id=event.id, include_carried=True)),
         per_page=PER_PAGE,
         error_out=False,
     )
+    items = services.list_rows(page.items)
     previous, to_carry = meetings.open_items_to_carry(event)
     return render_template(
         "followup/event_items.html",
@@ -154,10 +155,9 @@ def event_items(slug):
         to_carry=len(to_carry),
         form=form,
         page=page,
-        items=page.items,
-        flags=services.report_flags(page.items),
+        items=items,
+        flags=services.report_flags(items),
         opds=active_opds(),
-        today=services.today(),
         **labels(),
     ), (422 if form.errors else 200)
 

@@ -59,14 +59,16 @@ def nav_groups(user, endpoint: str | None = None) -> list[dict]:
 
     from app.auth.permissions import can
 
+    # Labels as text in the request's language: the page prints each twice (bar and phone
+    # menu), and a lazy label looks its translation up again every time it is printed.
     groups = []
     for key, label in NAV_GROUPS.items():
         items = [
-            {"label": label, "url": url_for(target), "current": target == endpoint}
+            {"label": str(label), "url": url_for(target), "current": target == endpoint}
             for group, _o, label, target, perm in _NAV
             if group == key and can(user, perm)
         ]
         if items:
             current = any(item["current"] for item in items)
-            groups.append({"key": key, "label": label, "items": items, "current": current})
+            groups.append({"key": key, "label": str(label), "items": items, "current": current})
     return groups

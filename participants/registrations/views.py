@@ -28,6 +28,7 @@ from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
 from app.forms import ActionForm
+from app.i18n import translated
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
 from app.urls import redirect_back
@@ -105,13 +106,25 @@ def _list_filters() -> dict:
     }
 
 
+def _row_text() -> dict:
+    """The words of a registration's row, translated once per page and filled in per row."""
+    return {
+        "pick": _("Pilih %(name)s"),
+        "delegated_to": _("Diwakilkan oleh %(name)s"),
+        "delegate_of": _("Mewakili %(name)s"),
+        "badge": _("Pass"),
+        "badge_of": _("Pass %(name)s"),
+        "edit": _("Ubah"),
+    }
+
+
 @bp.get("/manage/events/<slug>/registrations/")
 @permission_required("registrations.view")
 def index(slug):
     event = visible_event_or_404(slug)
     filters = _list_filters()
     page = db.paginate(
-        queries.registration_query(event, **filters),
+        queries.registration_ids(event, **filters),
         per_page=PER_PAGE,
         max_per_page=200,
         error_out=False,
@@ -121,6 +134,7 @@ def index(slug):
         "participants/registrations/index.html",
         event=event,
         page=page,
+        rows=queries.list_rows(page.items),
         filters=filters,
         group_arg=request.args.get("group", ""),
         counts=counts,
@@ -129,10 +143,11 @@ def index(slug):
         seat_statuses=core.SEAT_STATUSES,  # only these get a badge
         opds=active_opds(),
         groups=queries.event_groups(event),
-        statuses=REGISTRATION_STATUS_LABELS,
-        roles=ROLE_LABELS,
+        statuses=translated(REGISTRATION_STATUS_LABELS),
+        roles=translated(ROLE_LABELS),
+        row_text=_row_text(),
         bulk_form=BulkForm(),
-        bulk_actions=BULK_ACTIONS,
+        bulk_actions=translated(BULK_ACTIONS),
         no_group=NO_GROUP,
     )
 

@@ -5,7 +5,15 @@ from flask_babel import force_locale
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.formatting import datetime_in_zone, long_date, number, percent, rupiah, time_in_zone
+from app.formatting import (
+    datetime_in_zone,
+    long_date,
+    number,
+    percent,
+    rupiah,
+    short_date,
+    time_in_zone,
+)
 from evaluation.documents import points
 
 
@@ -34,6 +42,17 @@ def test_english_formats_follow_the_chosen_language(app):
     with app.test_request_context(), force_locale("en"):
         assert long_date(date(2025, 8, 4)) == "Monday, 4 August 2025"
         assert percent(56.6) == "56.6%"
+
+
+def test_a_date_formatted_once_in_one_language_is_not_reused_in_the_other(app):
+    # Dates are formatted once per (day, pattern, language) and kept: the language is part of it.
+    with app.test_request_context():
+        assert short_date(date(2025, 8, 4)) == "4 Agu 2025"
+        with force_locale("en"):
+            assert short_date(date(2025, 8, 4)) == "4 Aug 2025"
+            assert long_date(date(2025, 8, 4)) == "Monday, 4 August 2025"
+        assert short_date(date(2025, 8, 4)) == "4 Agu 2025"
+        assert long_date(date(2025, 8, 4)) == "Senin, 4 Agustus 2025"
 
 
 def test_missing_values_show_a_dash(app):

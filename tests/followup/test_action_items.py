@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 from datetime import timedelta
 
 from pypdf.generic import NameObject
@@ -272,6 +273,7 @@ def test_lists_run_a_constant_number_of_queries(
 ):
     event = make_event()
     organiser = login_as("organiser")
+    dinkes = login_as("opd", opd=city["dinkes"])  # the OPD workspace: items it supports
     counts = []
     for extra in (3, 30):
         for n in range(extra):
@@ -282,16 +284,47 @@ def test_lists_run_a_constant_number_of_queries(
                 title=f"Butir {n}",
             )
         row = []
-        for url in (
-            "/tindak-lanjut/",
-            f"/events/{event.slug}/tindak-lanjut",
-            "/api/v1/action-items",
+        for client, url in (
+            (organiser, "/tindak-lanjut/"),
+            (organiser, f"/events/{event.slug}/tindak-lanjut"),
+            (organiser, "/api/v1/action-items"),
+            (dinkes, "/tindak-lanjut/"),
+            (dinkes, "/api/v1/action-items"),
         ):
             with count_queries() as counter:
-                assert organiser.get(url).status_code == 200
+                page = client.get(url)
+            assert page.status_code == 200 and f"Butir {extra - 1}" in page.get_data(as_text=True)
             row.append(counter.count)
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_a_row_of_the_workspace_speaks_the_users_language_and_links_to_its_item(
+    login_as, city, make_item, make_event
+):
+    event = make_event()
+    late = make_item(
+        city["dpupr"],
+        event=event,
+        supporting=[city["dinkes"], city["bappeda"]],
+        due_on=services.today() - timedelta(days=3),
+        title="Perbaikan drainase",
+    )
+    late.progress = 40
+    db.session.commit()
+    organiser = login_as("organiser")
+    organiser.user.locale = "en"
+    db.session.commit()
+    page = organiser.get("/tindak-lanjut/").get_data(as_text=True)
+    row = (
+        page.split(f'data-item="{late.id}"')[0].rsplit("<a ", 1)[1]
+        + page.split(f'data-item="{late.id}"')[1].split("</a>")[0]
+    )
+    assert f'href="/tindak-lanjut/{late.id}"' in row
+    text = " ".join(re.sub(r"<[^>]+>", " ", row).split())
+    assert "Not yet followed up Overdue" in text
+    assert "supported by BAPPEDA, DINKES" in text and "progress 40%" in text
+    assert "due " in text and "batas" not in text and "didukung" not in text
 
 
 def test_the_list_shows_the_nearest_deadline_first_and_undated_items_last(

@@ -273,3 +273,36 @@ def test_the_proposed_due_date_is_a_working_day(make_event):
     assert meetings.working_day_before(date(2027, 5, 16)) == date(2027, 5, 14)  # Sunday
     assert meetings.working_day_before(date(2027, 5, 15)) == date(2027, 5, 14)  # Saturday
     assert meetings.working_day_before(date(2027, 5, 14)) == date(2027, 5, 14)
+
+
+def test_the_api_list_gives_each_item_as_its_own_page_gives_it(
+    make_event, make_item, city, login_as
+):
+    today = services.today()
+    first, second = _series(make_event, today - timedelta(days=30), today + timedelta(days=30))
+    original = make_item(
+        city["dpupr"],
+        event=first,
+        supporting=[city["dinkes"], city["bappeda"]],
+        due_on=today - timedelta(days=2),
+        title="Jalan lingkar",
+    )
+    original.target = "12 km"
+    late = make_item(city["dinkes"], event=first, due_on=today - timedelta(days=1), title="Late")
+    organiser = login_as("organiser")
+    (continued,) = meetings.carry_over(second, [original], organiser.user)
+    db.session.commit()
+    viewer = login_as("viewer")
+    listed = {
+        item["id"]: item
+        for query in ("", "?status=dilanjutkan")
+        for item in viewer.get(f"/api/v1/action-items{query}").get_json()["items"]
+    }
+    assert {original.id, continued.id, late.id} <= listed.keys()
+    for item_id in (original.id, continued.id, late.id):
+        detail = viewer.get(f"/api/v1/action-items/{item_id}").get_json()
+        assert {key: detail[key] for key in listed[item_id]} == listed[item_id]
+    assert listed[original.id]["carried_over_to"] == continued.id
+    assert listed[continued.id]["carried_over_from"] == original.id
+    assert [o["code"] for o in listed[original.id]["supporting_opds"]] == ["BAPPEDA", "DINKES"]
+    assert listed[late.id]["overdue"] is True and listed[original.id]["target"] == "12 km"

@@ -198,3 +198,34 @@ def test_the_list_is_in_name_order_without_the_titles(
     page = login_as("viewer").get("/manage/events/rakor-urut/registrations/")
     shown = re.findall(r'id="registrasi-\d+">.*?<td>([^<]+)', page.get_data(as_text=True), re.S)
     assert shown[-2].startswith("Prof. Yulia Citra")
+
+
+def test_the_list_speaks_the_organisers_language_and_links_each_row_to_its_own_pages(
+    login_as, make_event, make_registration, make_person, make_opd
+):
+    organiser = login_as("organiser")
+    organiser.user.locale = "en"
+    db.session.commit()
+    event = make_event("besar")
+    opd = make_opd("DINKES", name="Dinas Kesehatan", short_name="Dinkes")
+    first = make_registration(event, make_person("Ani Lestari", opd=opd), status="confirmed")
+    second = make_registration(
+        event, make_person("Budi Santoso", opd=opd), role="narasumber", status="declined"
+    )
+    page = organiser.get("/manage/events/besar/registrations/").get_data(as_text=True)
+    for registration in (first, second):
+        assert f'href="/manage/events/besar/registrations/{registration.id}"' in page
+    assert f'href="/events/besar/registrations/{first.id}/badge.pdf"' in page
+    rows = {
+        registration: text_of(
+            page.split(f'id="registrasi-{registration.id}"')[1].split("</tr>")[0].split(">", 1)[1]
+        )
+        for registration in (first, second)
+    }
+    assert rows[first].startswith("Ani Lestari") and "Dinkes Participant – Attending" in rows[first]
+    assert (
+        rows[second].startswith("Budi Santoso") and "Dinkes Speaker – Not attending" in rows[second]
+    )
+    assert rows[first].endswith("Edit") and rows[second].endswith("Edit")
+    assert 'aria-label="Select Ani Lestari"' in page and 'aria-label="Pass of Ani Lestari"' in page
+    assert 'aria-label="Pass of Budi Santoso"' not in page  # declined: no seat, no pass
