@@ -71,8 +71,16 @@ def queue_overview() -> dict | None:
             overview["waiting"] = connection.default_channel.client.llen(
                 app.conf.task_default_queue
             )
-        active = app.control.inspect(timeout=1.0).active() or {}
-        overview["workers"] = len(active)
+        # Workers of this queue only: another application's (or another test run's) workers
+        # on the same Redis are not ours to count. Asked with a destination, the second
+        # question returns as soon as those workers have answered.
+        queue = app.conf.task_default_queue
+        queues = app.control.inspect(timeout=1.0).active_queues() or {}
+        ours = [
+            w for w, consumed in queues.items() if any(q.get("name") == queue for q in consumed)
+        ]
+        active = (app.control.inspect(destination=ours, timeout=1.0).active() or {}) if ours else {}
+        overview["workers"] = len(ours)
         overview["running"] = [
             {"name": task.get("name", ""), "worker": worker, "started": task.get("time_start")}
             for worker, tasks in active.items()

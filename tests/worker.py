@@ -85,7 +85,7 @@ def worker_env(app, **settings: str) -> dict:
     }
 
 
-def start_worker(app, **settings: str) -> subprocess.Popen:
+def start_worker(app, queue: str = QUEUE, **settings: str) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 (fixed program)
         [
             sys.executable,
@@ -101,7 +101,7 @@ def start_worker(app, **settings: str) -> subprocess.Popen:
             "--without-gossip",
             "--without-mingle",
             "-Q",
-            QUEUE,
+            queue,
             "-n",
             f"test-{uuid.uuid4().hex[:6]}@%h",
         ],

@@ -2,7 +2,7 @@
 the broker, which workers run what, and the last failures; organisers do not see it."""
 
 from participants.mail import outbox, tasks
-from tests.worker import background_tasks
+from tests.worker import QUEUE, background_tasks, start_worker, stop, wait_for
 
 from .conftest import messages, publish
 
@@ -46,3 +46,26 @@ def test_with_a_broker_the_page_counts_waiting_tasks_and_messages_on_their_way(
     assert 'data-workers="0"' in page
     assert 'data-on-the-way="5"' in page
     assert smtp_server.messages == [] and {m.status for m in messages()} == {"queued"}
+
+
+def test_the_page_counts_the_workers_of_its_own_queue_only(app, login_as):
+    """Another application's workers (or another test run's) on the same Redis are not ours."""
+    admin = login_as("admin")
+    started = []
+    try:
+        with background_tasks(app) as celery:
+
+            def workers_answering(count):
+                return lambda: len(celery.control.ping(timeout=0.5)) >= count
+
+            started.append(start_worker(app, queue=f"{QUEUE}-another-app"))
+            wait_for(workers_answering(1), what="the other queue's worker")
+            alone = admin.get("/manage/outbox/").get_data(as_text=True)
+            started.append(start_worker(app))
+            wait_for(workers_answering(2), what="this queue's worker")
+            both = admin.get("/manage/outbox/").get_data(as_text=True)
+    finally:
+        for worker in started:
+            stop(worker)
+    assert 'data-workers="0"' in alone
+    assert 'data-workers="1"' in both
