@@ -26,6 +26,8 @@ RESULT_LABELS = {
     "not_in_session": _l("Bukan kelompok sesi ini"),
     "outside_event": _l("Di luar waktu acara"),
     "unknown": _l("Kode tidak dikenal"),
+    # Not an answer of the server: the scanner's screen while it waits for one (no roster yet).
+    "pending": _l("Memeriksa…"),
 }
 
 

@@ -218,7 +218,10 @@
   function show(result, entry, firstIso, sid, nonce) {
     var box = $("scan-result");
     shownNonce = nonce || null;
-    box.className = "scan-result scan-" + (result === "ok" ? "ok" : result === "duplicate" ? "duplicate" : "refused");
+    // "pending": the device has no roster yet (the first scans after opening the page on a
+    // slow network); a neutral screen until the server's answer replaces it (settle).
+    var look = result === "ok" || result === "duplicate" || result === "pending" ? result : "refused";
+    box.className = "scan-result scan-" + look;
     var title = result === "duplicate" && firstIso ? fill(T.already, { time: clock(firstIso) }) : (RESULTS[result] || result);
     var w = result === "outside_event" ? windowOf(sid) : null;
     $("scan-result-title").textContent = title;
@@ -226,8 +229,9 @@
     // Outside the event: when it is on ("Acara ini berlangsung 27–29 Desember 2026").
     $("scan-result-detail").textContent = w ? w.message : describe(entry);
     box.hidden = false;
-    beep(result === "ok");
     clearTimeout(hideTimer);
+    if (result === "pending") { return; } // stays up, silent, until the answer comes
+    beep(result === "ok");
     hideTimer = setTimeout(function () { box.hidden = true; }, result === "ok" ? 1500 : 2500);
   }
   $("scan-result").addEventListener("click", function () { this.hidden = true; });
@@ -317,7 +321,17 @@
         li.querySelector(".scan-log-status").textContent += " · " + T.late_upload;
       }
     }
-    if (answer.result !== item.local && item.local !== "pending") {
+    if (item.local === "pending") {
+      // Judged by the server only: its answer is the verdict, on the log line and, unless
+      // the operator has scanned someone else since, on the big screen.
+      if (li) {
+        li.dataset.result = answer.result;
+        li.querySelector(".scan-log-name").textContent = logName(item, answer.result, answer.registration);
+      }
+      if (shownNonce === item.nonce) {
+        show(answer.result, answer.registration, answer.first_checked_at, item.session_id, item.nonce);
+      }
+    } else if (answer.result !== item.local) {
       var label = answer.result === "duplicate" && answer.first_checked_at
         ? fill(T.already, { time: clock(answer.first_checked_at) })
         : (RESULTS[answer.result] || answer.result);

@@ -75,6 +75,37 @@ def test_the_camera_reads_a_badge_and_the_door_says_hadir(
     assert checkin.registration_id == registration.id and checkin.operator_id == operator.id
 
 
+def test_a_pass_read_before_the_roster_arrives_shows_checking_then_the_servers_verdict(
+    live_server, camera_browser, tmp_path, today_event, make_user, make_registration, make_person
+):
+    # A phone on a slow network: the camera reads the first badge before the roster is on the
+    # device. The screen says it is checking (neither green nor red), then shows the server's
+    # answer; the log line says it too.
+    registration = make_registration(
+        today_event, make_person("Sri Wahyuni, S.Pd."), status="confirmed"
+    )
+    video = qr_video(tmp_path / "early.y4m", [registration.pass_token], seconds_each=1)
+    context = camera_browser(video).new_context(
+        locale="id-ID", timezone_id="Asia/Jakarta", service_workers="block"
+    )
+    held = []
+    context.route("**/api/v1/events/*/roster", lambda route: held.append(route))  # held back
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, make_user("operator"), f"/events/{today_event.slug}/scan/")
+
+    result = page.locator("#scan-result")
+    expect(result).to_have_class("scan-result scan-ok")
+    expect(page.locator("#scan-result-title")).to_have_text("Hadir")
+    expect(page.locator("#scan-result-name")).to_have_text("Sri Wahyuni, S.Pd.")
+    expect(page.locator("#scan-log li")).to_contain_text("Sri Wahyuni, S.Pd. · Hadir")
+    assert held, "the roster was still on its way when the scan was answered"
+    for route in held:
+        route.continue_()
+    [checkin] = _oks(today_event)
+    assert checkin.registration_id == registration.id
+
+
 def test_offline_scans_are_kept_uploaded_once_and_corrected_by_the_server(
     live_server, camera_browser, tmp_path, today_event, make_user, make_registration
 ):
