@@ -51,18 +51,23 @@ def test_with_a_broker_the_page_counts_waiting_tasks_and_messages_on_their_way(
 def test_the_page_counts_the_workers_of_its_own_queue_only(app, login_as):
     """Another application's workers (or another test run's) on the same Redis are not ours."""
     admin = login_as("admin")
+    another_app = f"{QUEUE}-another-app"
     started = []
     try:
         with background_tasks(app) as celery:
 
-            def workers_answering(count):
-                return lambda: len(celery.control.ping(timeout=0.5)) >= count
+            def listening(queue):
+                def check():
+                    answers = celery.control.inspect(timeout=0.5).active_queues() or {}
+                    return any(q.get("name") == queue for qs in answers.values() for q in qs)
 
-            started.append(start_worker(app, queue=f"{QUEUE}-another-app"))
-            wait_for(workers_answering(1), what="the other queue's worker")
+                return check
+
+            started.append(start_worker(app, queue=another_app))
+            wait_for(listening(another_app), what="the other application's worker")
             alone = admin.get("/manage/outbox/").get_data(as_text=True)
             started.append(start_worker(app))
-            wait_for(workers_answering(2), what="this queue's worker")
+            wait_for(listening(QUEUE), what="this queue's worker")
             both = admin.get("/manage/outbox/").get_data(as_text=True)
     finally:
         for worker in started:
