@@ -36,7 +36,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from celery import shared_task
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
@@ -386,13 +395,19 @@ def _marker(area: str, token: str) -> dict | None:
 
 
 def _render(importer: Importer, ctx, token: str, payload: dict, plan: Plan, warning=None):
-    return render_template(
-        "imports/preview.html",
-        importer=importer,
-        ctx=ctx,
-        token=token,
-        filename=payload["filename"],
-        plan=plan,
-        warning=warning,
-        limit=PREVIEW_ROWS,
+    response = make_response(
+        render_template(
+            "imports/preview.html",
+            importer=importer,
+            ctx=ctx,
+            token=token,
+            filename=payload["filename"],
+            plan=plan,
+            warning=warning,
+            limit=PREVIEW_ROWS,
+        )
     )
+    # Never kept by the browser: it holds the uploaded rows (names, NIPs) and, once saved, is
+    # used up; Back asks the server again (sinergi.js reloads it from the back/forward cache).
+    response.headers["Cache-Control"] = "no-store"
+    return response

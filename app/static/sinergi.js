@@ -161,6 +161,15 @@
     draw();
   });
 
+  // A page the server may have used up since (an import's preview, once saved): Back shows
+  // what the server says now, not the copy in the browser's back/forward cache with its
+  // "Simpan" button still offered.
+  if (document.querySelector("[data-fresh-on-back]")) {
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { window.location.reload(); }
+    });
+  }
+
   // A destructive action asks first (the CSP forbids onsubmit="confirm(…)").
   each("form[data-confirm]", function (form) {
     form.addEventListener("submit", function (event) {

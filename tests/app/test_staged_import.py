@@ -157,6 +157,17 @@ def test_confirm_applies_every_row_once_with_one_audit_entry(name, flows, login_
 
 
 @pytest.mark.parametrize("name", FLOWS)
+def test_the_preview_is_never_kept_by_the_browser(name, flows, login_as):
+    # It holds the uploaded rows (names, NIPs) and is used up once saved: Back must ask again.
+    flow = flows[name]
+    client = login_as(flow.role)
+    response = _upload(client, flow, csv_bytes(flow.header, flow.good))
+    preview = client.get(response.location)
+    assert preview.headers["Cache-Control"] == "no-store"
+    assert "data-fresh-on-back" in preview.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", FLOWS)
 def test_a_file_that_is_no_table_is_refused_with_a_message(name, flows, login_as):
     flow = flows[name]
     client = login_as(flow.role)
