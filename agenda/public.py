@@ -26,6 +26,7 @@ from agenda.event_links import agenda_panels
 from agenda.ical import build_calendar
 from agenda.pdf import agenda_pdf
 from agenda.permissions import event_visible, visible_event_or_404
+from app import cached_pages
 from app.cached_pages import accepts_gzip, base_block, nav_html, render_skeleton
 from app.encoded_cache import EncodedBody, Lru, compressed_once, encoded_response
 from app.extensions import db
@@ -152,7 +153,7 @@ def _published_page(context: dict, seen: int | None) -> Response:
     )
     panels = "".join(context["panels"])
     flashes = session.get("_flashes")
-    seed = repr((key, _reader(), request.full_path, seen, panels, flashes))
+    seed = repr((cached_pages.RELEASE, key, _reader(), request.full_path, seen, panels, flashes))
     gzip = accepts_gzip()
     etag = hashlib.blake2b(seed.encode(), digest_size=16).hexdigest() + (":gzip" if gzip else "")
     response = Response(mimetype="text/html")

@@ -26,6 +26,11 @@ from markupsafe import Markup
 from app.encoded_cache import Lru
 
 _MARK = f"\x00hole-{secrets.token_hex(6)}:"  # never in rendered markup (NUL, random)
+# This start of the app. An ETag made from a cache key (not from the page's bytes) includes it:
+# a deploy restarts the app, and a page whose templates, translations or code changed must not
+# be answered 304 with the previous release's copy. (gunicorn preloads the app, so every worker
+# of one start shares it; a restart without a change costs each browser one full page.)
+RELEASE = secrets.token_hex(8)
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime
 _LAST_BLOCK = zlib.compressobj(wbits=-15).flush()  # an empty final block: ends the stream
 

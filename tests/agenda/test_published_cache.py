@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from agenda import public
+from app import cached_pages
 from app.extensions import db
 
 from .public_helpers import publish, text_of
@@ -64,6 +65,16 @@ def test_publishing_gives_a_new_page_and_etag_and_the_old_etag_gets_the_page(
 
     assert after.status_code == 200 and after.headers["ETag"] != etag
     assert "Diskusi Kebijakan Baru" in text_of(after.get_data(as_text=True))
+
+
+def test_a_new_release_of_the_app_answers_the_page_not_304(client, meeting, monkeypatch):
+    # A deploy (new templates, translations or code) restarts the app: a browser's copy of
+    # the previous release is not confirmed with a 304 even though nothing was published.
+    etag = visit(client).headers["ETag"]
+    monkeypatch.setattr(cached_pages, "RELEASE", "the next release")
+
+    after = client.get(PAGE, headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag
 
 
 def test_another_language_is_another_page_and_etag(client, meeting):
