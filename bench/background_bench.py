@@ -15,7 +15,6 @@ of `make test`. Needs the local Redis (database 5 by default)."""
 import argparse
 import io
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,12 +24,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import flask_migrate  # noqa: E402  (badges_bench sets up the path and environment first)
-import redis  # noqa: E402
 from badges_bench import build_event, login, make_app  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from bench.common import bench_database, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    celery_worker,
+    hand_tasks_to,
+    write_section,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -45,25 +48,6 @@ DOCUMENTS = {
         "XLSX",
     ),
 }
-
-
-def start_worker(url: str, redis_url: str, queue: str, downloads: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "SINERGI_ENV": "testing",
-        "SECRET_KEY": "bench",
-        "DATABASE_URL": url,
-        "CELERY_BROKER_URL": redis_url,
-        "CELERY_QUEUE": queue,
-        "DOWNLOAD_FOLDER": downloads,
-    }
-    return subprocess.Popen(  # noqa: S603 (fixed program)
-        [sys.executable, "-m", "celery", "--quiet", "-A", "app.worker", "worker", "--pool=solo"]
-        + ["--loglevel=error", "--without-gossip", "--without-mingle", "-Q", queue],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
 
 
 def opened(kind: str, data: bytes) -> str:
@@ -88,24 +72,23 @@ def run(database: str, server_url: str | None, what: str, redis_url: str) -> dic
         with app.app_context():
             flask_migrate.upgrade()
             slug = build_event(participants)
-        celery = app.extensions["celery"]
-        celery.conf.update(
-            broker_url=redis_url,
-            result_backend=redis_url,
-            task_always_eager=False,
-            task_default_queue=queue,
-        )
-        celery._pool = None
-        celery.__dict__.pop("amqp", None)
-        celery._backend_cache = None
+        hand_tasks_to(app, redis_url, queue)
         client = login(app)
         started = time.perf_counter()  # alone on the machine: before the worker starts
         in_request = client.get(direct.format(slug=slug))
         in_request_body = in_request.get_data()  # streamed: the whole body
         in_request_s = time.perf_counter() - started
         assert in_request.status_code == 200, in_request.status_code
-        worker = start_worker(url, redis_url, queue, downloads)
-        try:
+        worker_env = {
+            **os.environ,
+            "SINERGI_ENV": "testing",
+            "SECRET_KEY": "bench",
+            "DATABASE_URL": url,
+            "CELERY_BROKER_URL": redis_url,
+            "CELERY_QUEUE": queue,
+            "DOWNLOAD_FOLDER": downloads,
+        }
+        with celery_worker(worker_env):
             time.sleep(8)  # warm: the worker has imported the app before the clock starts
             started = time.perf_counter()
             response = client.post(button.format(slug=slug))
@@ -119,12 +102,6 @@ def run(database: str, server_url: str | None, what: str, redis_url: str) -> dic
             assert job.status == "ready", job.error
             download = client.get(response.location + "/berkas")
             assert download.status_code == 200
-        finally:
-            os.killpg(worker.pid, 15)
-            worker.wait(timeout=60)
-            redis.Redis.from_url(redis_url).delete(
-                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-            )
         with app.app_context():
             from app.extensions import db
 

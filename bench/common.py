@@ -12,6 +12,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -168,13 +169,14 @@ def reference_server(env: dict, workers: int = 2):
 
 
 @contextmanager
-def celery_worker(env: dict):
-    """A Celery worker (app/worker.py, solo pool) with Sinergi's ``env``, as production runs
-    one beside gunicorn (`make worker`); stopped with its process group at the end."""
+def celery_worker(env: dict, pool: tuple[str, ...] = ("--pool=solo",)):
+    """A Celery worker (app/worker.py) with Sinergi's ``env`` (its broker and ``CELERY_QUEUE``),
+    as production runs one beside gunicorn (`make worker`); at the end it is stopped with its
+    process group and its queue is removed from the broker."""
+    queue = env.get("CELERY_QUEUE", "sinergi")
     worker = subprocess.Popen(  # noqa: S603 (fixed program)
-        [sys.executable, "-m", "celery", "--quiet", "-A", "app.worker", "worker", "--pool=solo"]
-        + ["--loglevel=error", "--without-gossip", "--without-mingle"]
-        + ["-Q", env.get("CELERY_QUEUE", "sinergi")],
+        [sys.executable, "-m", "celery", "--quiet", "-A", "app.worker", "worker", *pool]
+        + ["--loglevel=error", "--without-gossip", "--without-mingle", "-Q", queue],
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -185,6 +187,26 @@ def celery_worker(env: dict):
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
+        broker = env.get("CELERY_BROKER_URL") or env.get("RATELIMIT_STORAGE_URI", "")
+        if broker.startswith("redis"):
+            redis.Redis.from_url(broker).delete(
+                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )
+
+
+def hand_tasks_to(app, redis_url: str, queue: str) -> None:
+    """The in-process ``app`` queues its tasks in Redis (``queue``) instead of running them;
+    Celery forgets what it built from the former settings (connections, routes, backend)."""
+    celery = app.extensions["celery"]
+    celery.conf.update(
+        broker_url=redis_url,
+        result_backend=redis_url,
+        task_always_eager=False,
+        task_default_queue=queue,
+    )
+    celery._pool = None
+    celery.__dict__.pop("amqp", None)
+    celery._backend_cache = None
 
 
 def write_section(results: Path, mark: str, section: str) -> None:

@@ -12,7 +12,6 @@ Writes its section of bench/RESULTS.md (between the outbox_bench markers). Not p
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -22,13 +21,17 @@ os.environ.setdefault("SINERGI_ENV", "testing")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import flask_migrate  # noqa: E402
-import redis  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import func, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from bench.common import bench_database, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    celery_worker,
+    hand_tasks_to,
+    write_section,
+)
 from participants.mail import delivery, tasks  # noqa: E402
 from participants.models import OutboundMessage  # noqa: E402
 from tests.participants.fixtures import free_port  # noqa: E402
@@ -80,15 +83,7 @@ def click_by_click(count: int) -> tuple[float, int]:
 def through_worker(app, count: int, redis_url: str, pool: list[str]) -> tuple[float, float]:
     """One click hands the queue over; a warm worker sends. Returns (click s, total s)."""
     queue_name = f"sinergi-bench-{uuid.uuid4().hex[:6]}"
-    celery = app.extensions["celery"]
-    celery.conf.update(
-        broker_url=redis_url,
-        result_backend=redis_url,
-        task_always_eager=False,
-        task_default_queue=queue_name,
-    )
-    celery._pool = None
-    celery.__dict__.pop("amqp", None)
+    hand_tasks_to(app, redis_url, queue_name)
     env = {
         **os.environ,
         "SINERGI_ENV": "testing",
@@ -99,14 +94,7 @@ def through_worker(app, count: int, redis_url: str, pool: list[str]) -> tuple[fl
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(app.config["MAIL_PORT"]),
     }
-    worker = subprocess.Popen(  # noqa: S603 (fixed program)
-        [sys.executable, "-m", "celery", "--quiet", "-A", "app.worker", "worker", *pool]
-        + ["--loglevel=error", "--without-gossip", "--without-mingle", "-Q", queue_name],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
+    with celery_worker(env, tuple(pool)):
         time.sleep(6)  # warm: the worker has imported the app before the clock starts
         queue(count)
         db.session.execute(update(OutboundMessage).values(dispatched_at=None))
@@ -117,12 +105,6 @@ def through_worker(app, count: int, redis_url: str, pool: list[str]) -> tuple[fl
         while sent() < count:
             time.sleep(0.05)
         return click, time.perf_counter() - started
-    finally:
-        os.killpg(worker.pid, 15)
-        worker.wait(timeout=60)
-        redis.Redis.from_url(redis_url).delete(
-            queue_name, f"_kombu.binding.{queue_name}", f"_kombu.binding_permanent.{queue_name}"
-        )
 
 
 def main() -> None:
