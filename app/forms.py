@@ -2,6 +2,7 @@ import os
 from functools import lru_cache
 
 from babel import support
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
@@ -12,6 +13,12 @@ TRANSLATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tra
 
 class ActionForm(FlaskForm):
     """An empty form: a CSRF-protected POST for action buttons (deactivate, publish …)."""
+
+
+def require_csrf() -> None:
+    """A button's POST without a valid CSRF token goes no further (400)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -37,7 +37,6 @@ from typing import Any
 
 from celery import shared_task
 from flask import (
-    abort,
     current_app,
     flash,
     make_response,
@@ -55,7 +54,7 @@ from app import uploads
 from app.audit.services import ACTION_LABELS, record_batch
 from app.auth.models import User
 from app.extensions import db
-from app.forms import ActionForm
+from app.forms import ActionForm, require_csrf
 from app.tabular import Row, TableError, clean_text, read_table
 
 PREVIEW_ROWS = 200  # rows listed per section of the preview (errors: all of them)
@@ -194,8 +193,7 @@ def confirm(importer: Importer, ctx=None):
     errors (422) or the database changed since it was shown (409). A file of more than
     ``BACKGROUND_IMPORT_ROWS`` rows is saved by a task (``save_in_background``) under the same
     rules while the user follows it on the progress page (``/unduhan/<token>``)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     token = request.form.get("token", "")
     try:
         payload = _load(importer, token, ctx, claim=True)

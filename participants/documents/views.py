@@ -28,7 +28,7 @@ from app import background_documents as jobs
 from app.auth.permissions import permission_required
 from app.downloads import pdf_response
 from app.extensions import db
-from app.forms import ActionForm
+from app.forms import require_csrf
 from app.opds.models import Opd
 from app.tabular import XLSX_MIMETYPE, table_response
 from participants.documents import badges as services
@@ -83,35 +83,33 @@ def event_badges(slug):
 def badges_background(slug):
     """The badge book built by a worker; the requester follows it on the download page."""
     event = visible_event_or_404(slug)
-    _require_csrf()
-    job = jobs.start(
+    return _in_background(
         tasks.build_badges,
-        event.id,
-        title=_("Pass · %(event)s", event=event.title),
-        filename=f"badge-{event.slug}.pdf",
-        mimetype="application/pdf",
+        event,
+        _("Pass · %(event)s", event=event.title),
+        f"badge-{event.slug}.pdf",
+        "application/pdf",
     )
-    return redirect(url_for("core.download", token=job.token))
 
 
 @bp.post("/events/<slug>/registrations/background")
 @permission_required("registrations.view")
 def participant_list_background(slug):
     event = visible_event_or_404(slug)
-    _require_csrf()
-    job = jobs.start(
+    return _in_background(
         tasks.build_participant_list,
-        event.id,
-        title=_("Daftar peserta · %(event)s", event=event.title),
-        filename=f"peserta-{event.slug}.xlsx",
-        mimetype=XLSX_MIMETYPE,
+        event,
+        _("Daftar peserta · %(event)s", event=event.title),
+        f"peserta-{event.slug}.xlsx",
+        XLSX_MIMETYPE,
     )
+
+
+def _in_background(task, event, title: str, filename: str, mimetype: str):
+    """A document of ``event`` built by a worker; the requester follows it on its page."""
+    require_csrf()
+    job = jobs.start(task, event.id, title=title, filename=filename, mimetype=mimetype)
     return redirect(url_for("core.download", token=job.token))
-
-
-def _require_csrf() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 @bp.get("/events/<slug>/registrations/<int:registration_id>/badge.pdf")

@@ -33,7 +33,7 @@ from app.auth.permissions import can, permission_required
 from app.core.home import nav_item
 from app.extensions import db
 from app.formatting import name_list
-from app.forms import ActionForm
+from app.forms import require_csrf
 from app.tasks import in_background, queue_overview
 from app.urls import redirect_back
 from participants.facts import event_facts
@@ -66,11 +66,6 @@ def _keep_slug(endpoint: str, values: dict) -> None:
         and "slug" in request.view_args
     ):
         values["slug"] = request.view_args["slug"]
-
-
-def _require_csrf() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 def _filters() -> tuple[str, str]:
@@ -227,7 +222,7 @@ def send_invitations(slug):
     ``registration`` ids, else to every participant still invited who has not been e-mailed
     an invitation yet."""
     event = visible_event_or_404(slug)
-    _require_csrf()
+    require_csrf()
     ids = request.form.getlist("registration", type=int)
     result = outbox.queue_invitations(event, ids or None)
     db.session.commit()
@@ -244,7 +239,7 @@ def send_invitations(slug):
 @permission_required("outbox.manage")
 def send_reminders(slug):
     event = visible_event_or_404(slug)
-    _require_csrf()
+    require_csrf()
     result = outbox.queue_reminders(event, only_new=request.form.get("only_new") == "1")
     db.session.commit()
     _flash_queued(result, _("pengingat"))
@@ -256,7 +251,7 @@ def send_reminders(slug):
 def send_agenda_update(slug):
     """Notify confirmed participants of the latest version's changes."""
     event = visible_event_or_404(slug)
-    _require_csrf()
+    require_csrf()
     version = latest_published(event)
     if version is None:
         flash(_("Susunan acara belum pernah diterbitkan."), "warning")
@@ -273,7 +268,7 @@ def send_agenda_update(slug):
 def send(slug=None):
     """Hand every queued message (of the event) to the task queue: one click for all."""
     event = visible_event_or_404(slug) if slug else None
-    _require_csrf()
+    require_csrf()
     _flash_dispatched(tasks.dispatch(event_id=event.id if event else None))
     return redirect(url_for("mail.event_outbox", slug=slug) if slug else url_for("mail.index"))
 
@@ -299,7 +294,7 @@ def progress(slug=None):
 def retry_failed(slug=None):
     """Put every failed message (of the event) back in the queue and hand them over."""
     event = visible_event_or_404(slug) if slug else None
-    _require_csrf()
+    require_csrf()
     event_id = event.id if event else None
     count = delivery.requeue_failed(event_id=event_id)
     if count:
@@ -321,7 +316,7 @@ def retry_failed(slug=None):
 @permission_required("outbox.manage")
 def retry(message_id):
     item = db.get_or_404(OutboundMessage, message_id)
-    _require_csrf()
+    require_csrf()
     if item.status == "failed":
         delivery.requeue_failed(ids=[item.id])
     if item.status in ("failed", "queued"):

@@ -27,7 +27,7 @@ from agenda.permissions import visible_event_or_404
 from app.auth.permissions import permission_required
 from app.core.home import nav_item
 from app.extensions import db
-from app.forms import ActionForm
+from app.forms import require_csrf
 from app.i18n import translated
 from app.opds.forms import opd_choices
 from app.opds.services import active_opds
@@ -421,8 +421,7 @@ def delegate(slug, registration_id):
 def _action(slug, registration_id, change, message):
     event = visible_event_or_404(slug)
     registration = _registration(event, registration_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     try:
         change(registration)
     except RegistrationError as exc:
