@@ -256,11 +256,17 @@ def save_in_background(
     if jobs.already_done(job_token):
         return
     importer = IMPORTERS[name]
+
+    def give_up(message: str, link: str = "") -> None:
+        """Nothing written, the staged file released for another try, the user told why."""
+        db.session.rollback()
+        uploads.release_staged(importer.area, token)
+        jobs.fail(job_token, message, link=link)
+
     with current_app.test_request_context(preview_url):
         user = db.session.get(User, user_id)
         if user is None or not login_user(user):
-            uploads.release_staged(importer.area, token)
-            jobs.fail(job_token, _("Akun yang mengimpor tidak aktif lagi; tidak ada data diubah."))
+            give_up(_("Akun yang mengimpor tidak aktif lagi; tidak ada data diubah."))
             return
         try:
             payload = json.loads(uploads.read_claimed(importer.area, token))
@@ -277,22 +283,16 @@ def save_in_background(
             ctx = importer.ctx_of(ctx_id)
             plan = plan_of(importer, payload, ctx)
             if payload.get("user") != user_id or not plan.ok or plan.fingerprint != expected:
-                db.session.rollback()
-                uploads.release_staged(importer.area, token)
-                jobs.fail(
-                    job_token,
+                give_up(
                     _("Data berubah sejak pratinjau ditampilkan. Periksa lagi lalu simpan."),
-                    link=preview_url,
+                    preview_url,
                 )
                 return
             message = _save(importer, payload, plan, ctx)
         except Exception:
-            db.session.rollback()
-            uploads.release_staged(importer.area, token)
-            jobs.fail(
-                job_token,
+            give_up(
                 _("Impor gagal disimpan; tidak ada data yang diubah. Coba lagi nanti."),
-                link=preview_url,
+                preview_url,
             )
             raise
         uploads.finish_staged(importer.area, token, json.dumps({"user": user_id}).encode())
