@@ -32,6 +32,7 @@ from app.encoded_cache import EncodedBody, Lru, compressed_once, encoded_respons
 from app.extensions import db
 from app.i18n import locale_name
 from app.timeutil import to_zone, utcnow
+from app.urls import id_url
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
@@ -232,19 +233,13 @@ def _calendar_links(event) -> dict:
 
 def _session_calendar_links(event):
     """Per-session calendar links from one ``url_for`` each (a long agenda has hundreds)."""
-    marker = "987654321"
-    download = url_for("public.session_ics", slug=event.slug, session_id=int(marker))
-    webcal = _webcal(
-        url_for("public.session_ics", slug=event.slug, session_id=int(marker), _external=True)
-    )
-
-    def fill(url: str, session_id: int) -> str:
-        head, tail = url.rsplit(marker, 1)  # the id comes last, after the slug
-        return f"{head}{session_id}{tail}"
+    download = id_url("public.session_ics", "session_id", slug=event.slug)
+    webcal = id_url("public.session_ics", "session_id", slug=event.slug, _external=True)
+    webcal = (_webcal(webcal[0]), webcal[1])
 
     return lambda session_id: {
-        "download": fill(download, session_id),
-        "webcal": fill(webcal, session_id),
+        "download": f"{download[0]}{session_id}{download[1]}",
+        "webcal": f"{webcal[0]}{session_id}{webcal[1]}",
     }
 
 
