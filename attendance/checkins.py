@@ -40,8 +40,9 @@ from attendance.models import (
     CheckIn,
     scope_key,
 )
+from participants import passes
 from participants.documents.badges import date_span
-from participants.models import OpdHead, Person, Registration, RevokedToken, position_line
+from participants.models import OpdHead, Person, Registration, position_line
 
 MAX_BATCH = 200
 # Registrations that are not expected: a cancelled one's pass no longer admits anyone.
@@ -386,11 +387,7 @@ def _read_registrations(scans: list[Scan]) -> Found:
 def _revoked(code: str) -> Shown | None | bool:
     """Whose replaced pass ``code`` was (a Shown, or None if no one's any more), or False
     when it was never a pass."""
-    revoked = db.session.execute(
-        select(RevokedToken.registration_id).where(
-            RevokedToken.token == code, RevokedToken.kind == "pass"
-        )
-    ).first()
+    revoked = passes.replaced(code, "pass")
     if revoked is None:
         return False
     if revoked.registration_id is None:

@@ -38,9 +38,7 @@ def lookup(token: str, kind: str = "pass") -> TokenLookup:
     )
     if registration is not None:
         return TokenLookup(registration, "active")
-    revoked = db.session.scalar(
-        select(RevokedToken).where(RevokedToken.token == token, RevokedToken.kind == kind)
-    )
+    revoked = replaced(token, kind)
     if revoked is not None:
         registration = (
             db.session.get(Registration, revoked.registration_id)
@@ -49,6 +47,16 @@ def lookup(token: str, kind: str = "pass") -> TokenLookup:
         )
         return TokenLookup(registration, "revoked")
     return TokenLookup(None, "unknown")
+
+
+def replaced(token: str, kind: str = "pass"):
+    """The record of ``token`` having been replaced (its ``registration_id``: whose it was,
+    None once that registration is gone), or None for a token never issued."""
+    return db.session.execute(
+        select(RevokedToken.registration_id).where(
+            RevokedToken.token == token, RevokedToken.kind == kind
+        )
+    ).first()
 
 
 def reissue(registration: Registration, kind: str = "pass") -> str:
